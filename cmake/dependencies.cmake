@@ -1,0 +1,18 @@
+# Every external dependency of the project, found once, as imported targets.
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(Boost 1.81.0 EXACT REQUIRED COMPONENTS json CONFIG)
+find_package(spdlog REQUIRED)
+find_package(fmt REQUIRED)
+find_package(tl-expected REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(date REQUIRED)  # Howard Hinnant's date/tz (libhowardhinnant-date-dev): IANA zones
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3>=3.40)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+find_package(tomlplusplus REQUIRED)
+if(VITRINA_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(VITRINA_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,27 @@
+# vitrina_component(<name> SOURCES ... DEPS ...): a static library vitrina::<name> whose
+# include root is src/, with the project's warnings. A component links only what it may
+# depend on (see STYLE and each component's README.md), so a wrong include fails to build.
+function(vitrina_component name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(vitrina_${name} STATIC ${ARG_SOURCES})
+  add_library(vitrina::${name} ALIAS vitrina_${name})
+  target_include_directories(vitrina_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(vitrina_${name} PRIVATE -Wall -Wextra -Werror)
+  target_link_libraries(vitrina_${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# vitrina_unit_test(<name> SOURCES ... DEPS ...): a GoogleTest binary labelled `unit`.
+function(vitrina_unit_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT VITRINA_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Werror)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  set(labels unit)
+  if(ARG_LABELS)
+    set(labels ${ARG_LABELS})
+  endif()
+  gtest_discover_tests(${name} PROPERTIES LABELS "${labels}" DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,29 @@
+#pragma once
+// Serves the built web UI from a directory: MIME types, cache headers (hashed assets are
+// immutable, index.html is revalidated), ETag/304, and SPA fallback to index.html for
+// unknown paths that look like app routes. Read-only after construction; any thread.
+
+#include <filesystem>
+#include <optional>
+
+#include "net/http.h"
+
+namespace vitrina::net {
+
+class StaticFiles {
+ public:
+  explicit StaticFiles(std::filesystem::path root);
+
+  // A response for `req` (GET/HEAD), or nullopt when this is not a static path.
+  std::optional<Response> Serve(const Request& req) const;
+
+  static std::string_view MimeType(std::string_view extension);
+
+ private:
+  std::optional<Response> ServeFile(const Request& req, const std::filesystem::path& file,
+                                    bool immutable) const;
+
+  std::filesystem::path root_;
+};
+
+}  // namespace vitrina::net

@@ -1,0 +1,150 @@
+// Starts and stops a real `vitrina` server for browser tests.
+//
+//   const server = await startServer();   // env VITRINA_BIN, VITRINA_WEB_DIST
+//   ... server.baseURL ...
+//   await server.stop();                  // SIGTERM; throws if not gone within 10 s
+//
+// Each server gets a free port and a fresh data directory (removed on stop unless
+// VITRINA_E2E_KEEP_DATA=1). Server output is kept (last lines) for failure reports;
+// set VITRINA_E2E_VERBOSE=1 to stream it.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { access, constants, mkdtemp, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const READY_TIMEOUT_MS = 30_000;
+const READY_POLL_MS = 100;
+const STOP_TIMEOUT_MS = 10_000;
+const LOG_LINES = 400;
+
+/** A TCP port that was free a moment ago (the OS picks it). */
+export async function freePort() {
+  const srv = net.createServer();
+  srv.unref();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = /** @type {net.AddressInfo} */ (srv.address());
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+function requireEnvPath(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`environment variable ${name} is not set`);
+  return path.resolve(process.cwd(), v);
+}
+
+/**
+ * @param {{bin?: string, webDist?: string, extraArgs?: string[], env?: Record<string,string>}} [opts]
+ */
+export async function startServer(opts = {}) {
+  const bin = opts.bin ?? requireEnvPath('VITRINA_BIN');
+  const webDist = opts.webDist ?? requireEnvPath('VITRINA_WEB_DIST');
+  await access(bin, constants.X_OK).catch(() => {
+    throw new Error(`VITRINA_BIN is not an executable file: ${bin}`);
+  });
+  const distIndex = path.join(webDist, 'index.html');
+  await stat(distIndex).catch(() => {
+    throw new Error(`VITRINA_WEB_DIST has no index.html (run "npm run build" in web/): ${distIndex}`);
+  });
+
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrina-e2e-data-'));
+  const port = await freePort();
+  const args = [
+    'serve',
+    '--port',
+    String(port),
+    '--data-dir',
+    dataDir,
+    '--static-dir',
+    webDist,
+    ...(opts.extraArgs ?? []),
+  ];
+
+  const lines = [];
+  const verbose = process.env.VITRINA_E2E_VERBOSE === '1';
+  const child = spawn(bin, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(opts.env ?? {}) },
+  });
+  const record = (stream) => (chunk) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      lines.push(`[${stream}] ${line}`);
+      if (lines.length > LOG_LINES) lines.shift();
+      if (verbose) process.stderr.write(`[vitrina ${stream}] ${line}\n`);
+    }
+  };
+  child.stdout.on('data', record('out'));
+  child.stderr.on('data', record('err'));
+
+  /** @type {{code: number|null, signal: string|null} | null} */
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+  const spawnError = new Promise((_, reject) => child.on('error', reject));
+  spawnError.catch(() => {});
+
+  const baseURL = `http://127.0.0.1:${port}`;
+  const logs = () => lines.join('\n');
+
+  async function cleanup() {
+    if (process.env.VITRINA_E2E_KEEP_DATA !== '1') {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  /** SIGTERM, then wait; throws if the process is still there after 10 s. */
+  async function stop() {
+    if (!exited) {
+      child.kill('SIGTERM');
+      let timer;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS);
+      });
+      const r = await Promise.race([exitPromise, timeout]);
+      clearTimeout(timer);
+      if (r === 'timeout') {
+        child.kill('SIGKILL');
+        await exitPromise;
+        await cleanup();
+        throw new Error(`vitrina did not exit within ${STOP_TIMEOUT_MS / 1000} s after SIGTERM\n${logs()}`);
+      }
+    }
+    await cleanup();
+    return exited;
+  }
+
+  // Poll /readyz until it answers 200 (or the process dies, or we give up).
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited) {
+      await cleanup();
+      throw new Error(
+        `vitrina exited before becoming ready (code ${exited.code}, signal ${exited.signal})\n${logs()}`,
+      );
+    }
+    try {
+      const res = await fetch(`${baseURL}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop().catch(() => {});
+      throw new Error(`vitrina did not become ready within ${READY_TIMEOUT_MS / 1000} s\n${logs()}`);
+    }
+    await Promise.race([new Promise((r) => setTimeout(r, READY_POLL_MS)), spawnError]);
+  }
+
+  return { baseURL, port, dataDir, process: child, logs, stop };
+}

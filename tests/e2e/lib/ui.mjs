@@ -1,0 +1,95 @@
+// Reusable UI steps for Vitrina browser tests. Every step waits on something the
+// UI shows (Playwright auto-waiting), never on a fixed delay.
+
+import assert from 'node:assert/strict';
+
+let counter = 0;
+
+/** A unique, valid user for this run. */
+export function makeUser(role) {
+  counter += 1;
+  const tag = `${Date.now().toString(36)}${process.pid.toString(36)}${counter}`;
+  return {
+    email: `${role}-${tag}@example.test`,
+    password: `pw-${tag}-secret`,
+    name: `${role[0].toUpperCase()}${role.slice(1)} ${tag.slice(-5)}`,
+  };
+}
+
+/** Registers through /register and waits until the header shows the new user. */
+export async function registerViaUI(page, user) {
+  await page.goto('/register');
+  await page.getByTestId('register-name').fill(user.name);
+  await page.getByTestId('register-email').fill(user.email);
+  await page.getByTestId('register-password').fill(user.password);
+  await page.getByTestId('register-submit').click();
+  await page.getByTestId('nav-logout').waitFor();
+  const shown = await page.getByTestId('nav-user-name').textContent();
+  assert.equal(shown?.trim(), user.name, 'header shows the registered user name');
+}
+
+/** Logs in through /login and waits until the header shows the user. */
+export async function loginViaUI(page, user) {
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(user.email);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('nav-logout').waitFor();
+}
+
+/**
+ * Creates a listing through My listings → New listing; returns its id.
+ * `hours` rows are added after any rows already present.
+ * @param {import('playwright-core').Page} page
+ * @param {{title: string, description: string, price: number, vertical: string,
+ *          videoCallReady?: boolean, timezone?: string,
+ *          hours?: {day: string, from: string, to: string}[]}} l
+ */
+export async function createListingViaUI(page, l) {
+  await openNewListingEditor(page);
+  return fillAndSaveListing(page, l);
+}
+
+/** My listings → New listing. */
+export async function openNewListingEditor(page) {
+  await page.getByTestId('nav-my-listings').click();
+  await page.getByTestId('new-listing').click();
+  await page.waitForURL('**/listings/new');
+  await page.getByTestId('listing-title').waitFor();
+}
+
+/** Fills the open listing editor, saves, waits for the listing page; returns the id. */
+export async function fillAndSaveListing(page, l) {
+  await page.getByTestId('listing-title').fill(l.title);
+  await page.getByTestId('listing-description').fill(l.description);
+  await page.getByTestId('listing-price').fill(String(l.price));
+  await page.getByTestId('listing-vertical').selectOption(l.vertical);
+  if (l.videoCallReady) await page.getByTestId('listing-video-call-ready').check();
+  if (l.timezone) await page.getByTestId('listing-timezone').fill(l.timezone);
+  const existing = await page.getByTestId('call-hours-row').count();
+  for (const [i, h] of (l.hours ?? []).entries()) {
+    await page.getByTestId('call-hours-add').click();
+    const row = page.getByTestId('call-hours-row').nth(existing + i);
+    await row.getByTestId('call-hours-day').selectOption(h.day);
+    await row.getByTestId('call-hours-from').fill(h.from);
+    await row.getByTestId('call-hours-to').fill(h.to);
+  }
+  await page.getByTestId('listing-save').click();
+  await page.waitForURL(/\/listings\/[^/]+$/);
+  const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+  assert.ok(id && id !== 'new', `navigated to the saved listing, got ${page.url()}`);
+  await page.getByTestId('listing-view-title').filter({ hasText: l.title }).waitFor();
+  return id;
+}
+
+/** Waits until the tab's realtime WebSocket is connected (<html data-ws="open">). */
+export async function waitForRealtime(page) {
+  await page.locator('html[data-ws="open"]').waitFor({ state: 'attached' });
+}
+
+/** The id in a /conversations/{id} URL. */
+export function conversationIdFromUrl(url) {
+  const m = new URL(url).pathname.match(/^\/conversations\/([^/]+)$/);
+  assert.ok(m, `expected a /conversations/{id} URL, got ${url}`);
+  return decodeURIComponent(m[1]);
+}

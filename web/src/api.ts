@@ -1,0 +1,166 @@
+// Thin wrapper over fetch for the Vitrina API.
+//
+// Authentication is cookie based: the server sets the HttpOnly `vitrina_session`
+// cookie and the readable `vitrina_csrf` cookie on login/register. Every non-GET
+// request echoes the CSRF cookie in the `X-CSRF-Token` header. Nothing is kept in
+// localStorage.
+
+import type {
+  AuthResponse,
+  Conversation,
+  Listing,
+  ListingInput,
+  Message,
+  Page,
+  User,
+  Vertical,
+} from './types';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** Global reactions to authentication failures, installed by the app shell. */
+export interface AuthFailureHandlers {
+  onUnauthorized: () => void;
+  onBlocked: () => void;
+}
+
+let handlers: AuthFailureHandlers = { onUnauthorized: () => {}, onBlocked: () => {} };
+
+export function setAuthFailureHandlers(h: AuthFailureHandlers): void {
+  handlers = h;
+}
+
+export function readCookie(name: string): string | null {
+  const prefix = `${name}=`;
+  for (const part of document.cookie.split(';')) {
+    const c = part.trim();
+    if (c.startsWith(prefix)) return decodeURIComponent(c.slice(prefix.length));
+  }
+  return null;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Do not trigger the global 401 → /login redirect (bootstrap, login form). */
+  quietAuth?: boolean;
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = readCookie('vitrina_csrf');
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'network error');
+  }
+
+  if (res.status === 204) return undefined as T;
+
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    const apiError = new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText);
+    if (!opts.quietAuth) {
+      if (res.status === 401) handlers.onUnauthorized();
+      else if (res.status === 403 && apiError.code === 'user_blocked') handlers.onBlocked();
+    }
+    throw apiError;
+  }
+  return data as T;
+}
+
+function query(params: Record<string, string | number | boolean | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '' || v === false) continue;
+    q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+const enc = encodeURIComponent;
+
+export interface ListingFilters {
+  video_call_ready?: boolean;
+  vertical?: Vertical | '';
+  q?: string;
+  seller_id?: string;
+  status?: 'active' | 'archived' | 'all';
+  limit?: number;
+  cursor?: string | null;
+}
+
+export const api = {
+  register: (email: string, password: string, display_name: string) =>
+    request<AuthResponse>('POST', '/api/v1/auth/register', {
+      body: { email, password, display_name },
+      quietAuth: true,
+    }),
+  login: (email: string, password: string) =>
+    request<AuthResponse>('POST', '/api/v1/auth/login', { body: { email, password }, quietAuth: true }),
+  logout: () => request<void>('POST', '/api/v1/auth/logout', { quietAuth: true }),
+  me: () => request<User>('GET', '/api/v1/me', { quietAuth: true }),
+  updateMe: (patch: { display_name?: string; timezone?: string }) =>
+    request<User>('PATCH', '/api/v1/me', { body: patch }),
+
+  listListings: (f: ListingFilters) =>
+    request<Page<Listing>>(
+      'GET',
+      `/api/v1/listings${query({
+        video_call_ready: f.video_call_ready ? 'true' : undefined,
+        vertical: f.vertical,
+        q: f.q,
+        seller_id: f.seller_id,
+        status: f.status,
+        limit: f.limit,
+        cursor: f.cursor,
+      })}`,
+    ),
+  getListing: (id: string) => request<Listing>('GET', `/api/v1/listings/${enc(id)}`),
+  createListing: (input: ListingInput) => request<Listing>('POST', '/api/v1/listings', { body: input }),
+  updateListing: (id: string, patch: Partial<ListingInput>) =>
+    request<Listing>('PATCH', `/api/v1/listings/${enc(id)}`, { body: patch }),
+  archiveListing: (id: string) => request<Listing>('POST', `/api/v1/listings/${enc(id)}/archive`, { body: {} }),
+
+  contactSeller: (listingId: string) =>
+    request<Conversation>('POST', `/api/v1/listings/${enc(listingId)}/conversations`, { body: {} }),
+  listConversations: (cursor?: string | null, limit = 50) =>
+    request<Page<Conversation>>('GET', `/api/v1/conversations${query({ limit, cursor })}`),
+  getConversation: (id: string) => request<Conversation>('GET', `/api/v1/conversations/${enc(id)}`),
+  listMessages: (id: string, cursor?: string | null, limit = 50) =>
+    request<Page<Message>>('GET', `/api/v1/conversations/${enc(id)}/messages${query({ limit, cursor })}`),
+  sendMessage: (id: string, text: string) =>
+    request<Message>('POST', `/api/v1/conversations/${enc(id)}/messages`, { body: { text } }),
+  markRead: (id: string) => request<void>('POST', `/api/v1/conversations/${enc(id)}/read`, { body: {} }),
+};

@@ -1,0 +1,78 @@
+import { Link, NavLink } from 'react-router-dom';
+import { LANGS, useI18n, type Lang } from '../i18n';
+import { useUnread } from '../realtime';
+import { useSession } from '../session';
+
+export function Header() {
+  const { t, lang, setLang } = useI18n();
+  const { user, logout } = useSession();
+  const { total } = useUnread();
+
+  return (
+    <header className="topbar">
+      <div className="topbar-inner">
+        <Link to="/" className="brand" aria-label={t('app.name')}>
+          <span className="brand-mark" aria-hidden="true">
+            V
+          </span>
+          <span className="brand-name">{t('app.name')}</span>
+        </Link>
+        <nav className="nav" aria-label={t('nav.label')}>
+          <NavLink to="/" end data-testid="nav-feed">
+            {t('nav.feed')}
+          </NavLink>
+          {user && (
+            <NavLink to="/my/listings" data-testid="nav-my-listings">
+              {t('nav.myListings')}
+            </NavLink>
+          )}
+          {user && (
+            <NavLink to="/conversations" data-testid="nav-conversations">
+              {t('nav.conversations')}
+              {total > 0 && (
+                <span className="count-badge" data-testid="nav-unread" aria-label={t('nav.unread', { count: total })}>
+                  {total}
+                </span>
+              )}
+            </NavLink>
+          )}
+        </nav>
+        <div className="topbar-right">
+          <label className="lang">
+            <span className="visually-hidden">{t('nav.language')}</span>
+            <select
+              data-testid="lang-switch"
+              value={lang}
+              onChange={(e) => setLang(e.target.value as Lang)}
+            >
+              {LANGS.map((l) => (
+                <option key={l} value={l}>
+                  {l.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </label>
+          {user ? (
+            <>
+              <span className="user-name" data-testid="nav-user-name" title={user.email}>
+                {user.display_name}
+              </span>
+              <button type="button" className="btn btn-ghost" data-testid="nav-logout" onClick={() => void logout()}>
+                {t('nav.logout')}
+              </button>
+            </>
+          ) : (
+            <>
+              <NavLink to="/login" data-testid="nav-login" className="btn btn-ghost">
+                {t('nav.login')}
+              </NavLink>
+              <NavLink to="/register" data-testid="nav-register" className="btn btn-primary">
+                {t('nav.register')}
+              </NavLink>
+            </>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
