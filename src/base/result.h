@@ -2,6 +2,7 @@
 // Result<T> = tl::expected<T, Error>: expected failures are values, never exceptions.
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <tl/expected.hpp>
@@ -56,6 +57,19 @@ inline tl::unexpected<Error> Internal(std::string message) {
   return Fail(ErrorKind::kInternal, "internal", std::move(message));
 }
 
+namespace detail {
+// The value of a successful Result, by value (nothing for Result<void>).
+template <typename R>
+auto TryValue(R&& r) {
+  using T = typename std::decay_t<R>::value_type;
+  if constexpr (std::is_void_v<T>) {
+    return;
+  } else {
+    return T(std::move(r).value());
+  }
+}
+}  // namespace detail
+
 }  // namespace vitrina::base
 
 // TRY(expr): evaluates a Result; on error returns it from the enclosing function,
@@ -68,5 +82,5 @@ inline tl::unexpected<Error> Internal(std::string message) {
     if (!VITRINA_TRY_NAME_(__LINE__)) {                             \
       return ::tl::unexpected(std::move(VITRINA_TRY_NAME_(__LINE__)).error()); \
     }                                                               \
-    std::move(VITRINA_TRY_NAME_(__LINE__)).value();                 \
+    ::vitrina::base::detail::TryValue(std::move(VITRINA_TRY_NAME_(__LINE__))); \
   })

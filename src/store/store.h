@@ -1,0 +1,138 @@
+#pragma once
+// The persistence boundary. Domain code talks to these repository interfaces only, inside
+// a transaction obtained from Store::Read/Write, so a PostgreSQL backend can be added
+// without touching domain code. A Store is thread-safe; a Tx belongs to the thread that
+// runs the callback and must not escape it.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "store/records.h"
+
+namespace vitrina::store {
+
+using base::Result;
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  // Conflict "email_taken" if the email exists.
+  virtual Result<User> Insert(const NewUser& user, TimeMs now) = 0;
+  virtual Result<std::optional<User>> FindById(Id id) = 0;
+  virtual Result<std::optional<User>> FindByEmail(const std::string& email) = 0;
+  virtual Result<void> SetRoles(Id id, const std::vector<std::string>& roles, TimeMs now) = 0;
+  virtual Result<void> UpdateProfile(Id id, const std::string& display_name,
+                                     const std::string& timezone, TimeMs now) = 0;
+  virtual Result<void> SetStatus(Id id, const std::string& status,
+                                 std::optional<TimeMs> blocked_until, TimeMs now) = 0;
+  virtual Result<void> SetPasswordHash(Id id, const std::string& hash, TimeMs now) = 0;
+  // Users with id < before_id (when given), newest first.
+  virtual Result<std::vector<User>> List(std::optional<Id> before_id, int limit) = 0;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  virtual Result<void> Insert(const Session& session) = 0;
+  virtual Result<std::optional<Session>> Find(const std::string& token_hash) = 0;
+  virtual Result<void> Delete(const std::string& token_hash) = 0;
+  virtual Result<void> DeleteForUser(Id user_id) = 0;
+  virtual Result<int> DeleteExpired(TimeMs now) = 0;
+};
+
+class ListingRepository {
+ public:
+  virtual ~ListingRepository() = default;
+  virtual Result<Listing> Insert(const Listing& listing) = 0;  // id/created_at assigned
+  virtual Result<void> Update(const Listing& listing) = 0;
+  virtual Result<std::optional<Listing>> FindById(Id id) = 0;
+  virtual Result<std::vector<Listing>> List(const ListingFilter& filter) = 0;
+};
+
+class ChatRepository {
+ public:
+  virtual ~ChatRepository() = default;
+  // The conversation of `buyer_id` on `listing_id`, created if missing; .second = created.
+  virtual Result<std::pair<Conversation, bool>> FindOrCreateConversation(Id listing_id, Id buyer_id,
+                                                                          Id seller_id, TimeMs now) = 0;
+  // Read as `viewer_id` (for unread_count); nullopt if missing.
+  virtual Result<std::optional<Conversation>> FindConversation(Id id, Id viewer_id) = 0;
+  virtual Result<std::vector<Conversation>> ListConversations(Id user_id,
+                                                              std::optional<TimeCursor> after,
+                                                              int limit) = 0;
+  virtual Result<Message> InsertMessage(Id conversation_id, Id sender_id, const std::string& text,
+                                        TimeMs now) = 0;
+  // The newest `limit` messages with id < before_id (when given), in ascending id order.
+  virtual Result<std::vector<Message>> ListMessages(Id conversation_id, std::optional<Id> before_id,
+                                                    int limit) = 0;
+  virtual Result<void> MarkRead(Id conversation_id, Id user_id) = 0;
+  virtual Result<std::int64_t> UnreadTotal(Id user_id) = 0;
+};
+
+// One transaction's view of every repository.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual UserRepository& users() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual ListingRepository& listings() = 0;
+  virtual ChatRepository& chat() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies pending migrations; returns the schema version reached.
+  virtual Result<int> Migrate() = 0;
+  virtual Result<int> SchemaVersion() = 0;
+  // Cheap liveness check of the database (for /readyz).
+  virtual Result<void> Ping() = 0;
+  virtual std::string Describe() const = 0;
+
+  // Runs `fn(Tx&) -> Result<T>` in one write transaction, committed iff it returns a value.
+  template <typename F>
+  auto Write(F&& fn) {
+    return Run(true, std::forward<F>(fn));
+  }
+  // Same, read-only (a consistent snapshot).
+  template <typename F>
+  auto Read(F&& fn) {
+    return Run(false, std::forward<F>(fn));
+  }
+
+ protected:
+  virtual Result<void> RunInTx(bool write, const std::function<Result<void>(Tx&)>& fn) = 0;
+
+ private:
+  template <typename F>
+  auto Run(bool write, F&& fn) {
+    using R = std::invoke_result_t<F, Tx&>;
+    std::optional<R> out;
+    auto status = RunInTx(write, [&](Tx& tx) -> Result<void> {
+      out.emplace(fn(tx));
+      if (!*out) return tl::unexpected(out->error());
+      return {};
+    });
+    if (!status) return R(tl::unexpected(status.error()));
+    return std::move(*out);
+  }
+};
+
+struct StoreOptions {
+  std::string driver = "sqlite";  // sqlite (postgres: planned)
+  std::string sqlite_path;        // file path of the database
+  int pool_size = 4;              // connections
+  int busy_timeout_ms = 5000;
+};
+
+// Opens the store chosen by `options.driver`.
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
+
+}  // namespace vitrina::store
