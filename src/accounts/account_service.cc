@@ -1,0 +1,240 @@
+#include "accounts/account_service.h"
+
+#include <algorithm>
+
+#include "base/log.h"
+#include "base/random.h"
+#include "base/timezone.h"
+
+namespace vitrina::accounts {
+
+namespace {
+
+bool HasControlChars(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+std::string Trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// Counts UTF-8 code points (input is valid UTF-8: the JSON parser checked it).
+std::size_t CodePoints(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](unsigned char c) { return (c & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+AccountService::AccountService(store::Store& store, const base::Clock& clock, AuthOptions options)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      hasher_(options.password_hash),
+      email_limiter_(options.login_max_failures_per_email, options.login_window_ms),
+      ip_limiter_(options.login_max_failures_per_ip, options.login_window_ms) {
+  dummy_hash_ = hasher_.Hash(base::RandomToken(16)).value_or("");
+}
+
+Result<std::string> AccountService::NormalizeEmail(const std::string& raw) {
+  std::string email = Trim(raw);
+  std::transform(email.begin(), email.end(), email.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto at = email.find('@');
+  const bool ok = email.size() <= 254 && at != std::string::npos && at > 0 &&
+                  email.find('@', at + 1) == std::string::npos &&
+                  email.find('.', at + 2) != std::string::npos && email.back() != '.' &&
+                  email.find_first_of(" \t\r\n<>()[],;:\"\\") == std::string::npos &&
+                  !HasControlChars(email);
+  if (!ok) return base::InvalidArgument("invalid_email", "Enter a valid email address");
+  return email;
+}
+
+Result<std::string> AccountService::ValidateDisplayName(const std::string& raw) {
+  std::string name = Trim(raw);
+  if (name.empty() || CodePoints(name) > 80 || HasControlChars(name)) {
+    return base::InvalidArgument("invalid_display_name",
+                                 "Display name must be 1 to 80 characters without control characters");
+  }
+  return name;
+}
+
+Result<void> AccountService::ValidatePassword(const std::string& password) {
+  if (password.size() < 8 || password.size() > 256) {
+    return base::InvalidArgument("invalid_password", "Password must be 8 to 256 bytes long");
+  }
+  return {};
+}
+
+Result<store::User> AccountService::CreateUser(const Registration& r, bool upsert) {
+  const std::string email = TRY(NormalizeEmail(r.email));
+  const std::string name = TRY(ValidateDisplayName(r.display_name));
+  TRY(ValidatePassword(r.password));
+  if (!base::IsValidTimeZone(r.timezone)) {
+    return base::InvalidArgument("invalid_timezone", "Unknown time zone: " + r.timezone);
+  }
+  std::vector<std::string> roles = {"user"};
+  for (Role role : r.roles) {
+    if (role != Role::kUser) roles.emplace_back(RoleName(role));
+  }
+  const std::string hash = TRY(hasher_.Hash(r.password));  // slow: outside the transaction
+  const auto now = clock_.NowMs();
+  return store_.Write([&](store::Tx& tx) -> Result<store::User> {
+    auto existing = TRY(tx.users().FindByEmail(email));
+    if (existing) {
+      if (!upsert) return base::Conflict("email_taken", "An account with this email already exists");
+      TRY(tx.users().SetPasswordHash(existing->id, hash, now));
+      TRY(tx.users().SetRoles(existing->id, roles, now));
+      TRY(tx.users().UpdateProfile(existing->id, name, r.timezone, now));
+      auto updated = TRY(tx.users().FindById(existing->id));
+      return *updated;
+    }
+    return tx.users().Insert({email, name, hash, roles, r.timezone}, now);
+  });
+}
+
+Result<IssuedSession> AccountService::Register(const Registration& r) {
+  Registration plain = r;
+  plain.roles = {Role::kUser};  // self-registration never grants staff roles
+  auto user = TRY(CreateUser(plain, false));
+  base::log::Info("user_registered", {{"user_id", user.id}});
+  return IssueSession(user);
+}
+
+Result<IssuedSession> AccountService::IssueSession(const store::User& user) {
+  IssuedSession issued;
+  issued.token = base::RandomToken(32);
+  issued.csrf_token = base::RandomToken(32);
+  const auto now = clock_.NowMs();
+  issued.expires_at = now + options_.session_ttl_ms;
+  issued.user = user;
+  store::Session session{base::Sha256Hex(issued.token), user.id, issued.csrf_token, now,
+                         issued.expires_at};
+  TRY(store_.Write([&](store::Tx& tx) { return tx.sessions().Insert(session); }));
+  return issued;
+}
+
+Result<IssuedSession> AccountService::Login(const std::string& raw_email,
+                                            const std::string& password,
+                                            const std::string& client_ip) {
+  const auto now = clock_.NowMs();
+  auto email = NormalizeEmail(raw_email);
+  if (!email) return base::Unauthenticated("invalid_credentials", "Wrong email or password");
+  const std::string email_key = "email:" + *email;
+  const std::string ip_key = "ip:" + client_ip;
+  const auto wait_ms = std::max(email_limiter_.RetryAfter(email_key, now),
+                                ip_limiter_.RetryAfter(ip_key, now));
+  if (wait_ms > 0) {
+    return base::Fail(base::ErrorKind::kRateLimited, "rate_limited",
+                      "Too many failed logins; try again in " +
+                          std::to_string((wait_ms + 999) / 1000) + " s");
+  }
+  auto user = TRY(store_.Read([&](store::Tx& tx) { return tx.users().FindByEmail(*email); }));
+  const bool ok = user ? hasher_.Verify(user->password_hash, password)
+                       : (hasher_.Verify(dummy_hash_, password), false);
+  if (!ok) {
+    email_limiter_.RecordFailure(email_key, now);
+    ip_limiter_.RecordFailure(ip_key, now);
+    base::log::Info("login_failed", {{"ip", client_ip}});
+    return base::Unauthenticated("invalid_credentials", "Wrong email or password");
+  }
+  email_limiter_.Reset(email_key);
+  if (IsBlocked(*user, now)) {
+    return base::PermissionDenied("user_blocked", "This account is blocked");
+  }
+  if (hasher_.NeedsRehash(user->password_hash)) {
+    if (auto rehashed = hasher_.Hash(password)) {
+      (void)store_.Write([&](store::Tx& tx) {
+        return tx.users().SetPasswordHash(user->id, *rehashed, now);
+      });
+    }
+  }
+  base::log::Info("login", {{"user_id", user->id}});
+  return IssueSession(*user);
+}
+
+Result<void> AccountService::Logout(const std::string& token) {
+  return store_.Write(
+      [&](store::Tx& tx) { return tx.sessions().Delete(base::Sha256Hex(token)); });
+}
+
+Result<Principal> AccountService::Authenticate(const std::string& token) {
+  if (token.empty() || token.size() > 128) {
+    return base::Unauthenticated("invalid_token", "Missing or invalid session token");
+  }
+  const auto now = clock_.NowMs();
+  const std::string hash = base::Sha256Hex(token);
+  auto found = TRY(store_.Read([&](store::Tx& tx) -> Result<std::optional<Principal>> {
+    auto session = TRY(tx.sessions().Find(hash));
+    if (!session) return std::optional<Principal>();
+    auto user = TRY(tx.users().FindById(session->user_id));
+    if (!user) return std::optional<Principal>();
+    return std::optional<Principal>(Principal{std::move(*user), std::move(*session)});
+  }));
+  if (!found || found->session.expires_at <= now) {
+    return base::Unauthenticated("invalid_token", "Session expired or invalid; log in again");
+  }
+  if (IsBlocked(found->user, now)) {
+    return base::PermissionDenied("user_blocked", "This account is blocked");
+  }
+  return std::move(*found);
+}
+
+Result<store::User> AccountService::UpdateProfile(store::Id user_id,
+                                                  std::optional<std::string> display_name,
+                                                  std::optional<std::string> timezone) {
+  if (display_name) display_name = TRY(ValidateDisplayName(*display_name));
+  if (timezone && !base::IsValidTimeZone(*timezone)) {
+    return base::InvalidArgument("invalid_timezone", "Unknown time zone: " + *timezone);
+  }
+  const auto now = clock_.NowMs();
+  return store_.Write([&](store::Tx& tx) -> Result<store::User> {
+    auto user = TRY(tx.users().FindById(user_id));
+    if (!user) return base::NotFound("user_not_found", "No such user");
+    TRY(tx.users().UpdateProfile(user_id, display_name.value_or(user->display_name),
+                                 timezone.value_or(user->timezone), now));
+    auto updated = TRY(tx.users().FindById(user_id));
+    return *updated;
+  });
+}
+
+Result<store::User> AccountService::SetRoles(store::Id user_id,
+                                             const std::vector<std::string>& names) {
+  std::vector<std::string> roles = {"user"};
+  for (const auto& name : names) {
+    auto role = ParseRole(name);
+    if (!role) return base::InvalidArgument("invalid_role", "Unknown role: " + name);
+    if (*role != Role::kUser && std::find(roles.begin(), roles.end(), name) == roles.end()) {
+      roles.push_back(name);
+    }
+  }
+  const auto now = clock_.NowMs();
+  return store_.Write([&](store::Tx& tx) -> Result<store::User> {
+    auto user = TRY(tx.users().FindById(user_id));
+    if (!user) return base::NotFound("user_not_found", "No such user");
+    TRY(tx.users().SetRoles(user_id, roles, now));
+    auto updated = TRY(tx.users().FindById(user_id));
+    return *updated;
+  });
+}
+
+Result<store::User> AccountService::GetUser(store::Id user_id) {
+  auto user = TRY(store_.Read([&](store::Tx& tx) { return tx.users().FindById(user_id); }));
+  if (!user) return base::NotFound("user_not_found", "No such user");
+  return *user;
+}
+
+Result<std::vector<store::User>> AccountService::ListUsers(std::optional<store::Id> before_id,
+                                                           int limit) {
+  return store_.Read([&](store::Tx& tx) { return tx.users().List(before_id, limit); });
+}
+
+Result<int> AccountService::PurgeExpiredSessions() {
+  const auto now = clock_.NowMs();
+  return store_.Write([&](store::Tx& tx) { return tx.sessions().DeleteExpired(now); });
+}
+
+}  // namespace vitrina::accounts

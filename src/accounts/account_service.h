@@ -1,0 +1,88 @@
+#pragma once
+// Accounts and sessions: registration, login (rate limited), logout, authentication of a
+// bearer/cookie token, profile, roles. Thread-safe; holds no per-request state.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/password.h"
+#include "accounts/rate_limiter.h"
+#include "accounts/roles.h"
+#include "base/clock.h"
+#include "base/result.h"
+#include "store/store.h"
+
+namespace vitrina::accounts {
+
+using base::Result;
+
+struct AuthOptions {
+  base::TimeMs session_ttl_ms = 30ll * 24 * 3600 * 1000;
+  int login_max_failures_per_email = 10;
+  int login_max_failures_per_ip = 50;
+  base::TimeMs login_window_ms = 15 * 60 * 1000;
+  PasswordHashOptions password_hash;
+};
+
+// A fresh session: the token is shown to the client once and stored only as a hash.
+struct IssuedSession {
+  std::string token;
+  std::string csrf_token;
+  base::TimeMs expires_at = 0;
+  store::User user;
+};
+
+// Who is calling, resolved from a token.
+struct Principal {
+  store::User user;
+  store::Session session;
+};
+
+struct Registration {
+  std::string email;
+  std::string password;
+  std::string display_name;
+  std::string timezone = "UTC";
+  std::vector<Role> roles = {Role::kUser};
+};
+
+class AccountService {
+ public:
+  AccountService(store::Store& store, const base::Clock& clock, AuthOptions options);
+
+  Result<IssuedSession> Register(const Registration& registration);
+  // Creates an account without a session (CLI `user add`, demo seed); or updates the
+  // password and roles of an existing one when `upsert` is set.
+  Result<store::User> CreateUser(const Registration& registration, bool upsert);
+  Result<IssuedSession> Login(const std::string& email, const std::string& password,
+                              const std::string& client_ip);
+  Result<void> Logout(const std::string& token);
+  // 401 invalid_token for an unknown or expired token; 403 user_blocked for a blocked user.
+  Result<Principal> Authenticate(const std::string& token);
+
+  Result<store::User> UpdateProfile(store::Id user_id, std::optional<std::string> display_name,
+                                    std::optional<std::string> timezone);
+  Result<store::User> SetRoles(store::Id user_id, const std::vector<std::string>& roles);
+  Result<store::User> GetUser(store::Id user_id);
+  Result<std::vector<store::User>> ListUsers(std::optional<store::Id> before_id, int limit);
+  Result<int> PurgeExpiredSessions();
+
+  // Input rules, exposed for reuse and tests.
+  static Result<std::string> NormalizeEmail(const std::string& email);
+  static Result<std::string> ValidateDisplayName(const std::string& name);
+  static Result<void> ValidatePassword(const std::string& password);
+
+ private:
+  Result<IssuedSession> IssueSession(const store::User& user);
+
+  store::Store& store_;
+  const base::Clock& clock_;
+  AuthOptions options_;
+  PasswordHasher hasher_;
+  FailureLimiter email_limiter_;
+  FailureLimiter ip_limiter_;
+  std::string dummy_hash_;  // verified against when the email is unknown, to equalise timing
+};
+
+}  // namespace vitrina::accounts

@@ -1,0 +1,33 @@
+#include "accounts/roles.h"
+
+#include <algorithm>
+
+namespace vitrina::accounts {
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kUser: return "user";
+    case Role::kModerator: return "moderator";
+    case Role::kAnalyst: return "analyst";
+    case Role::kAdmin: return "admin";
+  }
+  return "user";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : {Role::kUser, Role::kModerator, Role::kAnalyst, Role::kAdmin}) {
+    if (RoleName(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+bool HasRole(const store::User& user, Role role) {
+  return std::find(user.roles.begin(), user.roles.end(), RoleName(role)) != user.roles.end();
+}
+
+bool IsBlocked(const store::User& user, base::TimeMs now) {
+  if (user.status != "blocked") return false;
+  return !user.blocked_until || *user.blocked_until > now;
+}
+
+}  // namespace vitrina::accounts
