@@ -20,6 +20,7 @@ export function CallHoursView({ hours }: { hours: CallHours | null | undefined }
               <span className="call-hours-day">{t(`day.${s.day}` as MessageKey)}</span>
               <span>
                 {s.from}–{s.to}
+                {s.to <= s.from && s.to !== '00:00' && <span className="muted small"> {t('listing.nextDay')}</span>}
               </span>
             </li>
           ))}

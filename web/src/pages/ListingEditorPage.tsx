@@ -11,9 +11,12 @@ interface Row extends CallHoursSlot {
   key: number;
 }
 
-const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+const TIME_RE = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const TITLE_MAX = 200;
-const DESCRIPTION_MAX = 5000;
+const DESCRIPTION_MAX = 10_000;
+const PRICE_MAX = 1_000_000_000_000;
+/** The server accepts at most this many weekly ranges. */
+const MAX_ROWS = 28;
 
 function browserTimeZone(): string {
   try {
@@ -120,12 +123,13 @@ export function ListingEditorPage() {
     if (cleanTitle.length > TITLE_MAX) return { error: t('editor.errTitleLong', { max: TITLE_MAX }) };
     if (description.length > DESCRIPTION_MAX) return { error: t('editor.errDescriptionLong', { max: DESCRIPTION_MAX }) };
     const priceText = price.trim();
-    if (!/^\d+$/.test(priceText) || !Number.isSafeInteger(Number(priceText))) return { error: t('editor.errPrice') };
+    if (!/^\d+$/.test(priceText) || Number(priceText) > PRICE_MAX) return { error: t('editor.errPrice') };
     const tz = timezone.trim();
     if (!isValidTimeZone(tz)) return { error: t('editor.errTimezone') };
     for (const r of rows) {
       if (!TIME_RE.test(r.from) || !TIME_RE.test(r.to)) return { error: t('editor.errTime') };
-      if (r.from >= r.to) return { error: t('editor.errRange', { day: t(`day.${r.day}` as MessageKey) }) };
+      // to < from is an overnight range (ends the next day); only empty ranges are invalid.
+      if (r.from === r.to) return { error: t('editor.errRange', { day: t(`day.${r.day}` as MessageKey) }) };
     }
     return {
       input: {
@@ -300,6 +304,9 @@ export function ListingEditorPage() {
                       value={r.to}
                       onChange={(e) => updateRow(r.key, { to: e.target.value })}
                     />
+                    <span className="muted small hours-next-day">
+                      {r.to < r.from ? t('listing.nextDay') : ''}
+                    </span>
                     <button
                       type="button"
                       className="btn btn-small btn-ghost"
@@ -314,7 +321,13 @@ export function ListingEditorPage() {
                 ))}
               </ul>
             )}
-            <button type="button" className="btn btn-small" data-testid="call-hours-add" onClick={addRow}>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="call-hours-add"
+              onClick={addRow}
+              disabled={rows.length >= MAX_ROWS}
+            >
               {t('editor.addRow')}
             </button>
           </div>

@@ -60,7 +60,7 @@ export function RegisterPage() {
             autoComplete="name"
             data-testid="register-name"
             value={name}
-            maxLength={100}
+            maxLength={80}
             onChange={(e) => setName(e.target.value)}
             required
           />
