@@ -161,6 +161,10 @@ Result<void> AccountService::Logout(const std::string& token) {
       [&](store::Tx& tx) { return tx.sessions().Delete(base::Sha256Hex(token)); });
 }
 
+Result<void> AccountService::EndSession(const std::string& token_hash) {
+  return store_.Write([&](store::Tx& tx) { return tx.sessions().Delete(token_hash); });
+}
+
 Result<Principal> AccountService::Authenticate(const std::string& token) {
   if (token.empty() || token.size() > 128) {
     return base::Unauthenticated("invalid_token", "Missing or invalid session token");
@@ -216,6 +220,29 @@ Result<store::User> AccountService::SetRoles(store::Id user_id,
     auto user = TRY(tx.users().FindById(user_id));
     if (!user) return base::NotFound("user_not_found", "No such user");
     TRY(tx.users().SetRoles(user_id, roles, now));
+    auto updated = TRY(tx.users().FindById(user_id));
+    return *updated;
+  });
+}
+
+Result<store::User> AccountService::SetSkills(store::Id user_id,
+                                              const std::vector<std::string>& skills) {
+  for (const auto& skill : skills) {
+    const bool vertical = skill == "vertical:goods" || skill == "vertical:realty" ||
+                          skill == "vertical:auto" || skill == "vertical:jobs";
+    const bool lang = skill.size() == 7 && skill.starts_with("lang:") &&
+                      std::islower(static_cast<unsigned char>(skill[5])) &&
+                      std::islower(static_cast<unsigned char>(skill[6]));
+    if (!vertical && !lang) {
+      return base::InvalidArgument("invalid_skill",
+                                   "Skill must be vertical:<goods|realty|auto|jobs> or lang:<xx>: " + skill);
+    }
+  }
+  const auto now = clock_.NowMs();
+  return store_.Write([&](store::Tx& tx) -> Result<store::User> {
+    auto user = TRY(tx.users().FindById(user_id));
+    if (!user) return base::NotFound("user_not_found", "No such user");
+    TRY(tx.users().SetSkills(user_id, skills, now));
     auto updated = TRY(tx.users().FindById(user_id));
     return *updated;
   });

@@ -58,12 +58,16 @@ class AccountService {
   Result<IssuedSession> Login(const std::string& email, const std::string& password,
                               const std::string& client_ip);
   Result<void> Logout(const std::string& token);
+  // Ends the session whose token hashes to `token_hash` (as found by Authenticate).
+  Result<void> EndSession(const std::string& token_hash);
   // 401 invalid_token for an unknown or expired token; 403 user_blocked for a blocked user.
   Result<Principal> Authenticate(const std::string& token);
 
   Result<store::User> UpdateProfile(store::Id user_id, std::optional<std::string> display_name,
                                     std::optional<std::string> timezone);
   Result<store::User> SetRoles(store::Id user_id, const std::vector<std::string>& roles);
+  // Skills are "vertical:<goods|realty|auto|jobs>" or "lang:<2-letter code>".
+  Result<store::User> SetSkills(store::Id user_id, const std::vector<std::string>& skills);
   Result<store::User> GetUser(store::Id user_id);
   Result<std::vector<store::User>> ListUsers(std::optional<store::Id> before_id, int limit);
   Result<int> PurgeExpiredSessions();

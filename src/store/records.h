@@ -19,6 +19,7 @@ struct User {
   std::string display_name;
   std::string password_hash;  // Argon2id, libsodium crypto_pwhash_str format
   std::vector<std::string> roles;  // always contains "user"
+  std::vector<std::string> skills;  // moderators: "vertical:goods", "lang:ru", ...
   std::string status = "active";   // active | blocked
   std::optional<TimeMs> blocked_until;  // null with status=blocked: blocked for good
   std::string timezone = "UTC";

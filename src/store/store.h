@@ -27,6 +27,7 @@ class UserRepository {
   virtual Result<std::optional<User>> FindById(Id id) = 0;
   virtual Result<std::optional<User>> FindByEmail(const std::string& email) = 0;
   virtual Result<void> SetRoles(Id id, const std::vector<std::string>& roles, TimeMs now) = 0;
+  virtual Result<void> SetSkills(Id id, const std::vector<std::string>& skills, TimeMs now) = 0;
   virtual Result<void> UpdateProfile(Id id, const std::string& display_name,
                                      const std::string& timezone, TimeMs now) = 0;
   virtual Result<void> SetStatus(Id id, const std::string& status,

@@ -23,6 +23,13 @@ CREATE TABLE user_roles (
   PRIMARY KEY (user_id, role)
 ) WITHOUT ROWID;
 
+-- Moderator skills as "vertical:<goods|realty|auto|jobs>" or "lang:<ru|en|...>".
+CREATE TABLE moderator_skills (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  skill   TEXT NOT NULL,
+  PRIMARY KEY (user_id, skill)
+) WITHOUT ROWID;
+
 CREATE TABLE sessions (
   token_hash TEXT PRIMARY KEY,
   user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,

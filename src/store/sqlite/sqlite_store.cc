@@ -17,7 +17,8 @@ namespace {
 constexpr const char* kUserColumns =
     "u.id, u.email, u.display_name, u.password_hash, u.status, u.blocked_until, u.timezone, "
     "u.created_at, u.updated_at, "
-    "(SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id)";
+    "(SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),"
+    "(SELECT group_concat(skill, ',') FROM moderator_skills k WHERE k.user_id = u.id)";
 
 User ReadUser(const Stmt& s) {
   User u;
@@ -32,6 +33,8 @@ User ReadUser(const Stmt& s) {
   u.updated_at = s.Int(8);
   std::string roles = s.Text(9);
   if (!roles.empty()) boost::algorithm::split(u.roles, roles, [](char c) { return c == ','; });
+  std::string skills = s.Text(10);
+  if (!skills.empty()) boost::algorithm::split(u.skills, skills, [](char c) { return c == ','; });
   return u;
 }
 
@@ -78,6 +81,17 @@ class SqliteUsers final : public UserRepository {
     for (const auto& role : roles) {
       auto ins = TRY(c_.Prepare("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, ?)"));
       TRY(ins.Bind(1, id).Bind(2, role).Exec());
+    }
+    auto upd = TRY(c_.Prepare("UPDATE users SET updated_at = ? WHERE id = ?"));
+    return upd.Bind(1, now).Bind(2, id).Exec();
+  }
+
+  Result<void> SetSkills(Id id, const std::vector<std::string>& skills, TimeMs now) override {
+    auto del = TRY(c_.Prepare("DELETE FROM moderator_skills WHERE user_id = ?"));
+    TRY(del.Bind(1, id).Exec());
+    for (const auto& skill : skills) {
+      auto ins = TRY(c_.Prepare("INSERT OR IGNORE INTO moderator_skills (user_id, skill) VALUES (?, ?)"));
+      TRY(ins.Bind(1, id).Bind(2, skill).Exec());
     }
     auto upd = TRY(c_.Prepare("UPDATE users SET updated_at = ? WHERE id = ?"));
     return upd.Bind(1, now).Bind(2, id).Exec();

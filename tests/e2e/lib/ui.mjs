@@ -75,7 +75,8 @@ export async function fillAndSaveListing(page, l) {
     await row.getByTestId('call-hours-to').fill(h.to);
   }
   await page.getByTestId('listing-save').click();
-  await page.waitForURL(/\/listings\/[^/]+$/);
+  // The editor itself lives at /listings/new, so wait for a different /listings/{id}.
+  await page.waitForURL((url) => /^\/listings\/[^/]+$/.test(url.pathname) && url.pathname !== '/listings/new');
   const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
   assert.ok(id && id !== 'new', `navigated to the saved listing, got ${page.url()}`);
   await page.getByTestId('listing-view-title').filter({ hasText: l.title }).waitFor();

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useLocation, useNavigationType, useSearchParams } from 'react-router-dom';
 import { api } from '../api';
 import { ListingCard } from '../components/ListingCard';
 import { errorText } from '../format';
@@ -9,18 +9,24 @@ import { VERTICALS, type Listing, type Vertical } from '../types';
 const PAGE_SIZE = 24;
 const SEARCH_DEBOUNCE_MS = 300;
 
+function parseVertical(v: string | null): Vertical | '' {
+  return v && (VERTICALS as readonly string[]).includes(v) ? (v as Vertical) : '';
+}
+
 /** The public feed. Filters live in the URL (?q=&vertical=&video=1) so it can be shared. */
 export function FeedPage() {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const verticalParam = params.get('vertical') ?? '';
-  const vertical: Vertical | '' = (VERTICALS as readonly string[]).includes(verticalParam)
-    ? (verticalParam as Vertical)
-    : '';
-  const videoOnly = params.get('video') === '1';
+  const location = useLocation();
+  const navigationType = useNavigationType();
 
+  // The filters are local state, written to the URL as they change; the URL is read
+  // back on first render and on back/forward/links. (Router navigations run as
+  // transitions, so controls driven straight from the URL would lag behind clicks.)
+  const [q, setQ] = useState(() => params.get('q') ?? '');
   const [qInput, setQInput] = useState(q);
+  const [vertical, setVertical] = useState<Vertical | ''>(() => parseVertical(params.get('vertical')));
+  const [videoOnly, setVideoOnly] = useState(() => params.get('video') === '1');
   const [items, setItems] = useState<Listing[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -28,27 +34,34 @@ export function FeedPage() {
   const [error, setError] = useState<string | null>(null);
   const requestId = useRef(0);
 
-  function updateParam(name: string, value: string | null) {
-    setParams(
-      (prev) => {
-        const p = new URLSearchParams(prev);
-        if (value) p.set(name, value);
-        else p.delete(name);
-        return p;
-      },
-      { replace: true },
-    );
-  }
-
-  // Keep the text box in sync when the URL changes (back/forward).
-  useEffect(() => setQInput((cur) => (cur.trim() === q ? cur : q)), [q]);
-
-  // Debounce typing into the URL.
+  // Back/forward or a link to the feed: take the filters from the URL. (Our own
+  // writes below are REPLACE navigations.)
   useEffect(() => {
-    if (qInput.trim() === q) return undefined;
-    const id = window.setTimeout(() => updateParam('q', qInput.trim() || null), SEARCH_DEBOUNCE_MS);
-    return () => window.clearTimeout(id);
+    if (navigationType === 'REPLACE') return;
+    const urlQ = params.get('q') ?? '';
+    setQ(urlQ);
+    setQInput(urlQ);
+    setVertical(parseVertical(params.get('vertical')));
+    setVideoOnly(params.get('video') === '1');
     // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [location.key]);
+
+  // Filters → URL (replace, so typing does not flood the history).
+  useEffect(() => {
+    const next = new URLSearchParams();
+    if (q) next.set('q', q);
+    if (vertical) next.set('vertical', vertical);
+    if (videoOnly) next.set('video', '1');
+    if (next.toString() !== params.toString()) setParams(next, { replace: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q, vertical, videoOnly]);
+
+  // Debounce typing into the query.
+  useEffect(() => {
+    const trimmed = qInput.trim();
+    if (trimmed === q) return undefined;
+    const id = window.setTimeout(() => setQ(trimmed), SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(id);
   }, [qInput, q]);
 
   useEffect(() => {
@@ -104,7 +117,7 @@ export function FeedPage() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          updateParam('q', qInput.trim() || null);
+          setQ(qInput.trim());
         }}
       >
         <label className="field grow">
@@ -122,7 +135,7 @@ export function FeedPage() {
           <select
             data-testid="filter-vertical"
             value={vertical}
-            onChange={(e) => updateParam('vertical', e.target.value || null)}
+            onChange={(e) => setVertical(parseVertical(e.target.value))}
           >
             <option value="">{t('feed.allVerticals')}</option>
             {VERTICALS.map((v) => (
@@ -137,7 +150,7 @@ export function FeedPage() {
             type="checkbox"
             data-testid="filter-video-call"
             checked={videoOnly}
-            onChange={(e) => updateParam('video', e.target.checked ? '1' : null)}
+            onChange={(e) => setVideoOnly(e.target.checked)}
           />
           <span>{t('feed.videoOnly')}</span>
         </label>

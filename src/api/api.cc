@@ -1,0 +1,217 @@
+#include "api/api.h"
+
+#include <chrono>
+
+#include "api/json_io.h"
+#include "base/log.h"
+#include "base/random.h"
+
+namespace vitrina::api {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kSessionCookie = "vitrina_session";
+constexpr const char* kCsrfCookie = "vitrina_csrf";
+
+bool IsSafeMethod(net::Verb v) {
+  return v == net::Verb::get || v == net::Verb::head || v == net::Verb::options;
+}
+
+std::optional<accounts::Role> RequiredRole(Access access) {
+  switch (access) {
+    case Access::kModerator: return accounts::Role::kModerator;
+    case Access::kAnalyst: return accounts::Role::kAnalyst;
+    case Access::kAdmin: return accounts::Role::kAdmin;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Result<store::Id> Context::PathId(const std::string& name, std::string_view not_found_code) const {
+  auto it = req.params.find(name);
+  if (it == req.params.end()) return base::NotFound(std::string(not_found_code), "Not found");
+  return ParsePathId(it->second, not_found_code);
+}
+
+Api::Api(Services services, ApiOptions options)
+    : services_(services), options_(std::move(options)) {
+  if (options_.static_dir) static_files_.emplace(*options_.static_dir);
+  auto& m = services_.metrics;
+  m.Describe("vitrina_http_requests_total", "counter", "HTTP requests by route, method and status.");
+  m.Describe("vitrina_http_request_duration_seconds", "histogram",
+             "HTTP request latency by route, from handler start to response.");
+  AddOpsRoutes(*this);
+  AddAccountRoutes(*this);
+  AddListingRoutes(*this);
+  AddChatRoutes(*this);
+}
+
+void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {
+  router_.Add(method, pattern, Route{access, std::move(fn)});
+}
+
+unsigned Api::StatusFor(base::ErrorKind kind) {
+  switch (kind) {
+    case base::ErrorKind::kInvalidArgument: return 400;
+    case base::ErrorKind::kUnauthenticated: return 401;
+    case base::ErrorKind::kPermissionDenied: return 403;
+    case base::ErrorKind::kNotFound: return 404;
+    case base::ErrorKind::kConflict: return 409;
+    case base::ErrorKind::kTooLarge: return 413;
+    case base::ErrorKind::kRateLimited: return 429;
+    case base::ErrorKind::kUnavailable: return 503;
+    case base::ErrorKind::kInternal: return 500;
+  }
+  return 500;
+}
+
+net::Response Api::Json(unsigned status, const json::value& body) {
+  net::Response res;
+  res.status = status;
+  res.body = json::serialize(body);
+  res.SetHeader("Cache-Control", "no-store");
+  return res;
+}
+
+net::Response Api::ErrorResponse(const base::Error& error) {
+  const unsigned status = StatusFor(error.kind);
+  // Internal details stay in the log; the client gets a generic message.
+  const std::string message = status == 500 ? "Internal error" : error.message;
+  auto res = Json(status, json::object{{"error", json::object{{"code", error.code},
+                                                              {"message", message}}}});
+  if (status == 401) res.SetHeader("WWW-Authenticate", "Bearer");
+  return res;
+}
+
+std::vector<std::pair<std::string, std::string>> Api::SessionCookies(
+    const accounts::IssuedSession& s) const {
+  const auto max_age = std::max<base::TimeMs>(0, (s.expires_at - services_.clock.NowMs()) / 1000);
+  const std::string attrs = "; Path=/; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
+                            (options_.cookie_secure ? "; Secure" : "");
+  return {{"Set-Cookie", std::string(kSessionCookie) + "=" + s.token + attrs + "; HttpOnly"},
+          {"Set-Cookie", std::string(kCsrfCookie) + "=" + s.csrf_token + attrs}};
+}
+
+std::vector<std::pair<std::string, std::string>> Api::ClearedCookies() const {
+  const std::string attrs = "=; Path=/; SameSite=Lax; Max-Age=0";
+  return {{"Set-Cookie", std::string(kSessionCookie) + attrs + "; HttpOnly"},
+          {"Set-Cookie", std::string(kCsrfCookie) + attrs}};
+}
+
+Result<std::optional<accounts::Principal>> Api::Authenticate(net::Request& req, bool& via_cookie) {
+  std::optional<std::string> token;
+  if (auto auth = req.Header("authorization")) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (auth->size() <= kBearer.size() || !auth->starts_with(kBearer)) {
+      return base::Unauthenticated("invalid_token", "Authorization must be 'Bearer <token>'");
+    }
+    token = std::string(auth->substr(kBearer.size()));
+  } else if (auto cookie = req.Cookie(kSessionCookie); cookie && !cookie->empty()) {
+    token = std::move(cookie);
+    via_cookie = true;
+  }
+  if (!token) return std::optional<accounts::Principal>();
+  auto principal = TRY(services_.accounts.Authenticate(*token));
+  return std::optional<accounts::Principal>(std::move(principal));
+}
+
+Result<net::Response> Api::Dispatch(net::Request& req, const Route& route) {
+  Context ctx{req, std::nullopt};
+  bool via_cookie = false;
+  auto principal = Authenticate(req, via_cookie);
+  if (!principal) {
+    // A stale cookie must not lock anyone out of public pages or the login form.
+    const bool ignorable = route.access == Access::kPublic && via_cookie &&
+                           principal.error().kind == base::ErrorKind::kUnauthenticated;
+    if (!ignorable) return tl::unexpected(principal.error());
+  } else {
+    ctx.principal = std::move(*principal);
+  }
+  if (route.access != Access::kPublic) {
+    if (!ctx.principal) {
+      return base::Unauthenticated("unauthenticated", "Sign in to do this");
+    }
+    if (auto role = RequiredRole(route.access); role && !accounts::HasRole(ctx.user(), *role)) {
+      return base::PermissionDenied("forbidden", "Your role does not allow this");
+    }
+  }
+  // Cookie-authenticated writes must prove they come from our own page (synchronizer token).
+  if (ctx.principal && via_cookie && !IsSafeMethod(req.method)) {
+    auto header = req.Header("x-csrf-token");
+    if (!header || !base::ConstantTimeEquals(*header, ctx.principal->session.csrf_token)) {
+      return base::PermissionDenied("csrf_failed", "Missing or wrong X-CSRF-Token header");
+    }
+  }
+  return route.fn(ctx);
+}
+
+net::Response Api::Handle(net::Request& req) {
+  const auto start = std::chrono::steady_clock::now();
+  net::Response res;
+  std::string route_label;
+  auto match = router_.Find(req.method, req.path);
+  if (match.value != nullptr) {
+    route_label = match.pattern;
+    req.params = std::move(match.params);
+    req.route = match.pattern;
+    auto result = Dispatch(req, *match.value);
+    if (result) {
+      res = std::move(*result);
+    } else {
+      if (result.error().kind == base::ErrorKind::kInternal) {
+        base::log::Error("request_failed", {{"route", route_label}, {"error", result.error().message}});
+      }
+      res = ErrorResponse(result.error());
+    }
+  } else if (match.path_known) {
+    route_label = match.pattern;
+    res = Json(405, json::object{{"error", json::object{{"code", "method_not_allowed"},
+                                                        {"message", "Method not allowed here"}}}});
+  } else if (auto file = static_files_ ? static_files_->Serve(req) : std::nullopt) {
+    route_label = "static";
+    res = std::move(*file);
+  } else {
+    route_label = "unmatched";
+    res = ErrorResponse({base::ErrorKind::kNotFound, "not_found", "No such endpoint or page"});
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string method(boost::beast::http::to_string(req.method));
+  auto& m = services_.metrics;
+  m.Add("vitrina_http_requests_total",
+        {{"route", route_label}, {"method", method}, {"status", std::to_string(res.status)}});
+  m.Observe("vitrina_http_request_duration_seconds", {{"route", route_label}}, seconds);
+  if (route_label != "static") {
+    base::log::Info("http_request", {{"method", method},
+                                     {"route", route_label},
+                                     {"status", res.status},
+                                     {"ms", seconds * 1000.0},
+                                     {"ip", req.remote_ip}});
+  }
+  return res;
+}
+
+std::variant<std::unique_ptr<net::WsHandler>, net::Response> Api::UpgradeWs(net::Request& req) {
+  // Refuse cross-site pages (cookies would otherwise ride along: CSWSH).
+  if (auto origin = req.Header("origin")) {
+    auto host = req.Header("host");
+    const std::string o(*origin);
+    const auto scheme_end = o.find("://");
+    if (!host || scheme_end == std::string::npos || o.substr(scheme_end + 3) != *host) {
+      return ErrorResponse({base::ErrorKind::kPermissionDenied, "bad_origin",
+                            "WebSocket origin does not match this site"});
+    }
+  }
+  bool via_cookie = false;
+  auto principal = Authenticate(req, via_cookie);
+  if (!principal) return ErrorResponse(principal.error());
+  if (!*principal) {
+    return ErrorResponse({base::ErrorKind::kUnauthenticated, "unauthenticated", "Sign in first"});
+  }
+  return services_.hub.MakeHandler((*principal)->user.id);
+}
+
+}  // namespace vitrina::api

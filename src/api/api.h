@@ -1,0 +1,108 @@
+#pragma once
+// The HTTP API: the route table with each route's access rule, authentication (Bearer or
+// cookie + CSRF), the blocked-account check, and the one place where an Error becomes an
+// HTTP status. Also the WebSocket endpoint. Built once at start-up; Handle/UpgradeWs are
+// then called concurrently from worker threads.
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "accounts/account_service.h"
+#include "api/live_hub.h"
+#include "base/clock.h"
+#include "base/metrics.h"
+#include "chat/chat_service.h"
+#include "listings/listing_service.h"
+#include "net/http.h"
+#include "net/router.h"
+#include "net/static_files.h"
+#include "store/store.h"
+
+namespace vitrina::api {
+
+using base::Result;
+
+// Who may call a route. Checked before the handler runs.
+enum class Access {
+  kPublic,        // anyone; a valid token is still resolved (a blocked user gets 403)
+  kUser,          // any signed-in, not blocked user
+  kModerator,
+  kAnalyst,
+  kAdmin,
+};
+
+struct ApiOptions {
+  std::optional<std::filesystem::path> static_dir;  // built web UI (web/dist)
+  bool cookie_secure = false;  // add `Secure` to cookies (set when served over HTTPS)
+  std::string version = "0.0.0";
+};
+
+struct Services {
+  store::Store& store;
+  const base::Clock& clock;
+  base::Metrics& metrics;
+  accounts::AccountService& accounts;
+  listings::ListingService& listings;
+  chat::ChatService& chat;
+  LiveHub& hub;
+};
+
+// What a handler sees of its request.
+struct Context {
+  net::Request& req;
+  std::optional<accounts::Principal> principal;  // set for every Access but kPublic (maybe there)
+
+  const store::User& user() const { return principal->user; }
+  std::optional<store::Id> user_id() const {
+    return principal ? std::optional<store::Id>(principal->user.id) : std::nullopt;
+  }
+  Result<store::Id> PathId(const std::string& name, std::string_view not_found_code) const;
+};
+
+using RouteFn = std::function<Result<net::Response>(Context&)>;
+
+class Api {
+ public:
+  Api(Services services, ApiOptions options);
+
+  net::Response Handle(net::Request& req);
+  std::variant<std::unique_ptr<net::WsHandler>, net::Response> UpgradeWs(net::Request& req);
+
+  void Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn);
+  Services& services() { return services_; }
+  const ApiOptions& options() const { return options_; }
+
+  // Response helpers shared by the route files.
+  static net::Response Json(unsigned status, const boost::json::value& body);
+  static net::Response ErrorResponse(const base::Error& error);
+  static unsigned StatusFor(base::ErrorKind kind);
+  std::vector<std::pair<std::string, std::string>> SessionCookies(
+      const accounts::IssuedSession& session) const;
+  std::vector<std::pair<std::string, std::string>> ClearedCookies() const;
+
+ private:
+  struct Route {
+    Access access;
+    RouteFn fn;
+  };
+  Result<net::Response> Dispatch(net::Request& req, const Route& route);
+  Result<std::optional<accounts::Principal>> Authenticate(net::Request& req, bool& via_cookie);
+
+  Services services_;
+  ApiOptions options_;
+  net::Router<Route> router_;
+  std::optional<net::StaticFiles> static_files_;
+};
+
+// Route groups, one file each.
+void AddOpsRoutes(Api& api);
+void AddAccountRoutes(Api& api);
+void AddListingRoutes(Api& api);
+void AddChatRoutes(Api& api);
+
+}  // namespace vitrina::api

@@ -1,0 +1,175 @@
+#include "api/json_io.h"
+
+#include <charconv>
+
+#include "base/time_format.h"
+#include "listings/call_hours.h"
+
+namespace vitrina::api {
+
+namespace json = boost::json;
+
+Result<json::object> ParseObject(std::string_view body) {
+  if (body.empty()) return base::InvalidArgument("invalid_json", "Request body must be a JSON object");
+  json::parse_options options;
+  options.max_depth = 16;
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec, {}, options);
+  if (ec) {
+    return base::InvalidArgument("invalid_json", "Request body is not valid JSON (UTF-8): " + ec.message());
+  }
+  if (!v.is_object()) return base::InvalidArgument("invalid_json", "Request body must be a JSON object");
+  return std::move(v.as_object());
+}
+
+namespace {
+tl::unexpected<base::Error> WrongType(std::string_view key, std::string_view want) {
+  return base::InvalidArgument("invalid_type",
+                               "Field '" + std::string(key) + "' must be " + std::string(want));
+}
+}  // namespace
+
+Result<std::optional<std::string>> OptString(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::optional<std::string>();
+  if (!v->is_string()) return WrongType(key, "a string");
+  return std::optional<std::string>(std::string(v->as_string()));
+}
+
+Result<std::string> ReqString(const json::object& o, std::string_view key) {
+  auto s = TRY(OptString(o, key));
+  if (!s) return base::InvalidArgument("missing_field", "Field '" + std::string(key) + "' is required");
+  return *s;
+}
+
+Result<std::optional<std::int64_t>> OptInt(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::optional<std::int64_t>();
+  if (v->is_int64()) return std::optional<std::int64_t>(v->as_int64());
+  if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return std::optional<std::int64_t>(static_cast<std::int64_t>(v->as_uint64()));
+  }
+  return WrongType(key, "an integer");
+}
+
+Result<std::vector<std::string>> StringArray(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr) {
+    return base::InvalidArgument("missing_field", "Field '" + std::string(key) + "' is required");
+  }
+  if (!v->is_array() || v->as_array().size() > 64) return WrongType(key, "an array of strings");
+  std::vector<std::string> out;
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string()) return WrongType(key, "an array of strings");
+    out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
+Result<std::optional<bool>> OptBool(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::optional<bool>();
+  if (!v->is_bool()) return WrongType(key, "true or false");
+  return std::optional<bool>(v->as_bool());
+}
+
+namespace {
+std::optional<store::Id> ToId(std::string_view text) {
+  store::Id id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+}  // namespace
+
+Result<store::Id> ParsePathId(const std::string& text, std::string_view not_found_code) {
+  auto id = ToId(text);
+  if (!id) return base::NotFound(std::string(not_found_code), "Not found");
+  return *id;
+}
+
+Result<std::optional<store::Id>> ParseQueryId(const std::optional<std::string>& text,
+                                              std::string_view name) {
+  if (!text || text->empty()) return std::optional<store::Id>();
+  auto id = ToId(*text);
+  if (!id) {
+    return base::InvalidArgument("invalid_" + std::string(name),
+                                 "Query parameter '" + std::string(name) + "' is not valid");
+  }
+  return std::optional<store::Id>(*id);
+}
+
+Result<int> ParseLimit(const std::optional<std::string>& text, int default_limit, int max_limit) {
+  if (!text || text->empty()) return default_limit;
+  int limit = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (ec != std::errc() || ptr != text->data() + text->size() || limit < 1 || limit > max_limit) {
+    return base::InvalidArgument("invalid_limit",
+                                 "limit must be an integer from 1 to " + std::to_string(max_limit));
+  }
+  return limit;
+}
+
+std::string IdString(store::Id id) { return std::to_string(id); }
+
+json::object UserJson(const store::User& u) {
+  json::array roles;
+  for (const auto& r : u.roles) roles.emplace_back(r);
+  json::object o{{"id", IdString(u.id)},
+                 {"email", u.email},
+                 {"display_name", u.display_name},
+                 {"roles", std::move(roles)},
+                 {"status", u.status},
+                 {"timezone", u.timezone},
+                 {"created_at", base::FormatRfc3339(u.created_at)}};
+  if (!u.skills.empty()) {
+    json::array skills;
+    for (const auto& k : u.skills) skills.emplace_back(k);
+    o["skills"] = std::move(skills);
+  }
+  o["blocked_until"] = u.blocked_until ? json::value(base::FormatRfc3339(*u.blocked_until)) : nullptr;
+  return o;
+}
+
+json::object ListingJson(const listings::ListingView& v) {
+  const auto& l = v.listing;
+  return json::object{{"id", IdString(l.id)},
+                      {"seller_id", IdString(l.seller_id)},
+                      {"seller_name", l.seller_name},
+                      {"title", l.title},
+                      {"description", l.description},
+                      {"price", l.price},
+                      {"currency", l.currency},
+                      {"vertical", l.vertical},
+                      {"status", l.status},
+                      {"video_call_ready", l.video_call_ready},
+                      {"call_hours", listings::CallHoursToJson(v.call_hours)},
+                      {"video_call_available_now", v.video_call_available_now},
+                      {"created_at", base::FormatRfc3339(l.created_at)},
+                      {"updated_at", base::FormatRfc3339(l.updated_at)}};
+}
+
+json::object MessageJson(const store::Message& m) {
+  return json::object{{"id", IdString(m.id)},
+                      {"conversation_id", IdString(m.conversation_id)},
+                      {"sender_id", IdString(m.sender_id)},
+                      {"text", m.text},
+                      {"created_at", base::FormatRfc3339(m.created_at)}};
+}
+
+json::object ConversationJson(const store::Conversation& c) {
+  json::object o{{"id", IdString(c.id)},
+                 {"listing_id", IdString(c.listing_id)},
+                 {"listing_title", c.listing_title},
+                 {"buyer_id", IdString(c.buyer_id)},
+                 {"buyer_name", c.buyer_name},
+                 {"seller_id", IdString(c.seller_id)},
+                 {"seller_name", c.seller_name},
+                 {"unread_count", c.unread_count},
+                 {"created_at", base::FormatRfc3339(c.created_at)},
+                 {"updated_at", base::FormatRfc3339(c.updated_at)}};
+  o["last_message"] = c.last_message ? json::value(MessageJson(*c.last_message)) : nullptr;
+  return o;
+}
+
+}  // namespace vitrina::api

@@ -1,0 +1,44 @@
+#pragma once
+// Request-body reading with precise errors, and the JSON shapes of the public API.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "base/result.h"
+#include "listings/listing_service.h"
+#include "store/records.h"
+
+namespace vitrina::api {
+
+using base::Result;
+
+// Parses a request body that must be a JSON object (UTF-8 validated by the parser).
+Result<boost::json::object> ParseObject(std::string_view body);
+
+// Typed field access: absent -> nullopt (or 400 missing_field when required);
+// present with the wrong type -> 400 invalid_type naming the field.
+Result<std::optional<std::string>> OptString(const boost::json::object& o, std::string_view key);
+Result<std::string> ReqString(const boost::json::object& o, std::string_view key);
+Result<std::optional<std::int64_t>> OptInt(const boost::json::object& o, std::string_view key);
+Result<std::vector<std::string>> StringArray(const boost::json::object& o, std::string_view key);
+Result<std::optional<bool>> OptBool(const boost::json::object& o, std::string_view key);
+
+// Decimal id from a path parameter or query value; 404 for path ids that cannot exist.
+Result<store::Id> ParsePathId(const std::string& text, std::string_view not_found_code);
+Result<std::optional<store::Id>> ParseQueryId(const std::optional<std::string>& text,
+                                              std::string_view name);
+Result<int> ParseLimit(const std::optional<std::string>& text, int default_limit, int max_limit);
+
+boost::json::object UserJson(const store::User& user);
+boost::json::object ListingJson(const listings::ListingView& view);
+boost::json::object MessageJson(const store::Message& message);
+boost::json::object ConversationJson(const store::Conversation& conversation);
+
+std::string IdString(store::Id id);
+
+}  // namespace vitrina::api

@@ -1,0 +1,120 @@
+#include "api/live_hub.h"
+
+#include <boost/json.hpp>
+
+#include "api/json_io.h"
+
+namespace vitrina::api {
+
+namespace json = boost::json;
+
+namespace {
+
+class UserSocket final : public net::WsHandler {
+ public:
+  UserSocket(LiveHub& hub, store::Id user_id) : hub_(hub), user_id_(user_id) {}
+
+  void OnOpen(std::weak_ptr<net::WsConnection> connection) override {
+    connection_ = connection;
+    if (auto c = connection.lock()) {
+      raw_ = c.get();
+      c->Send(json::serialize(json::object{{"type", "hello"}, {"user_id", IdString(user_id_)}}));
+    }
+    hub_.Add(user_id_, connection);
+  }
+
+  void OnMessage(std::string_view text) override {
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    auto c = connection_.lock();
+    if (!c) return;
+    if (ec || !v.is_object()) {
+      c->Send(R"({"type":"error","error":{"code":"invalid_json","message":"Send JSON objects"}})");
+      return;
+    }
+    const auto* type = v.as_object().if_contains("type");
+    if (type && type->is_string() && type->as_string() == "ping") {
+      c->Send(R"({"type":"pong"})");
+    }
+  }
+
+  void OnClose() override { hub_.Remove(user_id_, raw_); }
+
+ private:
+  LiveHub& hub_;
+  store::Id user_id_;
+  std::weak_ptr<net::WsConnection> connection_;
+  const net::WsConnection* raw_ = nullptr;
+};
+
+}  // namespace
+
+LiveHub::LiveHub(base::Metrics& metrics) : metrics_(metrics) {
+  metrics_.Describe("vitrina_websocket_connections", "gauge", "Open WebSocket connections.");
+  metrics_.Set("vitrina_websocket_connections", {}, 0);
+}
+
+std::unique_ptr<net::WsHandler> LiveHub::MakeHandler(store::Id user_id) {
+  return std::make_unique<UserSocket>(*this, user_id);
+}
+
+void LiveHub::Add(store::Id user_id, std::weak_ptr<net::WsConnection> connection) {
+  std::lock_guard lock(mu_);
+  auto& list = connections_[user_id];
+  std::erase_if(list, [](const auto& w) { return w.expired(); });
+  list.push_back(std::move(connection));
+  ++count_;
+  metrics_.Set("vitrina_websocket_connections", {}, static_cast<double>(count_));
+}
+
+void LiveHub::Remove(store::Id user_id, const net::WsConnection* connection) {
+  std::lock_guard lock(mu_);
+  auto it = connections_.find(user_id);
+  if (it == connections_.end()) return;
+  const auto before = it->second.size();
+  std::erase_if(it->second, [&](const auto& w) {
+    auto c = w.lock();
+    return !c || c.get() == connection;
+  });
+  if (it->second.size() < before && count_ > 0) --count_;
+  if (it->second.empty()) connections_.erase(it);
+  metrics_.Set("vitrina_websocket_connections", {}, static_cast<double>(count_));
+}
+
+std::size_t LiveHub::ConnectionCount() const {
+  std::lock_guard lock(mu_);
+  return count_;
+}
+
+void LiveHub::SendToUser(store::Id user_id, const std::string& text) {
+  std::vector<std::shared_ptr<net::WsConnection>> targets;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connections_.find(user_id);
+    if (it == connections_.end()) return;
+    for (auto& w : it->second) {
+      if (auto c = w.lock()) targets.push_back(std::move(c));
+    }
+  }
+  for (auto& c : targets) c->Send(text);
+}
+
+void LiveHub::OnConversation(const store::Conversation& conversation) {
+  auto body = ConversationJson(conversation);
+  body["unread_count"] = 0;
+  const std::string text =
+      json::serialize(json::object{{"type", "conversation"}, {"conversation", std::move(body)}});
+  SendToUser(conversation.buyer_id, text);
+  SendToUser(conversation.seller_id, text);
+}
+
+void LiveHub::OnMessage(const store::Conversation& conversation, const store::Message& message) {
+  const std::string text = json::serialize(json::object{
+      {"type", "message"},
+      {"conversation_id", IdString(conversation.id)},
+      {"message", MessageJson(message)}});
+  SendToUser(conversation.buyer_id, text);
+  SendToUser(conversation.seller_id, text);
+}
+
+}  // namespace vitrina::api

@@ -1,0 +1,40 @@
+#pragma once
+// Live delivery: the WebSocket connections of each signed-in user, and the chat events
+// rendered and pushed to them. Thread-safe (one mutex over the connection map; sends are
+// posted to each connection's own strand by net).
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/metrics.h"
+#include "chat/chat_service.h"
+#include "net/http.h"
+
+namespace vitrina::api {
+
+class LiveHub final : public chat::ChatListener {
+ public:
+  explicit LiveHub(base::Metrics& metrics);
+
+  void Add(store::Id user_id, std::weak_ptr<net::WsConnection> connection);
+  void Remove(store::Id user_id, const net::WsConnection* connection);
+  void SendToUser(store::Id user_id, const std::string& text);
+  std::size_t ConnectionCount() const;
+
+  void OnConversation(const store::Conversation& conversation) override;
+  void OnMessage(const store::Conversation& conversation, const store::Message& message) override;
+
+  // Creates the per-connection handler for a signed-in user.
+  std::unique_ptr<net::WsHandler> MakeHandler(store::Id user_id);
+
+ private:
+  base::Metrics& metrics_;
+  mutable std::mutex mu_;
+  std::unordered_map<store::Id, std::vector<std::weak_ptr<net::WsConnection>>> connections_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace vitrina::api

@@ -1,0 +1,110 @@
+// Accounts: register, login, logout, me, admin user management.
+#include "api/api.h"
+#include "api/json_io.h"
+#include "base/time_format.h"
+
+namespace vitrina::api {
+
+namespace json = boost::json;
+
+namespace {
+
+net::Response SessionResponse(Api& api, unsigned status, const accounts::IssuedSession& s) {
+  auto res = Api::Json(status, json::object{{"token", s.token},
+                                            {"csrf_token", s.csrf_token},
+                                            {"expires_at", base::FormatRfc3339(s.expires_at)},
+                                            {"user", UserJson(s.user)}});
+  for (auto& [k, v] : api.SessionCookies(s)) res.SetHeader(k, v);
+  return res;
+}
+
+}  // namespace
+
+void AddAccountRoutes(Api& api) {
+  auto& accounts = api.services().accounts;
+
+  api.Add(net::Verb::post, "/api/v1/auth/register", Access::kPublic,
+          [&](Context& ctx) -> Result<net::Response> {
+            auto body = TRY(ParseObject(ctx.req.body));
+            accounts::Registration r;
+            r.email = TRY(ReqString(body, "email"));
+            r.password = TRY(ReqString(body, "password"));
+            r.display_name = TRY(ReqString(body, "display_name"));
+            if (auto tz = TRY(OptString(body, "timezone"))) r.timezone = *tz;
+            auto issued = TRY(accounts.Register(r));
+            return SessionResponse(api, 201, issued);
+          });
+
+  api.Add(net::Verb::post, "/api/v1/auth/login", Access::kPublic,
+          [&](Context& ctx) -> Result<net::Response> {
+            auto body = TRY(ParseObject(ctx.req.body));
+            const auto email = TRY(ReqString(body, "email"));
+            const auto password = TRY(ReqString(body, "password"));
+            auto issued = accounts.Login(email, password, ctx.req.remote_ip);
+            if (!issued) {
+              auto res = Api::ErrorResponse(issued.error());
+              if (res.status == 429) res.SetHeader("Retry-After", "60");
+              return res;
+            }
+            return SessionResponse(api, 200, *issued);
+          });
+
+  api.Add(net::Verb::post, "/api/v1/auth/logout", Access::kUser,
+          [&](Context& ctx) -> Result<net::Response> {
+            TRY(accounts.EndSession(ctx.principal->session.token_hash));
+            net::Response res;
+            res.status = 204;
+            for (auto& [k, v] : api.ClearedCookies()) res.SetHeader(k, v);
+            return res;
+          });
+
+  api.Add(net::Verb::get, "/api/v1/me", Access::kUser, [](Context& ctx) -> Result<net::Response> {
+    return Api::Json(200, UserJson(ctx.user()));
+  });
+
+  api.Add(net::Verb::patch, "/api/v1/me", Access::kUser,
+          [&](Context& ctx) -> Result<net::Response> {
+            auto body = TRY(ParseObject(ctx.req.body));
+            auto name = TRY(OptString(body, "display_name"));
+            auto tz = TRY(OptString(body, "timezone"));
+            auto user = TRY(accounts.UpdateProfile(ctx.user().id, name, tz));
+            return Api::Json(200, UserJson(user));
+          });
+
+  api.Add(net::Verb::get, "/api/v1/admin/users", Access::kAdmin,
+          [&](Context& ctx) -> Result<net::Response> {
+            const int limit = TRY(ParseLimit(ctx.req.Query("limit"), 50, 200));
+            auto before = TRY(ParseQueryId(ctx.req.Query("cursor"), "cursor"));
+            auto users = TRY(accounts.ListUsers(before, limit + 1));
+            json::array items;
+            json::value next = nullptr;
+            for (std::size_t i = 0; i < users.size(); ++i) {
+              if (static_cast<int>(i) == limit) {
+                next = IdString(users[i - 1].id);
+                break;
+              }
+              items.push_back(UserJson(users[i]));
+            }
+            return Api::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+          });
+
+  api.Add(net::Verb::put, "/api/v1/admin/users/{id}/skills", Access::kAdmin,
+          [&](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "user_not_found"));
+            auto body = TRY(ParseObject(ctx.req.body));
+            auto names = TRY(StringArray(body, "skills"));
+            auto user = TRY(accounts.SetSkills(id, names));
+            return Api::Json(200, UserJson(user));
+          });
+
+  api.Add(net::Verb::post, "/api/v1/admin/users/{id}/roles", Access::kAdmin,
+          [&](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "user_not_found"));
+            auto body = TRY(ParseObject(ctx.req.body));
+            auto names = TRY(StringArray(body, "roles"));
+            auto user = TRY(accounts.SetRoles(id, names));
+            return Api::Json(200, UserJson(user));
+          });
+}
+
+}  // namespace vitrina::api

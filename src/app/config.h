@@ -1,0 +1,67 @@
+#pragma once
+// Configuration: embedded defaults, then a TOML file, then VITRINA_* environment
+// variables, then command-line flags. Every key is listed in Keys() (and documented in
+// docs/configuration.md); loading happens once at start-up, so errors here are thrown
+// as ConfigError and reported by main.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace vitrina::app {
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Config {
+  // [server]
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int io_threads = 2;
+  int workers = 8;
+  std::int64_t body_limit_bytes = 1 << 20;
+  std::int64_t header_timeout_ms = 30'000;
+  std::int64_t body_timeout_ms = 30'000;
+  std::int64_t drain_timeout_ms = 10'000;
+  std::string static_dir;  // built web UI; empty: <exe dir>/../../../web/dist if it exists
+  bool cookie_secure = false;
+  // [storage]
+  std::string data_dir = "./var";
+  std::string db_driver = "sqlite";
+  std::string sqlite_path;  // empty: <data_dir>/vitrina.db
+  int db_pool_size = 8;
+  // [auth]
+  std::int64_t session_ttl_hours = 720;
+  int login_max_failures_per_email = 10;
+  int login_max_failures_per_ip = 50;
+  std::int64_t login_window_minutes = 15;
+  std::int64_t password_opslimit = 2;
+  std::int64_t password_memlimit_kib = 65536;
+  // [log]
+  std::string log_level = "info";
+};
+
+// One configuration key: its TOML path, environment variable, and how to set it.
+struct ConfigKey {
+  std::string toml_path;  // e.g. "server.port"
+  std::string env;        // e.g. "VITRINA_PORT"
+  std::string help;
+  std::function<void(Config&, const std::string&)> set;  // throws ConfigError on bad value
+};
+
+const std::vector<ConfigKey>& Keys();
+
+// Applies a TOML file (unknown keys are an error, so typos do not pass silently).
+void ApplyTomlFile(Config& config, const std::string& path);
+// Applies every VITRINA_* variable present in the environment.
+void ApplyEnvironment(Config& config);
+// Applies one key by TOML path (used for flags).
+void ApplyValue(Config& config, const std::string& toml_path, const std::string& value);
+
+std::string SqlitePath(const Config& config);
+
+}  // namespace vitrina::app

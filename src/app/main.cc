@@ -1,0 +1,181 @@
+// vitrina: the command-line entry point (serve, migrate, user add, demo-seed, version).
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+
+#include "accounts/account_service.h"
+#include "app/config.h"
+#include "app/demo_seed.h"
+#include "app/server.h"
+#include "app/version.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "listings/listing_service.h"
+#include "store/store.h"
+
+namespace {
+
+using namespace vitrina;
+
+struct CommonFlags {
+  std::string config_file;
+  std::string data_dir;
+  std::optional<int> port;
+  std::string host;
+  std::string static_dir;
+  std::string log_level;
+};
+
+app::Config LoadConfig(const CommonFlags& flags) {
+  app::Config config;
+  std::string file = flags.config_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("VITRINA_CONFIG")) file = env;
+  }
+  if (!file.empty()) app::ApplyTomlFile(config, file);
+  app::ApplyEnvironment(config);
+  if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
+  if (flags.port) app::ApplyValue(config, "server.port", std::to_string(*flags.port));
+  if (!flags.host.empty()) config.host = flags.host;
+  if (!flags.static_dir.empty()) config.static_dir = flags.static_dir;
+  if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  return config;
+}
+
+int Fail(const base::Error& e) {
+  std::cerr << "error: " << e.code << ": " << e.message << "\n";
+  return 1;
+}
+
+std::unique_ptr<store::Store> OpenMigrated(const app::Config& config) {
+  auto store = store::OpenStore(app::StoreOptionsFrom(config));
+  if (!store) {
+    Fail(store.error());
+    return nullptr;
+  }
+  if (auto v = (*store)->Migrate(); !v) {
+    Fail(v.error());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+int Serve(const app::Config& config) {
+  // Block the stop signals in every thread; the main thread waits for them with sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  app::Server server(config);
+  if (auto started = server.Start(); !started) return Fail(started.error());
+  std::cout << "Vitrina " << app::kVersion << " listening on http://" << config.host << ":"
+            << server.port() << std::endl;
+  int sig = 0;
+  sigwait(&signals, &sig);
+  base::log::Info("shutdown_requested", {{"signal", sig}});
+  server.Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Vitrina: recorded buyer–seller video calls as evidence"};
+  cli.require_subcommand(1);
+  CommonFlags flags;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--config", flags.config_file, "TOML configuration file (or VITRINA_CONFIG)");
+    cmd->add_option("--data-dir", flags.data_dir, "Data directory (or VITRINA_DATA_DIR)");
+    cmd->add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, off");
+  };
+
+  auto* serve = cli.add_subcommand("serve", "Run the server");
+  add_common(serve);
+  serve->add_option("--port", flags.port, "TCP port (or VITRINA_PORT); 0 picks a free port");
+  serve->add_option("--host", flags.host, "Listen address (or VITRINA_HOST)");
+  serve->add_option("--static-dir", flags.static_dir, "Built web UI directory (or VITRINA_STATIC_DIR)");
+
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations");
+  add_common(migrate);
+
+  auto* user = cli.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Create an account (or update it with --update)");
+  add_common(user_add);
+  std::string email, password, name, role = "user";
+  bool update = false;
+  user_add->add_option("--email", email, "Email")->required();
+  user_add->add_option("--password", password, "Password (8+ characters)")->required();
+  user_add->add_option("--name", name, "Display name (default: the email's local part)");
+  user_add->add_option("--role", role, "user, moderator, analyst or admin")
+      ->check(CLI::IsMember({"user", "moderator", "analyst", "admin"}));
+  user_add->add_flag("--update", update, "Update password and role if the account exists");
+
+  auto* seed = cli.add_subcommand("demo-seed", "Create the demo accounts and listings");
+  add_common(seed);
+
+  auto* version = cli.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (version->parsed()) {
+    std::cout << "vitrina " << app::kVersion << "\n";
+    return 0;
+  }
+  app::Config config;
+  try {
+    config = LoadConfig(flags);
+  } catch (const app::ConfigError& e) {
+    std::cerr << "configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  base::log::Init(config.log_level);
+  if (!base::InitCrypto()) {
+    std::cerr << "libsodium could not be initialised\n";
+    return 1;
+  }
+
+  if (serve->parsed()) return Serve(config);
+
+  std::filesystem::create_directories(config.data_dir);
+  auto store = OpenMigrated(config);
+  if (!store) return 1;
+  if (migrate->parsed()) {
+    std::cout << "schema version " << *store->SchemaVersion() << " (" << store->Describe() << ")\n";
+    return 0;
+  }
+  base::SystemClock clock;
+  accounts::AccountService accounts(*store, clock, app::AuthOptionsFrom(config));
+  if (user_add->parsed()) {
+    auto parsed_role = accounts::ParseRole(role);
+    accounts::Registration r{email, password, name.empty() ? email.substr(0, email.find('@')) : name,
+                             "UTC", {*parsed_role}};
+    auto created = accounts.CreateUser(r, update);
+    if (!created) return Fail(created.error());
+    std::cout << "user " << created->id << " " << created->email << " roles:";
+    for (const auto& r2 : created->roles) std::cout << " " << r2;
+    std::cout << "\n";
+    return 0;
+  }
+  if (seed->parsed()) {
+    listings::ListingService listings(*store, clock);
+    const char* env_password = std::getenv("VITRINA_DEMO_PASSWORD");
+    auto used = app::SeedDemo(accounts, listings, env_password ? env_password : "");
+    if (!used) return Fail(used.error());
+    std::cout << "Demo accounts (password: " << *used << ")\n"
+              << "  seller@demo.test     seller with three listings\n"
+              << "  buyer@demo.test      buyer\n"
+              << "  moderator@demo.test  moderator, all verticals, ru/en\n"
+              << "  analyst@demo.test    analyst\n"
+              << "  admin@demo.test      admin\n";
+    return 0;
+  }
+  return 0;
+}
