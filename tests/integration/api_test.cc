@@ -1,0 +1,453 @@
+// API integration tests: the whole server in-process on port 0, real SQLite, real HTTP.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <thread>
+
+#include "app/server.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "base/timezone.h"
+#include "support/http_client.h"
+
+namespace vitrina {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using testing::ClientResponse;
+using testing::HttpClient;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A JSON string value as std::string (other values serialised), for comparisons.
+std::string S(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(base::InitCrypto());
+    dir_ = fs::temp_directory_path() /
+           ("vitrina-api-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    app::Config config;
+    config.port = 0;
+    config.data_dir = dir_.string();
+    config.body_limit_bytes = 64 * 1024;
+    config.password_opslimit = 1;  // behaviour, not hashing cost, is under test
+    config.password_memlimit_kib = 8;
+    config.login_max_failures_per_email = 3;
+    config.log_level = "warn";
+    config.session_ttl_hours = 1;
+    server_ = std::make_unique<app::Server>(config, &clock_);
+    auto started = server_->Start();
+    ASSERT_TRUE(started) << started.error().message;
+    client_ = std::make_unique<HttpClient>(server_->port());
+  }
+  void TearDown() override {
+    client_.reset();
+    server_.reset();
+    fs::remove_all(dir_);
+  }
+
+  ClientResponse Call(const std::string& method, const std::string& path, const std::string& token = "",
+                      const std::string& body = "", Headers headers = {}) {
+    if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+    return client_->Send(method, path, body, headers);
+  }
+  ClientResponse Call(const std::string& method, const std::string& path, const std::string& token,
+                      const json::value& body) {
+    return Call(method, path, token, json::serialize(body));
+  }
+
+  struct Account {
+    std::string id;
+    std::string token;
+  };
+  Account Register(const std::string& email, const std::string& name = "Someone") {
+    auto r = Call("POST", "/api/v1/auth/register", "",
+                  json::object{{"email", email}, {"password", "password123"}, {"display_name", name}});
+    EXPECT_EQ(r.status, 201u) << r.body;
+    auto v = r.Json();
+    return {std::string(v.at("user").at("id").as_string()), std::string(v.at("token").as_string())};
+  }
+  std::string CreateListing(const Account& seller, json::object extra = {}) {
+    json::object body{{"title", "Bike"}, {"description", "Red"}, {"price", 100}, {"vertical", "goods"}};
+    for (auto& [k, v] : extra) body[k] = v;
+    auto r = Call("POST", "/api/v1/listings", seller.token, body);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return std::string(r.Json().at("id").as_string());
+  }
+  void MakeAdmin(const Account& a) {
+    ASSERT_TRUE(server_->accounts().SetRoles(std::stoll(a.id), {"admin"}));
+  }
+
+  static void ExpectError(const ClientResponse& r, unsigned status, const std::string& code) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.ErrorCode(), code) << r.body;
+    auto v = r.Json();
+    ASSERT_TRUE(v.is_object()) << r.body;
+    EXPECT_TRUE(v.at("error").at("message").is_string()) << r.body;
+  }
+
+  fs::path dir_;
+  base::ManualClock clock_{base::SystemClock().NowMs()};
+  std::unique_ptr<app::Server> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(ApiTest, RegisterLoginMeLogout) {
+  Account a = Register("ann@example.test", "Ann");
+  auto me = Call("GET", "/api/v1/me", a.token);
+  ASSERT_EQ(me.status, 200u);
+  EXPECT_EQ(me.Json().at("email"), "ann@example.test");
+  EXPECT_EQ(me.Json().at("roles").as_array().size(), 1u);
+  EXPECT_EQ(me.Json().as_object().if_contains("password_hash"), nullptr);
+
+  auto login = Call("POST", "/api/v1/auth/login", "",
+                    json::object{{"email", "ANN@example.test"}, {"password", "password123"}});
+  ASSERT_EQ(login.status, 200u) << login.body;
+  const std::string token2(login.Json().at("token").as_string());
+  EXPECT_NE(token2, a.token);
+
+  EXPECT_EQ(Call("POST", "/api/v1/auth/logout", token2).status, 204u);
+  ExpectError(Call("GET", "/api/v1/me", token2), 401, "invalid_token");
+  EXPECT_EQ(Call("GET", "/api/v1/me", a.token).status, 200u);  // other session unaffected
+
+  ExpectError(Call("POST", "/api/v1/auth/login", "",
+                   json::object{{"email", "ann@example.test"}, {"password", "wrong-one"}}),
+              401, "invalid_credentials");
+  ExpectError(Call("GET", "/api/v1/me"), 401, "unauthenticated");
+  ExpectError(Call("GET", "/api/v1/me", "made-up-token"), 401, "invalid_token");
+  ExpectError(Call("POST", "/api/v1/auth/register", "",
+                   json::object{{"email", "ann@example.test"}, {"password", "password123"},
+                                {"display_name", "Again"}}),
+              409, "email_taken");
+}
+
+TEST_F(ApiTest, TokensExpire) {
+  Account a = Register("exp@example.test");
+  EXPECT_EQ(Call("GET", "/api/v1/me", a.token).status, 200u);
+  clock_.Advance(3600 * 1000 + 1);
+  ExpectError(Call("GET", "/api/v1/me", a.token), 401, "invalid_token");
+}
+
+TEST_F(ApiTest, RolesAreChecked) {
+  Account user = Register("user@example.test");
+  Account admin = Register("admin@example.test");
+  MakeAdmin(admin);
+  ExpectError(Call("GET", "/api/v1/admin/users", user.token), 403, "forbidden");
+  ExpectError(Call("POST", "/api/v1/admin/users/" + user.id + "/roles", user.token,
+                   json::object{{"roles", json::array{"admin"}}}),
+              403, "forbidden");
+  ExpectError(Call("GET", "/api/v1/admin/users"), 401, "unauthenticated");
+
+  auto list = Call("GET", "/api/v1/admin/users", admin.token);
+  ASSERT_EQ(list.status, 200u);
+  EXPECT_EQ(list.Json().at("items").as_array().size(), 2u);
+
+  auto granted = Call("POST", "/api/v1/admin/users/" + user.id + "/roles", admin.token,
+                      json::object{{"roles", json::array{"moderator"}}});
+  ASSERT_EQ(granted.status, 200u) << granted.body;
+  EXPECT_EQ(granted.Json().at("roles").as_array().size(), 2u);
+  ExpectError(Call("POST", "/api/v1/admin/users/" + user.id + "/roles", admin.token,
+                   json::object{{"roles", json::array{"emperor"}}}),
+              400, "invalid_role");
+  ExpectError(Call("POST", "/api/v1/admin/users/999999/roles", admin.token,
+                   json::object{{"roles", json::array{"moderator"}}}),
+              404, "user_not_found");
+  auto skills = Call("PUT", "/api/v1/admin/users/" + user.id + "/skills", admin.token,
+                     json::object{{"skills", json::array{"vertical:auto", "lang:ru"}}});
+  ASSERT_EQ(skills.status, 200u) << skills.body;
+  EXPECT_EQ(skills.Json().at("skills").as_array().size(), 2u);
+  ExpectError(Call("PUT", "/api/v1/admin/users/" + user.id + "/skills", admin.token,
+                   json::object{{"skills", json::array{"vertical:boats"}}}),
+              400, "invalid_skill");
+}
+
+TEST_F(ApiTest, OnlyTheSellerEditsAListing) {
+  Account seller = Register("seller@example.test");
+  Account other = Register("other@example.test");
+  const std::string id = CreateListing(seller);
+  ExpectError(Call("PATCH", "/api/v1/listings/" + id, other.token, json::object{{"price", 1}}),
+              403, "not_listing_owner");
+  ExpectError(Call("POST", "/api/v1/listings/" + id + "/archive", other.token), 403,
+              "not_listing_owner");
+  auto still = Call("GET", "/api/v1/listings/" + id);
+  EXPECT_EQ(still.Json().at("price"), 100);
+  auto edited = Call("PATCH", "/api/v1/listings/" + id, seller.token, json::object{{"price", 90}});
+  ASSERT_EQ(edited.status, 200u);
+  EXPECT_EQ(edited.Json().at("price"), 90);
+  ExpectError(Call("PATCH", "/api/v1/listings/424242", seller.token, json::object{{"price", 1}}),
+              404, "listing_not_found");
+  ExpectError(Call("PATCH", "/api/v1/listings/abc", seller.token, json::object{{"price", 1}}),
+              404, "listing_not_found");
+}
+
+TEST_F(ApiTest, BadInputGetsClearJsonErrors) {
+  Account a = Register("bad@example.test");
+  ExpectError(Call("POST", "/api/v1/listings", a.token, std::string("{\"title\": ")), 400, "invalid_json");
+  ExpectError(Call("POST", "/api/v1/listings", a.token, std::string("[1,2]")), 400, "invalid_json");
+  ExpectError(Call("POST", "/api/v1/listings", a.token, std::string("")), 400, "invalid_json");
+  ExpectError(Call("POST", "/api/v1/listings", a.token,
+                   json::object{{"title", "x"}, {"price", "100"}, {"vertical", "goods"}}),
+              400, "invalid_type");
+  ExpectError(Call("POST", "/api/v1/listings", a.token,
+                   json::object{{"title", "x"}, {"price", 1.5}, {"vertical", "goods"}}),
+              400, "invalid_type");
+  ExpectError(Call("POST", "/api/v1/listings", a.token,
+                   json::object{{"title", 5}, {"price", 1}, {"vertical", "goods"}}),
+              400, "invalid_type");
+  ExpectError(Call("POST", "/api/v1/listings", a.token, json::object{{"title", "x"}}), 400,
+              "missing_field");
+  ExpectError(Call("POST", "/api/v1/listings", a.token,
+                   json::object{{"title", "x"}, {"price", -1}, {"vertical", "goods"}}),
+              400, "invalid_price");
+  ExpectError(Call("POST", "/api/v1/listings", a.token,
+                   json::object{{"title", "x"}, {"price", 1}, {"vertical", "boats"}}),
+              400, "invalid_vertical");
+  ExpectError(Call("POST", "/api/v1/auth/register", "", json::object{{"email", "a@b.test"}}), 400,
+              "missing_field");
+  // Invalid UTF-8 inside a JSON string.
+  ExpectError(Call("POST", "/api/v1/listings", a.token,
+                   std::string("{\"title\":\"\xC3\x28\",\"price\":1,\"vertical\":\"goods\"}")),
+              400, "invalid_json");
+  // Oversized body (limit 64 KiB in this test).
+  ExpectError(Call("POST", "/api/v1/listings", a.token,
+                   json::object{{"title", std::string(100 * 1024, 'x')}, {"price", 1},
+                                {"vertical", "goods"}}),
+              413, "body_too_large");
+  ExpectError(Call("GET", "/api/v1/listings?limit=0"), 400, "invalid_limit");
+  ExpectError(Call("GET", "/api/v1/listings?video_call_ready=maybe"), 400, "invalid_video_call_ready");
+  ExpectError(Call("GET", "/api/v1/listings?cursor=-5"), 400, "invalid_cursor");
+  ExpectError(Call("GET", "/api/v1/nothing-here"), 404, "not_found");
+  ExpectError(Call("DELETE", "/api/v1/me", a.token), 405, "method_not_allowed");
+  // Nothing was half-written by all of the above.
+  auto mine = Call("GET", "/api/v1/listings?seller_id=" + a.id + "&status=all", a.token);
+  ASSERT_EQ(mine.status, 200u) << mine.body;
+  EXPECT_TRUE(mine.Json().at("items").as_array().empty());
+  // The server is still fine.
+  EXPECT_EQ(Call("GET", "/healthz").status, 200u);
+}
+
+TEST_F(ApiTest, SqlIshStringsAreStoredVerbatim) {
+  Account a = Register("sql@example.test", "Robert'); DROP TABLE users;--");
+  const std::string evil = "'; DELETE FROM listings WHERE '1'='1 \" OR 1=1 -- %_";
+  const std::string id = CreateListing(a, json::object{{"title", evil}, {"description", evil}});
+  auto got = Call("GET", "/api/v1/listings/" + id);
+  EXPECT_EQ(S(got.Json().at("title")), evil);
+  EXPECT_EQ(got.Json().at("seller_name"), "Robert'); DROP TABLE users;--");
+  auto search = Call("GET", "/api/v1/listings?q=%25_");
+  EXPECT_EQ(search.Json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(Call("GET", "/api/v1/me", a.token).status, 200u);
+}
+
+TEST_F(ApiTest, CookieSessionsNeedCsrfTokenForWrites) {
+  auto reg = Call("POST", "/api/v1/auth/register", "",
+                  json::object{{"email", "cookie@example.test"}, {"password", "password123"},
+                               {"display_name", "C"}});
+  ASSERT_EQ(reg.status, 201u);
+  std::string session_cookie, csrf_cookie;
+  for (auto [it, end] = reg.headers.equal_range("set-cookie"); it != end; ++it) {
+    const auto& v = it->second;
+    if (v.starts_with("vitrina_session=")) {
+      session_cookie = v.substr(0, v.find(';'));
+      EXPECT_NE(v.find("HttpOnly"), std::string::npos);
+      EXPECT_NE(v.find("SameSite=Lax"), std::string::npos);
+    }
+    if (v.starts_with("vitrina_csrf=")) csrf_cookie = v.substr(0, v.find(';'));
+  }
+  ASSERT_FALSE(session_cookie.empty());
+  ASSERT_FALSE(csrf_cookie.empty());
+  const std::string csrf = csrf_cookie.substr(csrf_cookie.find('=') + 1);
+  EXPECT_EQ(csrf, S(reg.Json().at("csrf_token")));
+  const Headers cookie = {{"Cookie", session_cookie + "; " + csrf_cookie}};
+
+  EXPECT_EQ(Call("GET", "/api/v1/me", "", "", cookie).status, 200u);
+  const std::string body = R"({"title":"t","price":1,"vertical":"goods"})";
+  ExpectError(Call("POST", "/api/v1/listings", "", body, cookie), 403, "csrf_failed");
+  Headers wrong = cookie;
+  wrong.emplace_back("X-CSRF-Token", "nope");
+  ExpectError(Call("POST", "/api/v1/listings", "", body, wrong), 403, "csrf_failed");
+  Headers right = cookie;
+  right.emplace_back("X-CSRF-Token", csrf);
+  EXPECT_EQ(Call("POST", "/api/v1/listings", "", body, right).status, 201u);
+  // A stale cookie does not break public pages.
+  EXPECT_EQ(Call("GET", "/api/v1/listings", "", "", {{"Cookie", "vitrina_session=stale"}}).status, 200u);
+}
+
+TEST_F(ApiTest, BlockedUserGets403Everywhere) {
+  Account a = Register("blocked@example.test");
+  const std::string listing = CreateListing(a);
+  ASSERT_TRUE(server_->store().Write([&](store::Tx& tx) {
+    return tx.users().SetStatus(std::stoll(a.id), "blocked", std::nullopt, clock_.NowMs());
+  }));
+  ExpectError(Call("GET", "/api/v1/me", a.token), 403, "user_blocked");
+  ExpectError(Call("GET", "/api/v1/listings", a.token), 403, "user_blocked");
+  ExpectError(Call("POST", "/api/v1/listings", a.token, json::object{{"title", "x"}}), 403,
+              "user_blocked");
+  ExpectError(Call("POST", "/api/v1/auth/login", "",
+                   json::object{{"email", "blocked@example.test"}, {"password", "password123"}}),
+              403, "user_blocked");
+  // Their listings are hidden from everyone else.
+  ExpectError(Call("GET", "/api/v1/listings/" + listing), 404, "listing_not_found");
+  EXPECT_TRUE(Call("GET", "/api/v1/listings").Json().at("items").as_array().empty());
+}
+
+TEST_F(ApiTest, LoginIsRateLimited) {
+  Register("rl@example.test");
+  for (int i = 0; i < 3; ++i) {
+    Call("POST", "/api/v1/auth/login", "", json::object{{"email", "rl@example.test"}, {"password", "bad-pass"}});
+  }
+  auto r = Call("POST", "/api/v1/auth/login", "",
+                json::object{{"email", "rl@example.test"}, {"password", "password123"}});
+  ExpectError(r, 429, "rate_limited");
+  EXPECT_FALSE(r.Header("retry-after").empty());
+}
+
+TEST_F(ApiTest, VideoCallFlagHoursAndFeedFilter) {
+  Account seller = Register("vc@example.test");
+  const std::string plain = CreateListing(seller);
+  const std::string ready = CreateListing(seller, json::object{{"video_call_ready", true}});
+  // Hours that never include now: the day before yesterday..., use a range on another day.
+  const auto local = base::ToLocalTime(clock_.NowMs(), "UTC");
+  static const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  const std::string other_day = kDays[(local->weekday + 2) % 7];
+  const std::string later = CreateListing(
+      seller, json::object{{"video_call_ready", true},
+                           {"call_hours", json::object{{"timezone", "UTC"},
+                                                       {"weekly", json::array{json::object{
+                                                                      {"day", other_day},
+                                                                      {"from", "10:00"},
+                                                                      {"to", "11:00"}}}}}}});
+  EXPECT_EQ(Call("GET", "/api/v1/listings/" + plain).Json().at("video_call_available_now"), false);
+  EXPECT_EQ(Call("GET", "/api/v1/listings/" + ready).Json().at("video_call_available_now"), true);
+  auto later_json = Call("GET", "/api/v1/listings/" + later).Json();
+  EXPECT_EQ(later_json.at("video_call_ready"), true);
+  EXPECT_EQ(later_json.at("video_call_available_now"), false);
+  EXPECT_EQ(later_json.at("call_hours").at("weekly").as_array().size(), 1u);
+
+  auto feed = Call("GET", "/api/v1/listings?video_call_ready=true").Json().at("items").as_array();
+  ASSERT_EQ(feed.size(), 2u);
+  for (auto& item : feed) EXPECT_EQ(item.at("video_call_ready"), true);
+  EXPECT_EQ(Call("GET", "/api/v1/listings").Json().at("items").as_array().size(), 3u);
+
+  ExpectError(Call("PATCH", "/api/v1/listings/" + ready, seller.token,
+                   json::object{{"call_hours", json::object{{"timezone", "Mars/Base"}}}}),
+              400, "invalid_timezone");
+  // Pagination: two pages of one and two, no overlap.
+  auto p1 = Call("GET", "/api/v1/listings?limit=1").Json();
+  ASSERT_TRUE(p1.at("next_cursor").is_string());
+  auto p2 = Call("GET", "/api/v1/listings?limit=5&cursor=" +
+                            std::string(p1.at("next_cursor").as_string())).Json();
+  EXPECT_EQ(p2.at("items").as_array().size(), 2u);
+  EXPECT_TRUE(p2.at("next_cursor").is_null());
+  // Archive hides from the feed; the seller still sees it with status=all.
+  EXPECT_EQ(Call("POST", "/api/v1/listings/" + plain + "/archive", seller.token).status, 200u);
+  EXPECT_EQ(Call("GET", "/api/v1/listings").Json().at("items").as_array().size(), 2u);
+  EXPECT_EQ(Call("GET", "/api/v1/listings?seller_id=" + seller.id + "&status=all", seller.token)
+                .Json().at("items").as_array().size(), 3u);
+  ExpectError(Call("GET", "/api/v1/listings?seller_id=" + seller.id + "&status=all"), 403,
+              "not_listing_owner");
+}
+
+TEST_F(ApiTest, ChatBetweenBuyerAndSellerWithLiveDelivery) {
+  Account seller = Register("s@example.test", "Seller");
+  Account buyer = Register("b@example.test", "Buyer");
+  Account stranger = Register("x@example.test", "Stranger");
+  const std::string listing = CreateListing(seller);
+
+  ExpectError(Call("POST", "/api/v1/listings/" + listing + "/conversations", seller.token), 409,
+              "own_listing");
+  auto opened = Call("POST", "/api/v1/listings/" + listing + "/conversations", buyer.token);
+  ASSERT_EQ(opened.status, 201u) << opened.body;
+  const std::string conv(opened.Json().at("id").as_string());
+  EXPECT_EQ(S(opened.Json().at("buyer_id")), buyer.id);
+  EXPECT_EQ(S(opened.Json().at("seller_id")), seller.id);
+  auto again = Call("POST", "/api/v1/listings/" + listing + "/conversations", buyer.token);
+  EXPECT_EQ(again.status, 200u);
+  EXPECT_EQ(S(again.Json().at("id")), conv);
+
+  testing::WsClient ws(server_->port(), "/api/v1/ws", {{"Authorization", "Bearer " + seller.token}});
+  auto hello = ws.Read();
+  ASSERT_TRUE(hello);
+  EXPECT_NE(hello->find("\"hello\""), std::string::npos);
+
+  for (int i = 0; i < 3; ++i) {
+    auto sent = Call("POST", "/api/v1/conversations/" + conv + "/messages", buyer.token,
+                     json::object{{"text", "hello " + std::to_string(i)}});
+    ASSERT_EQ(sent.status, 201u) << sent.body;
+  }
+  auto pushed = ws.Read();
+  ASSERT_TRUE(pushed);
+  auto event = json::parse(*pushed);
+  EXPECT_EQ(event.at("type"), "message");
+  EXPECT_EQ(S(event.at("conversation_id")), conv);
+  EXPECT_EQ(S(event.at("message").at("text")), "hello 0");
+
+  ExpectError(Call("GET", "/api/v1/conversations/" + conv, stranger.token), 404, "conversation_not_found");
+  ExpectError(Call("GET", "/api/v1/conversations/" + conv + "/messages", stranger.token), 404,
+              "conversation_not_found");
+  ExpectError(Call("POST", "/api/v1/conversations/" + conv + "/messages", stranger.token,
+                   json::object{{"text", "spam"}}),
+              404, "conversation_not_found");
+  ExpectError(Call("POST", "/api/v1/conversations/" + conv + "/messages", buyer.token,
+                   json::object{{"text", "   "}}),
+              400, "invalid_text");
+
+  auto list = Call("GET", "/api/v1/conversations", seller.token).Json();
+  EXPECT_EQ(list.at("unread_total"), 3);
+  EXPECT_EQ(list.at("items").as_array()[0].at("unread_count"), 3);
+  EXPECT_EQ(list.at("items").as_array()[0].at("last_message").at("text"), "hello 2");
+  EXPECT_TRUE(Call("GET", "/api/v1/conversations", stranger.token).Json().at("items").as_array().empty());
+
+  auto page1 = Call("GET", "/api/v1/conversations/" + conv + "/messages?limit=2", seller.token).Json();
+  ASSERT_EQ(page1.at("items").as_array().size(), 2u);
+  EXPECT_EQ(page1.at("items").as_array()[0].at("text"), "hello 1");
+  auto page2 = Call("GET", "/api/v1/conversations/" + conv + "/messages?limit=2&cursor=" +
+                               std::string(page1.at("next_cursor").as_string()),
+                    seller.token).Json();
+  ASSERT_EQ(page2.at("items").as_array().size(), 1u);
+  EXPECT_EQ(page2.at("items").as_array()[0].at("text"), "hello 0");
+  EXPECT_TRUE(page2.at("next_cursor").is_null());
+
+  EXPECT_EQ(Call("POST", "/api/v1/conversations/" + conv + "/read", seller.token).status, 204u);
+  EXPECT_EQ(Call("GET", "/api/v1/conversations", seller.token).Json().at("unread_total"), 0);
+}
+
+TEST_F(ApiTest, WebSocketNeedsAuthAndSameOrigin) {
+  EXPECT_ANY_THROW(testing::WsClient(server_->port(), "/api/v1/ws", {}));
+  Account a = Register("ws@example.test");
+  EXPECT_ANY_THROW(testing::WsClient(server_->port(), "/api/v1/ws",
+                                     {{"Authorization", "Bearer " + a.token},
+                                      {"Origin", "https://evil.example"}}));
+  testing::WsClient ok(server_->port(), "/api/v1/ws", {{"Authorization", "Bearer " + a.token}});
+  ASSERT_TRUE(ok.Read());
+  ok.Write(R"({"type":"ping"})");
+  EXPECT_EQ(ok.Read(), R"({"type":"pong"})");
+}
+
+TEST_F(ApiTest, OperationsEndpoints) {
+  EXPECT_EQ(Call("GET", "/healthz").Json().at("status"), "ok");
+  auto ready = Call("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200u);
+  EXPECT_GE(ready.Json().at("schema_version").as_int64(), 1);
+  Call("GET", "/api/v1/listings");
+  auto metrics = Call("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200u);
+  EXPECT_NE(metrics.Header("content-type").find("text/plain"), std::string::npos);
+  EXPECT_NE(metrics.body.find("vitrina_http_requests_total{route=\"/api/v1/listings\",method=\"GET\",status=\"200\"}"),
+            std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("vitrina_http_request_duration_seconds_bucket{route=\"/api/v1/listings\""),
+            std::string::npos);
+  auto openapi = Call("GET", "/api/v1/openapi.yaml");
+  EXPECT_EQ(openapi.status, 200u);
+  EXPECT_NE(openapi.body.find("openapi: 3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vitrina
