@@ -27,7 +27,7 @@ struct Config {
   std::int64_t header_timeout_ms = 30'000;
   std::int64_t body_timeout_ms = 30'000;
   std::int64_t drain_timeout_ms = 10'000;
-  std::string static_dir;  // built web UI; empty: <exe dir>/../../../web/dist if it exists
+  std::string static_dir;  // built web UI (web/dist); empty: API only
   bool cookie_secure = false;
   // [storage]
   std::string data_dir = "./var";

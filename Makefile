@@ -1,0 +1,54 @@
+# Vitrina — the two commands: `make run` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VITRINA_DATA_DIR ?= ./var
+VITRINA_PORT ?= 8080
+export VITRINA_DATA_DIR VITRINA_PORT
+
+RELEASE_BIN := build/release/src/app/vitrina
+WEB_STAMP := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts
+
+.PHONY: help deps build build-asan web run test bench format clean
+
+help:
+	@echo "make run    install what is missing, build, seed demo data, start on http://127.0.0.1:$(VITRINA_PORT)"
+	@echo "make test   install, build with ASan+UBSan, run every test (unit, integration, browser e2e)"
+	@echo "make build  build the release binary and the web UI"
+	@echo "make bench  run the benchmarks"
+
+deps:
+	@scripts/install-deps
+
+$(WEB_STAMP): $(WEB_SOURCES) web/package-lock.json
+	cd web && npm run build --silent
+
+web: deps $(WEB_STAMP)
+
+build: deps web
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+
+build-asan: deps web
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan
+
+run: build
+	$(RELEASE_BIN) migrate
+	$(RELEASE_BIN) demo-seed
+	@echo "Open http://127.0.0.1:$(VITRINA_PORT)  (Ctrl-C stops the server)"
+	exec $(RELEASE_BIN) serve --static-dir web/dist
+
+test: build-asan
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  ctest --output-on-failure --timeout 600 -j2
+
+bench: build
+	build/release/bench/vitrina_bench
+
+format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build web/dist
