@@ -28,7 +28,7 @@ web: deps $(WEB_STAMP)
 
 build: deps web
 	cmake --preset release >/dev/null
-	cmake --build --preset release
+	cmake --build --preset release --target vitrina
 
 build-asan: deps web
 	cmake --preset asan >/dev/null
@@ -45,6 +45,7 @@ test: build-asan
 	  ctest --output-on-failure --timeout 600 -j2
 
 bench: build
+	cmake --build --preset release --target vitrina_bench
 	build/release/bench/vitrina_bench
 
 format:
