@@ -128,9 +128,11 @@ Result<IssuedSession> AccountService::Login(const std::string& raw_email,
   const auto wait_ms = std::max(email_limiter_.RetryAfter(email_key, now),
                                 ip_limiter_.RetryAfter(ip_key, now));
   if (wait_ms > 0) {
-    return base::Fail(base::ErrorKind::kRateLimited, "rate_limited",
-                      "Too many failed logins; try again in " +
-                          std::to_string((wait_ms + 999) / 1000) + " s");
+    const int seconds = static_cast<int>((wait_ms + 999) / 1000);
+    base::Error error{base::ErrorKind::kRateLimited, "rate_limited",
+                      "Too many failed logins; try again in " + std::to_string(seconds) + " s",
+                      seconds};
+    return tl::unexpected(std::move(error));
   }
   auto user = TRY(store_.Read([&](store::Tx& tx) { return tx.users().FindByEmail(*email); }));
   const bool ok = user ? hasher_.Verify(user->password_hash, password)

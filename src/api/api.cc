@@ -83,6 +83,7 @@ net::Response Api::ErrorResponse(const base::Error& error) {
   auto res = Json(status, json::object{{"error", json::object{{"code", error.code},
                                                               {"message", message}}}});
   if (status == 401) res.SetHeader("WWW-Authenticate", "Bearer");
+  if (error.retry_after_s > 0) res.SetHeader("Retry-After", std::to_string(error.retry_after_s));
   return res;
 }
 
@@ -120,11 +121,13 @@ Result<std::optional<accounts::Principal>> Api::Authenticate(net::Request& req, 
 
 Result<net::Response> Api::Dispatch(net::Request& req, const Route& route) {
   Context ctx{req, std::nullopt};
+  if (route.access == Access::kOpen) return route.fn(ctx);
   bool via_cookie = false;
   auto principal = Authenticate(req, via_cookie);
   if (!principal) {
-    // A stale cookie must not lock anyone out of public pages or the login form.
-    const bool ignorable = route.access == Access::kPublic && via_cookie &&
+    // On public routes a stale or bad token is ignored (the caller is simply anonymous);
+    // a blocked account is still refused.
+    const bool ignorable = route.access == Access::kPublic &&
                            principal.error().kind == base::ErrorKind::kUnauthenticated;
     if (!ignorable) return tl::unexpected(principal.error());
   } else {
@@ -137,12 +140,13 @@ Result<net::Response> Api::Dispatch(net::Request& req, const Route& route) {
     if (auto role = RequiredRole(route.access); role && !accounts::HasRole(ctx.user(), *role)) {
       return base::PermissionDenied("forbidden", "Your role does not allow this");
     }
-  }
-  // Cookie-authenticated writes must prove they come from our own page (synchronizer token).
-  if (ctx.principal && via_cookie && !IsSafeMethod(req.method)) {
-    auto header = req.Header("x-csrf-token");
-    if (!header || !base::ConstantTimeEquals(*header, ctx.principal->session.csrf_token)) {
-      return base::PermissionDenied("csrf_failed", "Missing or wrong X-CSRF-Token header");
+    // Cookie-authenticated writes must prove they come from our own page (synchronizer
+    // token). Public writes (login, register) do not act as the caller.
+    if (via_cookie && !IsSafeMethod(req.method)) {
+      auto header = req.Header("x-csrf-token");
+      if (!header || !base::ConstantTimeEquals(*header, ctx.principal->session.csrf_token)) {
+        return base::PermissionDenied("csrf_failed", "Missing or wrong X-CSRF-Token header");
+      }
     }
   }
   return route.fn(ctx);
@@ -170,6 +174,12 @@ net::Response Api::Handle(net::Request& req) {
     route_label = match.pattern;
     res = Json(405, json::object{{"error", json::object{{"code", "method_not_allowed"},
                                                         {"message", "Method not allowed here"}}}});
+    std::string allow;
+    for (auto verb : match.allowed) {
+      if (!allow.empty()) allow += ", ";
+      allow += std::string(boost::beast::http::to_string(verb));
+    }
+    res.SetHeader("Allow", allow);
   } else if (auto file = static_files_ ? static_files_->Serve(req) : std::nullopt) {
     route_label = "static";
     res = std::move(*file);
@@ -211,7 +221,7 @@ std::variant<std::unique_ptr<net::WsHandler>, net::Response> Api::UpgradeWs(net:
   if (!*principal) {
     return ErrorResponse({base::ErrorKind::kUnauthenticated, "unauthenticated", "Sign in first"});
   }
-  return services_.hub.MakeHandler((*principal)->user.id);
+  return services_.hub.MakeHandler((*principal)->user.id, (*principal)->session.token_hash);
 }
 
 }  // namespace vitrina::api

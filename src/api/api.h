@@ -29,7 +29,8 @@ using base::Result;
 
 // Who may call a route. Checked before the handler runs.
 enum class Access {
-  kPublic,        // anyone; a valid token is still resolved (a blocked user gets 403)
+  kOpen,          // anyone; credentials are not even looked at (health checks, metrics)
+  kPublic,        // anyone; a valid token is resolved (a blocked user gets 403), a bad one ignored
   kUser,          // any signed-in, not blocked user
   kModerator,
   kAnalyst,

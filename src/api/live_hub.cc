@@ -12,7 +12,8 @@ namespace {
 
 class UserSocket final : public net::WsHandler {
  public:
-  UserSocket(LiveHub& hub, store::Id user_id) : hub_(hub), user_id_(user_id) {}
+  UserSocket(LiveHub& hub, store::Id user_id, std::string session_hash)
+      : hub_(hub), user_id_(user_id), session_hash_(std::move(session_hash)) {}
 
   void OnOpen(std::weak_ptr<net::WsConnection> connection) override {
     connection_ = connection;
@@ -20,7 +21,7 @@ class UserSocket final : public net::WsHandler {
       raw_ = c.get();
       c->Send(json::serialize(json::object{{"type", "hello"}, {"user_id", IdString(user_id_)}}));
     }
-    hub_.Add(user_id_, connection);
+    hub_.Add(user_id_, session_hash_, connection);
   }
 
   void OnMessage(std::string_view text) override {
@@ -43,6 +44,7 @@ class UserSocket final : public net::WsHandler {
  private:
   LiveHub& hub_;
   store::Id user_id_;
+  std::string session_hash_;
   std::weak_ptr<net::WsConnection> connection_;
   const net::WsConnection* raw_ = nullptr;
 };
@@ -54,15 +56,16 @@ LiveHub::LiveHub(base::Metrics& metrics) : metrics_(metrics) {
   metrics_.Set("vitrina_websocket_connections", {}, 0);
 }
 
-std::unique_ptr<net::WsHandler> LiveHub::MakeHandler(store::Id user_id) {
-  return std::make_unique<UserSocket>(*this, user_id);
+std::unique_ptr<net::WsHandler> LiveHub::MakeHandler(store::Id user_id, std::string session_hash) {
+  return std::make_unique<UserSocket>(*this, user_id, std::move(session_hash));
 }
 
-void LiveHub::Add(store::Id user_id, std::weak_ptr<net::WsConnection> connection) {
+void LiveHub::Add(store::Id user_id, const std::string& session_hash,
+                  std::weak_ptr<net::WsConnection> connection) {
   std::lock_guard lock(mu_);
   auto& list = connections_[user_id];
-  std::erase_if(list, [](const auto& w) { return w.expired(); });
-  list.push_back(std::move(connection));
+  std::erase_if(list, [](const Entry& e) { return e.connection.expired(); });
+  list.push_back(Entry{session_hash, std::move(connection)});
   ++count_;
   metrics_.Set("vitrina_websocket_connections", {}, static_cast<double>(count_));
 }
@@ -72,8 +75,8 @@ void LiveHub::Remove(store::Id user_id, const net::WsConnection* connection) {
   auto it = connections_.find(user_id);
   if (it == connections_.end()) return;
   const auto before = it->second.size();
-  std::erase_if(it->second, [&](const auto& w) {
-    auto c = w.lock();
+  std::erase_if(it->second, [&](const Entry& e) {
+    auto c = e.connection.lock();
     return !c || c.get() == connection;
   });
   if (it->second.size() < before && count_ > 0) --count_;
@@ -92,11 +95,38 @@ void LiveHub::SendToUser(store::Id user_id, const std::string& text) {
     std::lock_guard lock(mu_);
     auto it = connections_.find(user_id);
     if (it == connections_.end()) return;
-    for (auto& w : it->second) {
-      if (auto c = w.lock()) targets.push_back(std::move(c));
+    for (auto& e : it->second) {
+      if (auto c = e.connection.lock()) targets.push_back(std::move(c));
     }
   }
   for (auto& c : targets) c->Send(text);
+}
+
+void LiveHub::CloseSession(const std::string& session_hash) {
+  std::vector<std::shared_ptr<net::WsConnection>> targets;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [user, entries] : connections_) {
+      for (auto& e : entries) {
+        if (e.session_hash != session_hash) continue;
+        if (auto c = e.connection.lock()) targets.push_back(std::move(c));
+      }
+    }
+  }
+  for (auto& c : targets) c->Close();
+}
+
+void LiveHub::CloseUser(store::Id user_id) {
+  std::vector<std::shared_ptr<net::WsConnection>> targets;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connections_.find(user_id);
+    if (it == connections_.end()) return;
+    for (auto& e : it->second) {
+      if (auto c = e.connection.lock()) targets.push_back(std::move(c));
+    }
+  }
+  for (auto& c : targets) c->Close();
 }
 
 void LiveHub::OnConversation(const store::Conversation& conversation) {

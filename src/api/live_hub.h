@@ -19,21 +19,29 @@ class LiveHub final : public chat::ChatListener {
  public:
   explicit LiveHub(base::Metrics& metrics);
 
-  void Add(store::Id user_id, std::weak_ptr<net::WsConnection> connection);
+  void Add(store::Id user_id, const std::string& session_hash,
+           std::weak_ptr<net::WsConnection> connection);
   void Remove(store::Id user_id, const net::WsConnection* connection);
   void SendToUser(store::Id user_id, const std::string& text);
   std::size_t ConnectionCount() const;
+  // Closes the sockets opened with a session (logout) or by a user (block, role change).
+  void CloseSession(const std::string& session_hash);
+  void CloseUser(store::Id user_id);
 
   void OnConversation(const store::Conversation& conversation) override;
   void OnMessage(const store::Conversation& conversation, const store::Message& message) override;
 
   // Creates the per-connection handler for a signed-in user.
-  std::unique_ptr<net::WsHandler> MakeHandler(store::Id user_id);
+  std::unique_ptr<net::WsHandler> MakeHandler(store::Id user_id, std::string session_hash);
 
  private:
   base::Metrics& metrics_;
   mutable std::mutex mu_;
-  std::unordered_map<store::Id, std::vector<std::weak_ptr<net::WsConnection>>> connections_;
+  struct Entry {
+    std::string session_hash;
+    std::weak_ptr<net::WsConnection> connection;
+  };
+  std::unordered_map<store::Id, std::vector<Entry>> connections_;
   std::size_t count_ = 0;
 };
 

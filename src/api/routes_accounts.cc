@@ -40,18 +40,14 @@ void AddAccountRoutes(Api& api) {
             auto body = TRY(ParseObject(ctx.req.body));
             const auto email = TRY(ReqString(body, "email"));
             const auto password = TRY(ReqString(body, "password"));
-            auto issued = accounts.Login(email, password, ctx.req.remote_ip);
-            if (!issued) {
-              auto res = Api::ErrorResponse(issued.error());
-              if (res.status == 429) res.SetHeader("Retry-After", "60");
-              return res;
-            }
-            return SessionResponse(api, 200, *issued);
+            auto issued = TRY(accounts.Login(email, password, ctx.req.remote_ip));
+            return SessionResponse(api, 200, issued);
           });
 
   api.Add(net::Verb::post, "/api/v1/auth/logout", Access::kUser,
           [&](Context& ctx) -> Result<net::Response> {
             TRY(accounts.EndSession(ctx.principal->session.token_hash));
+            api.services().hub.CloseSession(ctx.principal->session.token_hash);
             net::Response res;
             res.status = 204;
             for (auto& [k, v] : api.ClearedCookies()) res.SetHeader(k, v);

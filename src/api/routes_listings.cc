@@ -8,7 +8,8 @@ namespace json = boost::json;
 
 namespace {
 
-Result<listings::ListingInput> ReadListingInput(const json::object& body) {
+Result<listings::ListingInput> ReadListingInput(const json::object& body,
+                                                const std::string& seller_timezone) {
   listings::ListingInput in;
   in.title = TRY(OptString(body, "title"));
   in.description = TRY(OptString(body, "description"));
@@ -16,7 +17,7 @@ Result<listings::ListingInput> ReadListingInput(const json::object& body) {
   in.vertical = TRY(OptString(body, "vertical"));
   in.video_call_ready = TRY(OptBool(body, "video_call_ready"));
   if (const auto* hours = body.if_contains("call_hours"); hours && !hours->is_null()) {
-    in.call_hours = TRY(listings::ParseCallHours(*hours));
+    in.call_hours = TRY(listings::ParseCallHours(*hours, seller_timezone));
   }
   if (const auto* price = body.if_contains("price"); price && !price->is_null() && !in.price) {
     return base::InvalidArgument("invalid_type", "Field 'price' must be an integer");
@@ -40,7 +41,7 @@ void AddListingRoutes(Api& api) {
   api.Add(net::Verb::post, "/api/v1/listings", Access::kUser,
           [&](Context& ctx) -> Result<net::Response> {
             auto body = TRY(ParseObject(ctx.req.body));
-            auto in = TRY(ReadListingInput(body));
+            auto in = TRY(ReadListingInput(body, ctx.user().timezone));
             auto view = TRY(service.Create(ctx.user(), in));
             return Api::Json(201, ListingJson(view));
           });
@@ -49,7 +50,7 @@ void AddListingRoutes(Api& api) {
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "listing_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));
-            auto in = TRY(ReadListingInput(body));
+            auto in = TRY(ReadListingInput(body, ctx.user().timezone));
             auto view = TRY(service.Update(ctx.user(), id, in));
             return Api::Json(200, ListingJson(view));
           });

@@ -8,10 +8,10 @@ namespace json = boost::json;
 
 void AddOpsRoutes(Api& api) {
   auto& s = api.services();
-  api.Add(net::Verb::get, "/healthz", Access::kPublic, [](Context&) -> Result<net::Response> {
+  api.Add(net::Verb::get, "/healthz", Access::kOpen, [](Context&) -> Result<net::Response> {
     return Api::Json(200, json::object{{"status", "ok"}});
   });
-  api.Add(net::Verb::get, "/readyz", Access::kPublic, [&s](Context&) -> Result<net::Response> {
+  api.Add(net::Verb::get, "/readyz", Access::kOpen, [&s](Context&) -> Result<net::Response> {
     auto version = s.store.SchemaVersion();
     if (!version || *version == 0) {
       return base::Fail(base::ErrorKind::kUnavailable, "not_ready",
@@ -19,20 +19,20 @@ void AddOpsRoutes(Api& api) {
     }
     return Api::Json(200, json::object{{"status", "ready"}, {"schema_version", *version}});
   });
-  api.Add(net::Verb::get, "/metrics", Access::kPublic, [&s](Context&) -> Result<net::Response> {
+  api.Add(net::Verb::get, "/metrics", Access::kOpen, [&s](Context&) -> Result<net::Response> {
     net::Response res;
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
     res.body = s.metrics.RenderPrometheus();
     return res;
   });
-  api.Add(net::Verb::get, "/api/v1/openapi.yaml", Access::kPublic,
+  api.Add(net::Verb::get, "/api/v1/openapi.yaml", Access::kOpen,
           [](Context&) -> Result<net::Response> {
             net::Response res;
             res.content_type = "application/yaml; charset=utf-8";
             res.body = std::string(OpenApiDocument());
             return res;
           });
-  api.Add(net::Verb::get, "/api/v1/version", Access::kPublic,
+  api.Add(net::Verb::get, "/api/v1/version", Access::kOpen,
           [&api](Context&) -> Result<net::Response> {
             return Api::Json(200, json::object{{"version", api.options().version}});
           });

@@ -27,6 +27,7 @@ struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string code = "internal";
   std::string message;
+  int retry_after_s = 0;  // for kRateLimited/kUnavailable: when to try again (0: unknown)
 };
 
 template <typename T>

@@ -39,12 +39,14 @@ std::string FormatClock(int minutes) {
 
 }  // namespace
 
-base::Result<CallHours> ParseCallHours(const boost::json::value& json) {
+base::Result<CallHours> ParseCallHours(const boost::json::value& json,
+                                       const std::string& default_timezone) {
   if (!json.is_object()) {
     return base::InvalidArgument("invalid_call_hours", "call_hours must be an object");
   }
   const auto& obj = json.as_object();
   CallHours hours;
+  hours.timezone = default_timezone;
   if (const auto* tz = obj.if_contains("timezone")) {
     if (!tz->is_string() || !base::IsValidTimeZone(std::string(tz->as_string()))) {
       return base::InvalidArgument("invalid_timezone",

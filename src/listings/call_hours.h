@@ -24,7 +24,9 @@ struct CallHours {
   std::vector<Range> weekly;
 };
 
-base::Result<CallHours> ParseCallHours(const boost::json::value& json);
+// `default_timezone` applies when the object has no "timezone" (the seller's own zone).
+base::Result<CallHours> ParseCallHours(const boost::json::value& json,
+                                       const std::string& default_timezone = "UTC");
 boost::json::value CallHoursToJson(const CallHours& hours);
 
 // Whether `t` falls inside the hours (in their time zone).

@@ -357,6 +357,7 @@ base::Result<void> HttpServer::Start() {
   }
   bound_port_ = acceptor_.local_endpoint().port();
   started_ = true;
+  work_.emplace(ioc_.get_executor());
   DoAccept();
   for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
     threads_.emplace_back([this] { ioc_.run(); });
@@ -402,6 +403,7 @@ void HttpServer::Stop() {
     std::unique_lock lock(mu_);
     drained_.wait_for(lock, options_.drain_timeout, [this] { return connections_.empty(); });
   }
+  work_.reset();
   ioc_.stop();
   for (auto& t : threads_) t.join();
   threads_.clear();

@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -76,6 +78,9 @@ class HttpServer {
   std::condition_variable drained_;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
   boost::asio::io_context ioc_;
+  // Keeps the I/O threads running while a request is on the worker pool (the connection
+  // then has no pending I/O, and the context would otherwise return from run()).
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
   unsigned short bound_port_ = 0;

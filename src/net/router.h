@@ -24,6 +24,7 @@ class Router {
     std::string pattern;                          // the matched pattern (for metrics)
     std::unordered_map<std::string, std::string> params;
     bool path_known = false;                      // the path exists for another method (405)
+    std::vector<Verb> allowed;                    // methods the path supports (for Allow)
   };
 
   void Add(Verb method, std::string_view pattern, T value) {
@@ -50,6 +51,7 @@ class Router {
     if (node == nullptr || node->values.empty()) return match;
     match.path_known = true;
     match.pattern = node->pattern;
+    for (const auto& [verb, value] : node->values) match.allowed.push_back(verb);
     auto it = node->values.find(method);
     if (it == node->values.end() && method == Verb::head) it = node->values.find(Verb::get);
     if (it != node->values.end()) match.value = &it->second;

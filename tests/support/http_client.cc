@@ -10,6 +10,9 @@
 
 #include <stdexcept>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 namespace vitrina::testing {
 
 namespace asio = boost::asio;
@@ -44,6 +47,11 @@ HttpClient::~HttpClient() = default;
 void HttpClient::Connect() {
   stream_ = std::make_unique<beast::tcp_stream>(ioc_);
   stream_->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  // Beast's expiry only applies to async operations: bound blocking reads at the socket so
+  // a test can fail but never hang.
+  timeval tv{30, 0};
+  ::setsockopt(stream_->socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  fresh_ = true;
 }
 
 namespace {
@@ -63,7 +71,12 @@ ClientResponse HttpClient::Send(const std::string& method, const std::string& ta
                                 const std::string& body,
                                 const std::vector<std::pair<std::string, std::string>>& headers) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!stream_) Connect();
+    if (!stream_) {
+      Connect();
+    } else {
+      fresh_ = false;
+    }
+    const bool reused = !fresh_;
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     bool has_type = false;
@@ -88,7 +101,8 @@ ClientResponse HttpClient::Send(const std::string& method, const std::string& ta
     http::read(*stream_, buffer, parser, ec);
     if (ec) {
       stream_.reset();
-      if (attempt == 0) continue;
+      // Only a kept-alive connection that the server had already closed is retried.
+      if (attempt == 0 && reused && ec == http::error::end_of_stream) continue;
       throw std::runtime_error("HTTP read failed: " + ec.message());
     }
     auto res = parser.release();
@@ -138,7 +152,8 @@ std::optional<std::string> WsClient::Read(int timeout_ms) {
   });
   ioc_.restart();
   ioc_.run_for(std::chrono::milliseconds(timeout_ms));
-  if (!out) {
+  if (!out && result != asio::error::timed_out) closed_ = true;
+  if (!out && !closed_) {
     // Timed out: cancel the read so the stream stays usable (Beast then closes it).
     beast::get_lowest_layer(ws_).cancel();
     ioc_.restart();

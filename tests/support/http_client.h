@@ -44,6 +44,7 @@ class HttpClient {
   unsigned short port_;
   boost::asio::io_context ioc_;
   std::unique_ptr<boost::beast::tcp_stream> stream_;
+  bool fresh_ = false;  // the current connection has not served a request yet
 };
 
 // A blocking WebSocket client; Read() waits up to `timeout_ms`.
@@ -53,10 +54,13 @@ class WsClient {
            const std::vector<std::pair<std::string, std::string>>& headers);
   void Write(const std::string& text);
   std::optional<std::string> Read(int timeout_ms = 5000);
+  // True once a Read saw the server close the connection (as opposed to a timeout).
+  bool closed() const { return closed_; }
 
  private:
   boost::asio::io_context ioc_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  bool closed_ = false;
 };
 
 }  // namespace vitrina::testing

@@ -114,6 +114,7 @@ TEST_F(HttpServerTest, StopFinishesInFlightRequest) {
   });
   entered.get_future().wait();
   std::thread stopper([&] { server_->Stop(); });
+  while (!server_->stopping()) std::this_thread::yield();  // Stop has begun
   release.set_value();
   auto r = result.get();
   stopper.join();
