@@ -10,13 +10,15 @@ RELEASE_BIN := build/release/src/app/vitrina
 WEB_STAMP := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts
 
-.PHONY: help deps build build-asan web run test bench format clean
+.PHONY: help deps build build-asan web run test bench fuzz format clean
+FUZZ_SECONDS ?= 30
 
 help:
 	@echo "make run    install what is missing, build, seed demo data, start on http://127.0.0.1:$(VITRINA_PORT)"
 	@echo "make test   install, build with ASan+UBSan, run every test (unit, integration, browser e2e)"
 	@echo "make build  build the release binary and the web UI"
 	@echo "make bench  run the benchmarks"
+	@echo "make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS"
 
 deps:
 	@scripts/install-deps
@@ -47,6 +49,14 @@ test: build-asan
 bench: build
 	cmake --build --preset release --target vitrina_bench
 	build/release/bench/vitrina_bench
+
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz --target fuzz_http_target fuzz_json_body
+	for t in http_target json_body; do \
+	  mkdir -p build/fuzz/corpus/$$t && \
+	  build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	done
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -9,6 +9,7 @@
 
 #include "accounts/password.h"
 #include "app/server.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "support/http_client.h"
 
@@ -23,6 +24,7 @@ namespace fs = std::filesystem;
 struct Fixture {
   Fixture() {
     base::InitCrypto();
+    base::log::Init("off");
     dir = fs::temp_directory_path() / ("vitrina-bench-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     app::Config config;

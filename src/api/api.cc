@@ -51,6 +51,7 @@ Api::Api(Services services, ApiOptions options)
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {
   router_.Add(method, pattern, Route{access, std::move(fn)});
+  routes_.emplace_back(method, std::string(pattern));
 }
 
 unsigned Api::StatusFor(base::ErrorKind kind) {
@@ -198,7 +199,7 @@ net::Response Api::Handle(net::Request& req) {
     base::log::Info("http_request", {{"method", method},
                                      {"route", route_label},
                                      {"status", res.status},
-                                     {"ms", seconds * 1000.0},
+                                     {"us", static_cast<std::int64_t>(seconds * 1e6)},
                                      {"ip", req.remote_ip}});
   }
   return res;

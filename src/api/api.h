@@ -75,6 +75,8 @@ class Api {
   std::variant<std::unique_ptr<net::WsHandler>, net::Response> UpgradeWs(net::Request& req);
 
   void Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn);
+  // Every registered (method, pattern), e.g. for checking the OpenAPI document.
+  const std::vector<std::pair<net::Verb, std::string>>& routes() const { return routes_; }
   Services& services() { return services_; }
   const ApiOptions& options() const { return options_; }
 
@@ -97,6 +99,7 @@ class Api {
   Services services_;
   ApiOptions options_;
   net::Router<Route> router_;
+  std::vector<std::pair<net::Verb, std::string>> routes_;
   std::optional<net::StaticFiles> static_files_;
 };
 

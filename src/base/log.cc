@@ -24,6 +24,7 @@ void Write(spdlog::level::level_enum level, std::string_view event,
 }  // namespace
 
 void Init(std::string_view level) {
+  spdlog::drop("vitrina");  // Init may be called again (tests, benchmarks)
   auto logger = spdlog::stderr_logger_mt("vitrina");
   logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})",
                       spdlog::pattern_time_type::utc);

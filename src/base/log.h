@@ -31,6 +31,7 @@ struct Field {
 };
 
 // Sets up the process-wide logger. `level`: trace, debug, info, warn, error, off.
+// May be called again to change the level.
 void Init(std::string_view level);
 
 void Debug(std::string_view event, std::initializer_list<Field> fields = {});

@@ -8,6 +8,7 @@
 
 #include "app/server.h"
 #include "base/clock.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "base/timezone.h"
 #include "support/http_client.h"
@@ -30,6 +31,7 @@ class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(base::InitCrypto());
+    base::log::Init("warn");
     dir_ = fs::temp_directory_path() /
            ("vitrina-api-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -41,7 +43,6 @@ class ApiTest : public ::testing::Test {
     config.password_opslimit = 1;  // behaviour, not hashing cost, is under test
     config.password_memlimit_kib = 8;
     config.login_max_failures_per_email = 3;
-    config.log_level = "warn";
     config.session_ttl_hours = 1;
     server_ = std::make_unique<app::Server>(config, &clock_);
     auto started = server_->Start();

@@ -66,6 +66,8 @@ CREATE TABLE conversations (
   last_message_id     INTEGER,
   buyer_last_read_id  INTEGER NOT NULL DEFAULT 0,
   seller_last_read_id INTEGER NOT NULL DEFAULT 0,
+  buyer_unread        INTEGER NOT NULL DEFAULT 0,  -- kept in step by InsertMessage/MarkRead
+  seller_unread       INTEGER NOT NULL DEFAULT 0,
   created_at          INTEGER NOT NULL,
   updated_at          INTEGER NOT NULL,
   UNIQUE (listing_id, buyer_id),

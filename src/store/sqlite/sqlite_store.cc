@@ -285,9 +285,7 @@ constexpr const char* kConversationColumns =
     "c.id, c.listing_id, l.title, c.buyer_id, b.display_name, c.seller_id, s.display_name,"
     " c.created_at, c.updated_at,"
     " m.id, m.sender_id, m.text, m.created_at,"
-    " (SELECT count(*) FROM messages x WHERE x.conversation_id = c.id AND x.sender_id <> ?1"
-    "   AND x.id > CASE WHEN c.buyer_id = ?1 THEN c.buyer_last_read_id"
-    "                   ELSE c.seller_last_read_id END)";
+    " CASE WHEN c.buyer_id = ?1 THEN c.buyer_unread ELSE c.seller_unread END";
 constexpr const char* kConversationJoins =
     " FROM conversations c JOIN listings l ON l.id = c.listing_id"
     " JOIN users b ON b.id = c.buyer_id JOIN users s ON s.id = c.seller_id"
@@ -370,7 +368,9 @@ class SqliteChat final : public ChatRepository {
     auto upd = TRY(c_.Prepare(
         "UPDATE conversations SET last_message_id = ?1, updated_at = ?2,"
         " buyer_last_read_id = CASE WHEN buyer_id = ?3 THEN ?1 ELSE buyer_last_read_id END,"
-        " seller_last_read_id = CASE WHEN seller_id = ?3 THEN ?1 ELSE seller_last_read_id END"
+        " seller_last_read_id = CASE WHEN seller_id = ?3 THEN ?1 ELSE seller_last_read_id END,"
+        " buyer_unread = CASE WHEN buyer_id = ?3 THEN 0 ELSE buyer_unread + 1 END,"
+        " seller_unread = CASE WHEN seller_id = ?3 THEN 0 ELSE seller_unread + 1 END"
         " WHERE id = ?4"));
     TRY(upd.Bind(1, m.id).Bind(2, now).Bind(3, sender_id).Bind(4, conversation_id).Exec());
     return m;
@@ -396,18 +396,17 @@ class SqliteChat final : public ChatRepository {
         " buyer_last_read_id = CASE WHEN buyer_id = ?2 THEN coalesce(last_message_id, 0)"
         "                      ELSE buyer_last_read_id END,"
         " seller_last_read_id = CASE WHEN seller_id = ?2 THEN coalesce(last_message_id, 0)"
-        "                       ELSE seller_last_read_id END"
+        "                       ELSE seller_last_read_id END,"
+        " buyer_unread = CASE WHEN buyer_id = ?2 THEN 0 ELSE buyer_unread END,"
+        " seller_unread = CASE WHEN seller_id = ?2 THEN 0 ELSE seller_unread END"
         " WHERE id = ?1"));
     return stmt.Bind(1, conversation_id).Bind(2, user_id).Exec();
   }
 
   Result<std::int64_t> UnreadTotal(Id user_id) override {
     auto stmt = TRY(c_.Prepare(
-        "SELECT coalesce(sum((SELECT count(*) FROM messages x WHERE x.conversation_id = c.id"
-        "   AND x.sender_id <> ?1 AND x.id > CASE WHEN c.buyer_id = ?1 THEN c.buyer_last_read_id"
-        "                                          ELSE c.seller_last_read_id END)), 0)"
-        " FROM conversations c WHERE c.id IN (SELECT id FROM conversations WHERE buyer_id = ?1"
-        "   UNION ALL SELECT id FROM conversations WHERE seller_id = ?1)"));
+        "SELECT (SELECT coalesce(sum(buyer_unread), 0) FROM conversations WHERE buyer_id = ?1)"
+        "     + (SELECT coalesce(sum(seller_unread), 0) FROM conversations WHERE seller_id = ?1)"));
     stmt.Bind(1, user_id);
     TRY(stmt.Step());
     return stmt.Int(0);
