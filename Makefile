@@ -12,10 +12,11 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 
 .PHONY: help deps build build-asan web run test bench fuzz format clean
 FUZZ_SECONDS ?= 30
+TEST_FUZZ_SECONDS ?= 10
 
 help:
 	@echo "make run    install what is missing, build, seed demo data, start on http://127.0.0.1:$(VITRINA_PORT)"
-	@echo "make test   install, build with ASan+UBSan, run every test (unit, integration, browser e2e)"
+	@echo "make test   install, build with ASan+UBSan, run every test (unit, integration, browser e2e), short fuzz runs"
 	@echo "make build  build the release binary and the web UI"
 	@echo "make bench  run the benchmarks"
 	@echo "make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS"
@@ -45,6 +46,7 @@ run: build
 test: build-asan
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  ctest --output-on-failure --timeout 600 -j2
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 bench: build
 	cmake --build --preset release --target vitrina_bench
@@ -55,7 +57,9 @@ fuzz: deps
 	cmake --build --preset fuzz --target fuzz_http_target fuzz_json_body
 	for t in http_target json_body; do \
 	  mkdir -p build/fuzz/corpus/$$t && \
-	  build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	  build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build/fuzz/corpus/$$t fuzz/corpus/$$t 2>&1 | grep -E '^(Done|==|SUMMARY|stat::number_of_executed_units)' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
 format:

@@ -1,5 +1,7 @@
 # GCC 12 reports maybe-uninitialized and restrict false positives inside std headers at -O3.
-set(VITRINA_WARNING_EXCEPTIONS -Wno-error=maybe-uninitialized -Wno-error=restrict)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set(VITRINA_WARNING_EXCEPTIONS -Wno-error=maybe-uninitialized -Wno-error=restrict)
+endif()
 
 # vitrina_component(<name> SOURCES ... DEPS ...): a static library vitrina::<name> whose
 # include root is src/, with the project's warnings. A component links only what it may
