@@ -1,6 +1,7 @@
 #pragma once
 // Request-body reading with precise errors, and the JSON shapes of the public API.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,5 +41,18 @@ boost::json::object MessageJson(const store::Message& message);
 boost::json::object ConversationJson(const store::Conversation& conversation);
 
 std::string IdString(store::Id id);
+
+// A list page from rows fetched with limit + 1: {"items": [...], "next_cursor": ...}, where
+// the extra row only signals that another page exists and the cursor is taken from the last
+// row shown.
+template <typename Row, typename Render, typename Cursor>
+boost::json::object Page(const std::vector<Row>& rows, int limit, Render render, Cursor cursor) {
+  boost::json::array items;
+  boost::json::value next = nullptr;
+  const std::size_t shown = std::min(rows.size(), static_cast<std::size_t>(limit));
+  for (std::size_t i = 0; i < shown; ++i) items.push_back(render(rows[i]));
+  if (rows.size() > shown && shown > 0) next = cursor(rows[shown - 1]);
+  return boost::json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
+}
 
 }  // namespace vitrina::api

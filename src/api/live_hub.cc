@@ -89,44 +89,34 @@ std::size_t LiveHub::ConnectionCount() const {
   return count_;
 }
 
-void LiveHub::SendToUser(store::Id user_id, const std::string& text) {
-  std::vector<std::shared_ptr<net::WsConnection>> targets;
-  {
-    std::lock_guard lock(mu_);
-    auto it = connections_.find(user_id);
-    if (it == connections_.end()) return;
-    for (auto& e : it->second) {
-      if (auto c = e.connection.lock()) targets.push_back(std::move(c));
+std::vector<std::shared_ptr<net::WsConnection>> LiveHub::Live(
+    std::optional<store::Id> user_id, const std::string* session_hash) const {
+  std::vector<std::shared_ptr<net::WsConnection>> out;
+  auto collect = [&](const std::vector<Entry>& entries) {
+    for (const auto& e : entries) {
+      if (session_hash && e.session_hash != *session_hash) continue;
+      if (auto c = e.connection.lock()) out.push_back(std::move(c));
     }
+  };
+  std::lock_guard lock(mu_);
+  if (user_id) {
+    if (auto it = connections_.find(*user_id); it != connections_.end()) collect(it->second);
+  } else {
+    for (const auto& [user, entries] : connections_) collect(entries);
   }
-  for (auto& c : targets) c->Send(text);
+  return out;
+}
+
+void LiveHub::SendToUser(store::Id user_id, const std::string& text) {
+  for (auto& c : Live(user_id, nullptr)) c->Send(text);
 }
 
 void LiveHub::CloseSession(const std::string& session_hash) {
-  std::vector<std::shared_ptr<net::WsConnection>> targets;
-  {
-    std::lock_guard lock(mu_);
-    for (auto& [user, entries] : connections_) {
-      for (auto& e : entries) {
-        if (e.session_hash != session_hash) continue;
-        if (auto c = e.connection.lock()) targets.push_back(std::move(c));
-      }
-    }
-  }
-  for (auto& c : targets) c->Close();
+  for (auto& c : Live(std::nullopt, &session_hash)) c->Close();
 }
 
 void LiveHub::CloseUser(store::Id user_id) {
-  std::vector<std::shared_ptr<net::WsConnection>> targets;
-  {
-    std::lock_guard lock(mu_);
-    auto it = connections_.find(user_id);
-    if (it == connections_.end()) return;
-    for (auto& e : it->second) {
-      if (auto c = e.connection.lock()) targets.push_back(std::move(c));
-    }
-  }
-  for (auto& c : targets) c->Close();
+  for (auto& c : Live(user_id, nullptr)) c->Close();
 }
 
 void LiveHub::OnConversation(const store::Conversation& conversation) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,6 +36,11 @@ class LiveHub final : public chat::ChatListener {
   std::unique_ptr<net::WsHandler> MakeHandler(store::Id user_id, std::string session_hash);
 
  private:
+  // Open connections of one user (or all) and/or one session, taken under the lock and
+  // used outside it.
+  std::vector<std::shared_ptr<net::WsConnection>> Live(std::optional<store::Id> user_id,
+                                                       const std::string* session_hash) const;
+
   base::Metrics& metrics_;
   mutable std::mutex mu_;
   struct Entry {

@@ -72,16 +72,8 @@ void AddAccountRoutes(Api& api) {
             const int limit = TRY(ParseLimit(ctx.req.Query("limit"), 50, 200));
             auto before = TRY(ParseQueryId(ctx.req.Query("cursor"), "cursor"));
             auto users = TRY(accounts.ListUsers(before, limit + 1));
-            json::array items;
-            json::value next = nullptr;
-            for (std::size_t i = 0; i < users.size(); ++i) {
-              if (static_cast<int>(i) == limit) {
-                next = IdString(users[i - 1].id);
-                break;
-              }
-              items.push_back(UserJson(users[i]));
-            }
-            return Api::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+            return Api::Json(200, Page(users, limit, UserJson,
+                                       [](const store::User& u) { return IdString(u.id); }));
           });
 
   api.Add(net::Verb::put, "/api/v1/admin/users/{id}/skills", Access::kAdmin,

@@ -45,19 +45,11 @@ void AddChatRoutes(Api& api) {
             auto after = TRY(ParseTimeCursor(ctx.req.Query("cursor")));
             auto rows = TRY(chat.List(ctx.user(), after, limit + 1));
             auto unread = TRY(chat.UnreadTotal(ctx.user()));
-            json::array items;
-            json::value next = nullptr;
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-              if (static_cast<int>(i) == limit) {
-                const auto& last = rows[i - 1];
-                next = std::to_string(last.updated_at) + "." + std::to_string(last.id);
-                break;
-              }
-              items.push_back(ConversationJson(rows[i]));
-            }
-            return Api::Json(200, json::object{{"items", std::move(items)},
-                                               {"next_cursor", next},
-                                               {"unread_total", unread}});
+            auto page = Page(rows, limit, ConversationJson, [](const store::Conversation& c) {
+              return std::to_string(c.updated_at) + "." + std::to_string(c.id);
+            });
+            page["unread_total"] = unread;
+            return Api::Json(200, page);
           });
 
   api.Add(net::Verb::get, "/api/v1/conversations/{id}", Access::kUser,

@@ -86,16 +86,9 @@ void AddListingRoutes(Api& api) {
             const int limit = q.limit;
             q.limit = limit + 1;  // one extra row tells whether there is a next page
             auto views = TRY(service.List(ctx.user_id(), q));
-            json::array items;
-            json::value next = nullptr;
-            for (std::size_t i = 0; i < views.size(); ++i) {
-              if (static_cast<int>(i) == limit) {
-                next = IdString(views[i - 1].listing.id);
-                break;
-              }
-              items.push_back(ListingJson(views[i]));
-            }
-            return Api::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+            return Api::Json(200, Page(views, limit, ListingJson, [](const listings::ListingView& v) {
+                               return IdString(v.listing.id);
+                             }));
           });
 }
 
