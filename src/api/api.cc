@@ -153,8 +153,22 @@ Result<net::Response> Api::Dispatch(net::Request& req, const Route& route) {
   return route.fn(ctx);
 }
 
+namespace {
+// The caller's X-Request-Id if it is short and plain, else a fresh one: it ties the access
+// log line, the response and the client's own logs together.
+std::string RequestId(const net::Request& req) {
+  if (auto given = req.Header("x-request-id"); given && !given->empty() && given->size() <= 64 &&
+      given->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
+          std::string_view::npos) {
+    return std::string(*given);
+  }
+  return base::RandomToken(12);
+}
+}  // namespace
+
 net::Response Api::Handle(net::Request& req) {
   const auto start = std::chrono::steady_clock::now();
+  const std::string request_id = RequestId(req);
   net::Response res;
   std::string route_label;
   auto match = router_.Find(req.method, req.path);
@@ -188,6 +202,7 @@ net::Response Api::Handle(net::Request& req) {
     route_label = "unmatched";
     res = ErrorResponse({base::ErrorKind::kNotFound, "not_found", "No such endpoint or page"});
   }
+  res.SetHeader("X-Request-Id", request_id);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::string method(boost::beast::http::to_string(req.method));
@@ -200,7 +215,8 @@ net::Response Api::Handle(net::Request& req) {
                                      {"route", route_label},
                                      {"status", res.status},
                                      {"us", static_cast<std::int64_t>(seconds * 1e6)},
-                                     {"ip", req.remote_ip}});
+                                     {"ip", req.remote_ip},
+                                     {"request_id", request_id}});
   }
   return res;
 }

@@ -44,6 +44,15 @@ std::optional<Response> StaticFiles::ServeFile(const Request& req, const fs::pat
   res.SetHeader("Cache-Control",
                 immutable ? "public, max-age=31536000, immutable" : "no-cache");
   res.SetHeader("X-Content-Type-Options", "nosniff");
+  if (file.extension() == ".html") {
+    // The app shell: only our own scripts, styles, API and WebSocket; never framed.
+    res.SetHeader("Content-Security-Policy",
+                  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                  "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+                  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+    res.SetHeader("X-Frame-Options", "DENY");
+    res.SetHeader("Referrer-Policy", "same-origin");
+  }
   if (auto inm = req.Header("if-none-match"); inm && *inm == etag) {
     res.status = 304;
     return res;

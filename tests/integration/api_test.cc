@@ -457,6 +457,9 @@ TEST_F(ApiTest, OperationsEndpoints) {
             std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("vitrina_http_request_duration_seconds_bucket{route=\"/api/v1/listings\""),
             std::string::npos);
+  auto traced = Call("GET", "/healthz", "", "", {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(traced.Header("x-request-id"), "abc-123");
+  EXPECT_EQ(Call("GET", "/healthz", "", "", {{"X-Request-Id", "bad id\"<>"}}).Header("x-request-id").size(), 16u);
   auto openapi = Call("GET", "/api/v1/openapi.yaml");
   EXPECT_EQ(openapi.status, 200u);
   EXPECT_NE(openapi.body.find("openapi: 3"), std::string::npos);

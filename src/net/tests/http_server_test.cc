@@ -6,6 +6,9 @@
 #include <future>
 #include <thread>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include "support/http_client.h"
 
 namespace vitrina::net {
@@ -86,6 +89,21 @@ TEST_F(HttpServerTest, MalformedRequestGets400) {
   auto r2 = client.SendRaw("GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(r2.status, 400u);
   EXPECT_EQ(r2.ErrorCode(), "bad_target");
+}
+
+TEST_F(HttpServerTest, SilentClientIsDisconnectedAfterHeaderTimeout) {
+  ServerOptions options;
+  options.header_timeout = std::chrono::milliseconds(200);
+  StartServer([](Request&) { return Response{}; }, options);
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), server_->port()});
+  timeval tv{10, 0};  // the test fails rather than hangs if the server never closes
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char byte;
+  boost::system::error_code ec;
+  socket.read_some(boost::asio::buffer(&byte, 1), ec);
+  EXPECT_EQ(ec, boost::asio::error::eof);  // closed by the server, not our 10 s receive limit
 }
 
 TEST_F(HttpServerTest, HandlerExceptionBecomes500) {

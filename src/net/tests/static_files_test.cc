@@ -43,6 +43,13 @@ TEST_F(StaticFilesTest, ServesAssetsImmutableAndIndexRevalidated) {
   auto index = files.Serve(Get("/"));
   ASSERT_TRUE(index);
   EXPECT_EQ(index->body, "<html>app</html>");
+  bool csp = false, no_cache = false;
+  for (auto& [k, v] : index->headers) {
+    csp |= k == "Content-Security-Policy" && v.find("frame-ancestors 'none'") != std::string::npos;
+    no_cache |= k == "Cache-Control" && v == "no-cache";
+  }
+  EXPECT_TRUE(csp);
+  EXPECT_TRUE(no_cache);
 }
 
 TEST_F(StaticFilesTest, SpaFallbackButNotForMissingAssetsOrApi) {
