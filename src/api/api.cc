@@ -1,5 +1,6 @@
 #include "api/api.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/json_io.h"
@@ -168,6 +169,7 @@ std::string RequestId(const net::Request& req) {
 
 net::Response Api::Handle(net::Request& req) {
   const auto start = std::chrono::steady_clock::now();
+  ResolveClientIp(req);
   const std::string request_id = RequestId(req);
   net::Response res;
   std::string route_label;
@@ -221,13 +223,29 @@ net::Response Api::Handle(net::Request& req) {
   return res;
 }
 
+void Api::ResolveClientIp(net::Request& req) const {
+  if (!options_.trust_forwarded_for) return;
+  auto xff = req.Header("x-forwarded-for");
+  if (!xff) return;
+  std::string_view last = *xff;
+  if (auto comma = last.rfind(','); comma != std::string_view::npos) last = last.substr(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  if (!last.empty() && last.size() <= 64) req.remote_ip = std::string(last);
+}
+
 std::variant<std::unique_ptr<net::WsHandler>, net::Response> Api::UpgradeWs(net::Request& req) {
+  ResolveClientIp(req);
   // Refuse cross-site pages (cookies would otherwise ride along: CSWSH).
   if (auto origin = req.Header("origin")) {
     auto host = req.Header("host");
     const std::string o(*origin);
     const auto scheme_end = o.find("://");
-    if (!host || scheme_end == std::string::npos || o.substr(scheme_end + 3) != *host) {
+    const bool same_host =
+        host && scheme_end != std::string::npos && o.substr(scheme_end + 3) == *host;
+    const bool listed = std::find(options_.allowed_origins.begin(), options_.allowed_origins.end(),
+                                  o) != options_.allowed_origins.end();
+    if (!same_host && !listed) {
       return ErrorResponse({base::ErrorKind::kPermissionDenied, "bad_origin",
                             "WebSocket origin does not match this site"});
     }

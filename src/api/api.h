@@ -40,6 +40,12 @@ enum class Access {
 struct ApiOptions {
   std::optional<std::filesystem::path> static_dir;  // built web UI (web/dist)
   bool cookie_secure = false;  // add `Secure` to cookies (set when served over HTTPS)
+  // Behind a reverse proxy: take the client address from the last X-Forwarded-For entry
+  // (the one our proxy appended) instead of the socket peer.
+  bool trust_forwarded_for = false;
+  // Extra WebSocket origins allowed besides the request's own Host (e.g. the public URL
+  // when a proxy rewrites Host), as "https://example.com".
+  std::vector<std::string> allowed_origins;
   std::string version = "0.0.0";
 };
 
@@ -95,6 +101,7 @@ class Api {
   };
   Result<net::Response> Dispatch(net::Request& req, const Route& route);
   Result<std::optional<accounts::Principal>> Authenticate(net::Request& req, bool& via_cookie);
+  void ResolveClientIp(net::Request& req) const;
 
   Services services_;
   ApiOptions options_;

@@ -29,6 +29,8 @@ struct Config {
   std::int64_t drain_timeout_ms = 10'000;
   std::string static_dir;  // built web UI (web/dist); empty: API only
   bool cookie_secure = false;
+  bool trust_forwarded_for = false;
+  std::string allowed_origins;  // comma-separated
   // [storage]
   std::string data_dir = "./var";
   std::string db_driver = "sqlite";

@@ -51,6 +51,15 @@ base::Result<void> Server::Start() {
 
   api::ApiOptions api_options;
   api_options.cookie_secure = config_.cookie_secure;
+  api_options.trust_forwarded_for = config_.trust_forwarded_for;
+  for (std::size_t start = 0; start < config_.allowed_origins.size();) {
+    auto comma = config_.allowed_origins.find(',', start);
+    if (comma == std::string::npos) comma = config_.allowed_origins.size();
+    std::string origin = config_.allowed_origins.substr(start, comma - start);
+    std::erase(origin, ' ');
+    if (!origin.empty()) api_options.allowed_origins.push_back(std::move(origin));
+    start = comma + 1;
+  }
   api_options.version = std::string(kVersion);
   if (!config_.static_dir.empty()) {
     if (!fs::is_regular_file(fs::path(config_.static_dir) / "index.html")) {

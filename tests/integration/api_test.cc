@@ -43,6 +43,7 @@ class ApiTest : public ::testing::Test {
     config.password_opslimit = 1;  // behaviour, not hashing cost, is under test
     config.password_memlimit_kib = 8;
     config.login_max_failures_per_email = 3;
+    config.login_max_failures_per_ip = 5;
     config.session_ttl_hours = 1;
     server_ = std::make_unique<app::Server>(config, &clock_);
     auto started = server_->Start();
@@ -299,6 +300,22 @@ TEST_F(ApiTest, BlockedUserGets403Everywhere) {
   // Their listings are hidden from everyone else.
   ExpectError(Call("GET", "/api/v1/listings/" + listing), 404, "listing_not_found");
   EXPECT_TRUE(Call("GET", "/api/v1/listings").Json().at("items").as_array().empty());
+}
+
+TEST_F(ApiTest, ForwardedForIsIgnoredUnlessTrusted) {
+  // Without trust_forwarded_for, a client cannot dodge the per-IP limit by inventing
+  // X-Forwarded-For: failures on five different emails all count against 127.0.0.1.
+  Register("fwd@example.test");
+  for (int i = 0; i < 5; ++i) {
+    Call("POST", "/api/v1/auth/login", "",
+         json::serialize(json::object{{"email", "nobody" + std::to_string(i) + "@example.test"},
+                                      {"password", "bad-pass"}}),
+         {{"X-Forwarded-For", "10.0.0." + std::to_string(i)}});
+  }
+  auto r = Call("POST", "/api/v1/auth/login", "",
+                json::serialize(json::object{{"email", "fwd@example.test"}, {"password", "password123"}}),
+                {{"X-Forwarded-For", "10.9.9.9"}});
+  ExpectError(r, 429, "rate_limited");
 }
 
 TEST_F(ApiTest, LoginIsRateLimited) {
