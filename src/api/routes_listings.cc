@@ -77,6 +77,7 @@ void AddListingRoutes(Api& api) {
             q.before_id = TRY(ParseQueryId(r.Query("cursor"), "cursor"));
             q.seller_id = TRY(ParseQueryId(r.Query("seller_id"), "seller_id"));
             q.video_call_ready = TRY(ParseBoolQuery(r.Query("video_call_ready"), "video_call_ready"));
+            q.available_now = TRY(ParseBoolQuery(r.Query("available_now"), "available_now")).value_or(false);
             if (auto v = r.Query("vertical"); v && !v->empty()) q.vertical = *v;
             if (auto v = r.Query("q"); v && !v->empty()) {
               if (v->size() > 200) return base::InvalidArgument("invalid_q", "q is too long");

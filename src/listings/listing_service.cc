@@ -159,10 +159,32 @@ Result<std::vector<ListingView>> ListingService::List(std::optional<store::Id> v
                                  "Vertical must be one of goods, realty, auto, jobs");
   }
   f.only_active_sellers = !own;
-  auto rows = TRY(store_.Read([&](store::Tx& tx) { return tx.listings().List(f); }));
+  if (!q.available_now) {
+    auto rows = TRY(store_.Read([&](store::Tx& tx) { return tx.listings().List(f); }));
+    std::vector<ListingView> out;
+    out.reserve(rows.size());
+    for (auto& row : rows) out.push_back(View(std::move(row)));
+    return out;
+  }
+  // "Available now" depends on each seller's zone and hours, so it is filtered here, over
+  // video-call-ready rows read in batches, until the page is full (bounded work per request).
+  constexpr int kMaxBatches = 20;
+  f.video_call_ready = true;
+  f.limit = std::max(f.limit, 50);
   std::vector<ListingView> out;
-  out.reserve(rows.size());
-  for (auto& row : rows) out.push_back(View(std::move(row)));
+  for (int batch = 0; batch < kMaxBatches && static_cast<int>(out.size()) < q.limit; ++batch) {
+    auto rows = TRY(store_.Read([&](store::Tx& tx) { return tx.listings().List(f); }));
+    const std::size_t fetched = rows.size();
+    const store::Id last_id = rows.empty() ? 0 : rows.back().id;
+    for (auto& row : rows) {
+      auto view = View(std::move(row));
+      if (view.video_call_available_now && static_cast<int>(out.size()) < q.limit) {
+        out.push_back(std::move(view));
+      }
+    }
+    if (static_cast<int>(fetched) < f.limit) break;
+    f.before_id = last_id;
+  }
   return out;
 }
 

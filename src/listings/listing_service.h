@@ -35,6 +35,7 @@ struct ListingView {
 
 struct FeedQuery {
   std::optional<bool> video_call_ready;
+  bool available_now = false;  // only listings whose seller takes calls right now
   std::optional<std::string> vertical;
   std::optional<store::Id> seller_id;
   std::string status = "active";  // active | archived | all (not active: own listings only)

@@ -357,6 +357,9 @@ TEST_F(ApiTest, VideoCallFlagHoursAndFeedFilter) {
   ASSERT_EQ(feed.size(), 2u);
   for (auto& item : feed) EXPECT_EQ(item.at("video_call_ready"), true);
   EXPECT_EQ(Call("GET", "/api/v1/listings").Json().at("items").as_array().size(), 3u);
+  auto now = Call("GET", "/api/v1/listings?available_now=true").Json().at("items").as_array();
+  ASSERT_EQ(now.size(), 1u);  // ready with no hours (any time); not the one with other-day hours
+  EXPECT_EQ(S(now[0].at("id")), ready);
 
   ExpectError(Call("PATCH", "/api/v1/listings/" + ready, seller.token,
                    json::object{{"call_hours", json::object{{"timezone", "Mars/Base"}}}}),
