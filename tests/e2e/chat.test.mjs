@@ -93,6 +93,15 @@ test('seller lists a video-call-ready item, buyer finds it and they chat live', 
     await buyer.locator('[data-testid="listing-grid"][data-loading="false"]').waitFor();
     await card.getByTestId('video-call-badge').waitFor();
 
+    // "Seller takes calls now" asks for available_now=true; the any-time listing stays.
+    const now = buyer.waitForResponse(
+      (r) => r.url().includes('/api/v1/listings?') && r.url().includes('available_now=true') && r.ok(),
+    );
+    await buyer.getByTestId('filter-available-now').check();
+    await now;
+    await buyer.locator('[data-testid="listing-grid"][data-loading="false"]').waitFor();
+    await card.getByTestId('video-call-badge').waitFor();
+
     // Open it and contact the seller.
     await card.click();
     await buyer.waitForURL(`**/listings/${encodeURIComponent(listingId)}`);

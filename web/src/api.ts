@@ -113,6 +113,7 @@ const enc = encodeURIComponent;
 
 export interface ListingFilters {
   video_call_ready?: boolean;
+  available_now?: boolean;
   vertical?: Vertical | '';
   q?: string;
   seller_id?: string;
@@ -139,6 +140,7 @@ export const api = {
       'GET',
       `/api/v1/listings${query({
         video_call_ready: f.video_call_ready ? 'true' : undefined,
+        available_now: f.available_now ? 'true' : undefined,
         vertical: f.vertical,
         q: f.q,
         seller_id: f.seller_id,

@@ -27,6 +27,7 @@ export function FeedPage() {
   const [qInput, setQInput] = useState(q);
   const [vertical, setVertical] = useState<Vertical | ''>(() => parseVertical(params.get('vertical')));
   const [videoOnly, setVideoOnly] = useState(() => params.get('video') === '1');
+  const [nowOnly, setNowOnly] = useState(() => params.get('now') === '1');
   const [items, setItems] = useState<Listing[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -43,6 +44,7 @@ export function FeedPage() {
     setQInput(urlQ);
     setVertical(parseVertical(params.get('vertical')));
     setVideoOnly(params.get('video') === '1');
+    setNowOnly(params.get('now') === '1');
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [location.key]);
 
@@ -52,9 +54,10 @@ export function FeedPage() {
     if (q) next.set('q', q);
     if (vertical) next.set('vertical', vertical);
     if (videoOnly) next.set('video', '1');
+    if (nowOnly) next.set('now', '1');
     if (next.toString() !== params.toString()) setParams(next, { replace: true });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [q, vertical, videoOnly]);
+  }, [q, vertical, videoOnly, nowOnly]);
 
   // Debounce typing into the query.
   useEffect(() => {
@@ -69,7 +72,7 @@ export function FeedPage() {
     setLoading(true);
     setError(null);
     api
-      .listListings({ q, vertical, video_call_ready: videoOnly, limit: PAGE_SIZE })
+      .listListings({ q, vertical, video_call_ready: videoOnly, available_now: nowOnly, limit: PAGE_SIZE })
       .then((res) => {
         if (id !== requestId.current) return;
         setItems(res.items);
@@ -86,14 +89,14 @@ export function FeedPage() {
       });
     // t is only used for error text; refetching on language change is unnecessary.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [q, vertical, videoOnly]);
+  }, [q, vertical, videoOnly, nowOnly]);
 
   async function loadMore() {
     if (!cursor) return;
     const id = requestId.current;
     setLoadingMore(true);
     try {
-      const res = await api.listListings({ q, vertical, video_call_ready: videoOnly, limit: PAGE_SIZE, cursor });
+      const res = await api.listListings({ q, vertical, video_call_ready: videoOnly, available_now: nowOnly, limit: PAGE_SIZE, cursor });
       if (id !== requestId.current) return;
       setItems((prev) => {
         const seen = new Set(prev.map((l) => l.id));
@@ -153,6 +156,15 @@ export function FeedPage() {
             onChange={(e) => setVideoOnly(e.target.checked)}
           />
           <span>{t('feed.videoOnly')}</span>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="filter-available-now"
+            checked={nowOnly}
+            onChange={(e) => setNowOnly(e.target.checked)}
+          />
+          <span>{t('feed.availableNow')}</span>
         </label>
       </form>
 
