@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 
@@ -79,11 +81,22 @@ void Run(benchmark::State& state, const std::string& method, const std::string& 
   testing::HttpClient client(F().server->port());
   std::vector<std::pair<std::string, std::string>> headers;
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  std::vector<double> micros;
+  micros.reserve(100'000);
   for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
     auto r = client.Send(method, target, body, headers);
+    micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     if (r.status != expect) state.SkipWithError(("unexpected status " + std::to_string(r.status)).c_str());
   }
   state.SetItemsProcessed(state.iterations());
+  // Per-thread latency percentiles (microseconds), averaged over threads by the library.
+  if (!micros.empty()) {
+    std::sort(micros.begin(), micros.end());
+    auto at = [&](double q) { return micros[static_cast<std::size_t>(q * (micros.size() - 1))]; };
+    state.counters["p50_us"] = benchmark::Counter(at(0.50), benchmark::Counter::kAvgThreads);
+    state.counters["p99_us"] = benchmark::Counter(at(0.99), benchmark::Counter::kAvgThreads);
+  }
 }
 
 void BM_Healthz(benchmark::State& s) { Run(s, "GET", "/healthz", "", "", 200); }
