@@ -40,7 +40,9 @@ base::Result<void> Server::Start() {
     return base::Fail(base::ErrorKind::kUnavailable, "data_dir",
                       "Cannot create data directory " + config_.data_dir + ": " + ec.message());
   }
-  store_ = TRY(store::OpenStore(StoreOptionsFrom(config_)));
+  auto store_options = StoreOptionsFrom(config_);
+  store_options.background_checkpoint = true;  // Housekeeping() calls Maintain() every second
+  store_ = TRY(store::OpenStore(store_options));
   const int version = TRY(store_->Migrate());
   base::log::Info("store_ready", {{"store", store_->Describe()}, {"schema_version", version}});
 
@@ -90,13 +92,20 @@ base::Result<void> Server::Start() {
 
 void Server::Housekeeping() {
   std::unique_lock lock(mu_);
+  auto next_purge = std::chrono::steady_clock::now();
   while (!stopping_) {
     lock.unlock();
-    if (auto purged = accounts_->PurgeExpiredSessions(); purged && *purged > 0) {
-      base::log::Info("sessions_purged", {{"count", *purged}});
+    if (auto done = store_->Maintain(); !done) {
+      base::log::Warn("store_maintenance_failed", {{"error", done.error().message}});
+    }
+    if (std::chrono::steady_clock::now() >= next_purge) {
+      if (auto purged = accounts_->PurgeExpiredSessions(); purged && *purged > 0) {
+        base::log::Info("sessions_purged", {{"count", *purged}});
+      }
+      next_purge += std::chrono::minutes(10);
     }
     lock.lock();
-    wake_.wait_for(lock, std::chrono::minutes(10), [this] { return stopping_; });
+    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
   }
 }
 

@@ -96,6 +96,9 @@ class Store {
   // Cheap liveness check of the database (for /readyz).
   virtual Result<void> Ping() = 0;
   virtual std::string Describe() const = 0;
+  // Background maintenance the server runs every second or so (SQLite: WAL checkpoint, so
+  // requests never pay for one). Cheap when there is nothing to do.
+  virtual Result<void> Maintain() = 0;
 
   // Runs `fn(Tx&) -> Result<T>` in one write transaction, committed iff it returns a value.
   template <typename F>
@@ -131,6 +134,8 @@ struct StoreOptions {
   std::string sqlite_path;        // file path of the database
   int pool_size = 4;              // connections
   int busy_timeout_ms = 5000;
+  // SQLite: checkpoint the WAL from Maintain() instead of inside committing requests.
+  bool background_checkpoint = false;
 };
 
 // Opens the store chosen by `options.driver`.

@@ -442,7 +442,9 @@ class SqliteStore final : public Store {
       fs::create_directories(parent, ec);
     }
     for (int i = 0; i < std::max(1, options_.pool_size); ++i) {
-      idle_.push_back(TRY(Connection::Open(options_.sqlite_path, options_.busy_timeout_ms)));
+      auto conn = TRY(Connection::Open(options_.sqlite_path, options_.busy_timeout_ms));
+      if (options_.background_checkpoint) TRY(conn->ExecScript("PRAGMA wal_autocheckpoint=0"));
+      idle_.push_back(std::move(conn));
     }
     return {};
   }
@@ -490,6 +492,14 @@ class SqliteStore final : public Store {
   }
 
   std::string Describe() const override { return "sqlite:" + options_.sqlite_path; }
+
+  Result<void> Maintain() override {
+    if (!options_.background_checkpoint) return {};
+    auto conn = Acquire();
+    auto release = Releaser(this, conn);
+    // PASSIVE never blocks writers; it copies what it can and leaves the rest for next time.
+    return conn->ExecScript("PRAGMA wal_checkpoint(PASSIVE)");
+  }
 
  protected:
   Result<void> RunInTx(bool write, const std::function<Result<void>(Tx&)>& fn) override {
