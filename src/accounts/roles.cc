@@ -25,9 +25,14 @@ bool HasRole(const store::User& user, Role role) {
   return std::find(user.roles.begin(), user.roles.end(), RoleName(role)) != user.roles.end();
 }
 
+bool IsBlocked(const std::string& status, std::optional<base::TimeMs> blocked_until,
+               base::TimeMs now) {
+  if (status != "blocked") return false;
+  return !blocked_until || *blocked_until > now;
+}
+
 bool IsBlocked(const store::User& user, base::TimeMs now) {
-  if (user.status != "blocked") return false;
-  return !user.blocked_until || *user.blocked_until > now;
+  return IsBlocked(user.status, user.blocked_until, now);
 }
 
 }  // namespace vitrina::accounts

@@ -19,5 +19,7 @@ bool HasRole(const store::User& user, Role role);
 
 // Blocked now? A block with `blocked_until` in the past has lapsed.
 bool IsBlocked(const store::User& user, base::TimeMs now);
+bool IsBlocked(const std::string& status, std::optional<base::TimeMs> blocked_until,
+               base::TimeMs now);
 
 }  // namespace vitrina::accounts

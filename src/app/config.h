@@ -22,7 +22,7 @@ struct Config {
   std::string host = "127.0.0.1";
   int port = 8080;
   int io_threads = 2;
-  int workers = 8;
+  int workers = 0;  // 0: twice the number of cores
   std::int64_t body_limit_bytes = 1 << 20;
   std::int64_t header_timeout_ms = 30'000;
   std::int64_t body_timeout_ms = 30'000;

@@ -72,7 +72,12 @@ base::Result<void> Server::Start() {
   api_ = std::make_unique<api::Api>(
       api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *hub_}, api_options);
 
-  workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.workers));
+  // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
+  // cores busy without paying for needless context switches (docs/PERFORMANCE.md).
+  const int workers = config_.workers > 0
+                          ? config_.workers
+                          : static_cast<int>(std::max(2u, 2 * std::thread::hardware_concurrency()));
+  workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(workers));
   net::ServerOptions http_options;
   http_options.address = config_.host;
   http_options.port = static_cast<unsigned short>(config_.port);

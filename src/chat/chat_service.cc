@@ -33,8 +33,7 @@ Result<std::pair<store::Conversation, bool>> ChatService::Open(const store::User
     if (listing->seller_id == buyer.id) {
       return base::Conflict("own_listing", "You cannot start a conversation on your own listing");
     }
-    auto seller = TRY(tx.users().FindById(listing->seller_id));
-    if (!seller || accounts::IsBlocked(*seller, now)) {
+    if (accounts::IsBlocked(listing->seller_status, listing->seller_blocked_until, now)) {
       return base::NotFound("listing_not_found", "No such listing");
     }
     if (listing->status != "active") {

@@ -119,16 +119,11 @@ Result<ListingView> ListingService::Archive(const store::User& actor, store::Id 
 }
 
 Result<ListingView> ListingService::Get(std::optional<store::Id> viewer_id, store::Id id) {
-  auto found = TRY(store_.Read([&](store::Tx& tx) -> Result<std::optional<store::Listing>> {
-    auto listing = TRY(tx.listings().FindById(id));
-    if (!listing || listing->seller_id == viewer_id) return listing;
-    auto seller = TRY(tx.users().FindById(listing->seller_id));
-    if (!seller || accounts::IsBlocked(*seller, clock_.NowMs())) {
-      return std::optional<store::Listing>();
-    }
-    return listing;
-  }));
-  if (!found) return base::NotFound("listing_not_found", "No such listing");
+  auto found = TRY(store_.Read([&](store::Tx& tx) { return tx.listings().FindById(id); }));
+  const bool hidden = found && found->seller_id != viewer_id &&
+                      accounts::IsBlocked(found->seller_status, found->seller_blocked_until,
+                                          clock_.NowMs());
+  if (!found || hidden) return base::NotFound("listing_not_found", "No such listing");
   return View(std::move(*found));
 }
 

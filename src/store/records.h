@@ -57,6 +57,9 @@ struct Listing {
   std::string call_hours_json;  // {"timezone": "...", "weekly": [...]}, owned by listings::
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
+  // The seller's account state, read with the listing (blocked sellers' listings are hidden).
+  std::string seller_status = "active";
+  std::optional<TimeMs> seller_blocked_until;
 };
 
 struct ListingFilter {

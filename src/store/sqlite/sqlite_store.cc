@@ -179,7 +179,8 @@ class SqliteSessions final : public SessionRepository {
 
 constexpr const char* kListingColumns =
     "l.id, l.seller_id, u.display_name, l.title, l.description, l.price, l.currency, l.vertical,"
-    " l.status, l.video_call_ready, l.call_hours, l.created_at, l.updated_at";
+    " l.status, l.video_call_ready, l.call_hours, l.created_at, l.updated_at,"
+    " u.status, u.blocked_until";
 
 Listing ReadListing(const Stmt& s) {
   Listing l;
@@ -196,6 +197,8 @@ Listing ReadListing(const Stmt& s) {
   l.call_hours_json = s.Text(10);
   l.created_at = s.Int(11);
   l.updated_at = s.Int(12);
+  l.seller_status = s.Text(13);
+  l.seller_blocked_until = s.OptInt(14);
   return l;
 }
 
@@ -510,16 +513,18 @@ class SqliteStore final : public Store {
     if (write) write_lock.lock();
     auto conn = Acquire();
     auto release = Releaser(this, conn);
-    TRY(conn->ExecScript(write ? "BEGIN IMMEDIATE" : "BEGIN"));
+    // Prepared (and cached) transaction statements: no re-parsing on every request.
+    auto begin = TRY(conn->Prepare(write ? "BEGIN IMMEDIATE" : "BEGIN"));
+    TRY(begin.Exec());
     SqliteTx tx(*conn);
     Result<void> result = fn(tx);
-    if (!result) {
-      (void)conn->ExecScript("ROLLBACK");
-      return result;
+    if (result) {
+      auto commit = TRY(conn->Prepare("COMMIT"));
+      result = commit.Exec();
     }
-    if (auto committed = conn->ExecScript("COMMIT"); !committed) {
-      (void)conn->ExecScript("ROLLBACK");
-      return committed;
+    if (!result) {
+      if (!sqlite3_get_autocommit(conn->raw())) (void)conn->ExecScript("ROLLBACK");
+      return result;
     }
     return {};
   }
