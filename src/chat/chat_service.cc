@@ -72,14 +72,15 @@ Result<store::Message> ChatService::Post(const store::User& sender, store::Id co
     return base::InvalidArgument("invalid_text", "Message must be 1 to 4000 characters");
   }
   const auto now = clock_.NowMs();
-  store::Conversation conv;
-  auto message = TRY(store_.Write([&](store::Tx& tx) -> Result<store::Message> {
-    conv = TRY(LoadAs(tx, conversation_id, sender.id));
-    auto m = TRY(tx.chat().InsertMessage(conversation_id, sender.id, text, now));
-    conv.last_message = m;
-    conv.updated_at = now;
-    return m;
+  // Participants never change, so the access check reads outside the write transaction:
+  // the write (SQLite's single writer) holds only the insert and the counter update.
+  store::Conversation conv =
+      TRY(store_.Read([&](store::Tx& tx) { return LoadAs(tx, conversation_id, sender.id); }));
+  auto message = TRY(store_.Write([&](store::Tx& tx) {
+    return tx.chat().InsertMessage(conversation_id, sender.id, text, now);
   }));
+  conv.last_message = message;
+  conv.updated_at = now;
   if (listener_) listener_->OnMessage(conv, message);
   return message;
 }
