@@ -1,30 +1,16 @@
 // Accounts in the browser: sign-in guard, wrong password, logout/login, language switch
 // that survives a reload.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { captureConsole, launchBrowser, newContext, screenshotAll } from './lib/browser.mjs';
-import { startServer } from './lib/server.mjs';
+import { captureConsole, newContext, screenshotAll } from './lib/browser.mjs';
+import { useServerAndBrowser } from './lib/suite.mjs';
 import { loginViaUI, makeUser, registerViaUI } from './lib/ui.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  if (server) {
-    const exit = await server.stop();
-    assert.equal(exit?.code, 0, `server exit after SIGTERM: ${JSON.stringify(exit)}`);
-  }
-});
+const env = useServerAndBrowser();
 
 test('sign-in guard, wrong password, logout and login, language switch', { timeout: 60_000 }, async () => {
-  const ctx = await newContext(browser, server.baseURL);
+  const ctx = await newContext(env.browser, env.server.baseURL);
   const page = await ctx.newPage();
   const consoleLines = captureConsole(page, 'user');
   try {

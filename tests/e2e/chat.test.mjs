@@ -6,9 +6,9 @@
 //      node --test tests/e2e/chat.test.mjs
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { captureConsole, launchBrowser, newContext, screenshotAll } from './lib/browser.mjs';
-import { startServer } from './lib/server.mjs';
+import { test } from 'node:test';
+import { captureConsole, newContext, screenshotAll } from './lib/browser.mjs';
+import { useServerAndBrowser } from './lib/suite.mjs';
 import {
   conversationIdFromUrl,
   fillAndSaveListing,
@@ -18,29 +18,11 @@ import {
   waitForRealtime,
 } from './lib/ui.mjs';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  if (server) {
-    const exit = await server.stop(); // throws if the server ignores SIGTERM for 10 s
-    // A clean exit: graceful shutdown worked, and the sanitizers (ASan/LSan/UBSan builds)
-    // found nothing.
-    assert.equal(exit?.code, 0, `server exit after SIGTERM: ${JSON.stringify(exit)}`);
-  }
-});
+const env = useServerAndBrowser();
 
 test('seller lists a video-call-ready item, buyer finds it and they chat live', { timeout: 60_000 }, async (t) => {
-  const sellerCtx = await newContext(browser, server.baseURL);
-  const buyerCtx = await newContext(browser, server.baseURL);
+  const sellerCtx = await newContext(env.browser, env.server.baseURL);
+  const buyerCtx = await newContext(env.browser, env.server.baseURL);
   const seller = await sellerCtx.newPage();
   const buyer = await buyerCtx.newPage();
   const sellerConsole = captureConsole(seller, 'seller');
@@ -172,7 +154,7 @@ test('seller lists a video-call-ready item, buyer finds it and they chat live', 
     t.diagnostic(`screenshots: ${shots.join(', ') || '(none)'}`);
     for (const line of [...sellerConsole, ...buyerConsole]) t.diagnostic(line);
     t.diagnostic('server log (tail):');
-    for (const line of server.logs().split('\n').slice(-60)) t.diagnostic(line);
+    for (const line of env.server.logs().split('\n').slice(-60)) t.diagnostic(line);
     throw err;
   } finally {
     await sellerCtx.close();
