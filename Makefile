@@ -49,6 +49,7 @@ test: build-asan
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 bench: build
+	@scripts/install-deps --bench
 	cmake --build --preset release --target vitrina_bench
 	build/release/bench/vitrina_bench
 	bench/wrk_vs_nginx.sh $(RELEASE_BIN)
