@@ -158,7 +158,10 @@ export const api = {
   contactSeller: (listingId: string) =>
     request<Conversation>('POST', `/api/v1/listings/${enc(listingId)}/conversations`, { body: {} }),
   listConversations: (cursor?: string | null, limit = 50) =>
-    request<Page<Conversation>>('GET', `/api/v1/conversations${query({ limit, cursor })}`),
+    request<Page<Conversation> & { unread_total: number }>(
+      'GET',
+      `/api/v1/conversations${query({ limit, cursor })}`,
+    ),
   getConversation: (id: string) => request<Conversation>('GET', `/api/v1/conversations/${enc(id)}`),
   listMessages: (id: string, cursor?: string | null, limit = 50) =>
     request<Page<Message>>('GET', `/api/v1/conversations/${enc(id)}/messages${query({ limit, cursor })}`),

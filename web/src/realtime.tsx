@@ -21,7 +21,6 @@ interface UnreadValue {
 const UnreadContext = createContext<UnreadValue>({ total: 0, refresh: () => {} });
 
 const REFRESH_DEBOUNCE_MS = 250;
-const MAX_PAGES = 5;
 
 export function UnreadProvider({ children }: { children: ReactNode }) {
   const { user, blocked } = useSession();
@@ -32,15 +31,9 @@ export function UnreadProvider({ children }: { children: ReactNode }) {
 
   const load = useCallback(async () => {
     const gen = ++generation.current;
-    let sum = 0;
-    let cursor: string | null = null;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await api.listConversations(cursor, 100);
-      for (const c of res.items) sum += c.unread_count;
-      cursor = res.next_cursor;
-      if (!cursor) break;
-    }
-    if (gen === generation.current) setTotal(sum);
+    // The server sums the unread counters of all the user's conversations.
+    const res = await api.listConversations(null, 1);
+    if (gen === generation.current) setTotal(res.unread_total);
   }, []);
 
   const refresh = useCallback(() => {
