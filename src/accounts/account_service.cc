@@ -159,8 +159,7 @@ Result<IssuedSession> AccountService::Login(const std::string& raw_email,
 }
 
 Result<void> AccountService::Logout(const std::string& token) {
-  return store_.Write(
-      [&](store::Tx& tx) { return tx.sessions().Delete(base::Sha256Hex(token)); });
+  return EndSession(base::Sha256Hex(token));
 }
 
 Result<void> AccountService::EndSession(const std::string& token_hash) {
@@ -197,13 +196,9 @@ Result<store::User> AccountService::UpdateProfile(store::Id user_id,
     return base::InvalidArgument("invalid_timezone", "Unknown time zone: " + *timezone);
   }
   const auto now = clock_.NowMs();
-  return store_.Write([&](store::Tx& tx) -> Result<store::User> {
-    auto user = TRY(tx.users().FindById(user_id));
-    if (!user) return base::NotFound("user_not_found", "No such user");
-    TRY(tx.users().UpdateProfile(user_id, display_name.value_or(user->display_name),
-                                 timezone.value_or(user->timezone), now));
-    auto updated = TRY(tx.users().FindById(user_id));
-    return *updated;
+  return ModifyUser(user_id, [&](store::Tx& tx, const store::User& user) {
+    return tx.users().UpdateProfile(user_id, display_name.value_or(user.display_name),
+                                    timezone.value_or(user.timezone), now);
   });
 }
 
@@ -218,12 +213,8 @@ Result<store::User> AccountService::SetRoles(store::Id user_id,
     }
   }
   const auto now = clock_.NowMs();
-  return store_.Write([&](store::Tx& tx) -> Result<store::User> {
-    auto user = TRY(tx.users().FindById(user_id));
-    if (!user) return base::NotFound("user_not_found", "No such user");
-    TRY(tx.users().SetRoles(user_id, roles, now));
-    auto updated = TRY(tx.users().FindById(user_id));
-    return *updated;
+  return ModifyUser(user_id, [&](store::Tx& tx, const store::User&) {
+    return tx.users().SetRoles(user_id, roles, now);
   });
 }
 
@@ -241,10 +232,18 @@ Result<store::User> AccountService::SetSkills(store::Id user_id,
     }
   }
   const auto now = clock_.NowMs();
+  return ModifyUser(user_id, [&](store::Tx& tx, const store::User&) {
+    return tx.users().SetSkills(user_id, skills, now);
+  });
+}
+
+Result<store::User> AccountService::ModifyUser(
+    store::Id user_id,
+    const std::function<Result<void>(store::Tx&, const store::User&)>& change) {
   return store_.Write([&](store::Tx& tx) -> Result<store::User> {
     auto user = TRY(tx.users().FindById(user_id));
     if (!user) return base::NotFound("user_not_found", "No such user");
-    TRY(tx.users().SetSkills(user_id, skills, now));
+    TRY(change(tx, *user));
     auto updated = TRY(tx.users().FindById(user_id));
     return *updated;
   });

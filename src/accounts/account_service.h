@@ -2,6 +2,7 @@
 // Accounts and sessions: registration, login (rate limited), logout, authentication of a
 // bearer/cookie token, profile, roles. Thread-safe; holds no per-request state.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,9 @@ class AccountService {
 
  private:
   Result<IssuedSession> IssueSession(const store::User& user);
+  // Runs `change` on an existing user in one transaction and returns the user as it is after.
+  Result<store::User> ModifyUser(store::Id user_id,
+                                 const std::function<Result<void>(store::Tx&, const store::User&)>& change);
 
   store::Store& store_;
   const base::Clock& clock_;

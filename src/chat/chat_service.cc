@@ -38,10 +38,8 @@ Result<std::pair<store::Conversation, bool>> ChatService::Open(const store::User
     }
     if (listing->status != "active") {
       // An existing conversation stays reachable; a new one needs an active listing.
-      auto existing = TRY(tx.chat().ListConversations(buyer.id, std::nullopt, 1000));
-      for (auto& c : existing) {
-        if (c.listing_id == listing_id && c.buyer_id == buyer.id) return std::make_pair(c, false);
-      }
+      auto existing = TRY(tx.chat().FindByListingAndBuyer(listing_id, buyer.id));
+      if (existing) return std::make_pair(std::move(*existing), false);
       return base::Conflict("listing_archived", "This listing is no longer active");
     }
     return tx.chat().FindOrCreateConversation(listing_id, buyer.id, listing->seller_id, now);
@@ -72,11 +70,9 @@ Result<store::Message> ChatService::Post(const store::User& sender, store::Id co
     return base::InvalidArgument("invalid_text", "Message must be 1 to 4000 characters");
   }
   const auto now = clock_.NowMs();
-  // Participants never change, so the access check reads outside the write transaction:
-  // the write (SQLite's single writer) holds only the insert and the counter update.
-  store::Conversation conv =
-      TRY(store_.Read([&](store::Tx& tx) { return LoadAs(tx, conversation_id, sender.id); }));
-  auto message = TRY(store_.Write([&](store::Tx& tx) {
+  store::Conversation conv;
+  auto message = TRY(store_.Write([&](store::Tx& tx) -> Result<store::Message> {
+    conv = TRY(LoadAs(tx, conversation_id, sender.id));
     return tx.chat().InsertMessage(conversation_id, sender.id, text, now);
   }));
   conv.last_message = message;

@@ -62,6 +62,8 @@ class ChatRepository {
   // The conversation of `buyer_id` on `listing_id`, created if missing; .second = created.
   virtual Result<std::pair<Conversation, bool>> FindOrCreateConversation(Id listing_id, Id buyer_id,
                                                                           Id seller_id, TimeMs now) = 0;
+  // The buyer's conversation on a listing (read as the buyer); nullopt if none.
+  virtual Result<std::optional<Conversation>> FindByListingAndBuyer(Id listing_id, Id buyer_id) = 0;
   // Read as `viewer_id` (for unread_count); nullopt if missing.
   virtual Result<std::optional<Conversation>> FindConversation(Id id, Id viewer_id) = 0;
   virtual Result<std::vector<Conversation>> ListConversations(Id user_id,

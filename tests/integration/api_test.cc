@@ -442,6 +442,14 @@ TEST_F(ApiTest, ChatBetweenBuyerAndSellerWithLiveDelivery) {
 
   EXPECT_EQ(Call("POST", "/api/v1/conversations/" + conv + "/read", seller.token).status, 204u);
   EXPECT_EQ(Call("GET", "/api/v1/conversations", seller.token).Json().at("unread_total"), 0);
+
+  // Archived: the buyer's conversation stays reachable, nobody can start a new one.
+  EXPECT_EQ(Call("POST", "/api/v1/listings/" + listing + "/archive", seller.token).status, 200u);
+  auto reopened = Call("POST", "/api/v1/listings/" + listing + "/conversations", buyer.token);
+  EXPECT_EQ(reopened.status, 200u);
+  EXPECT_EQ(S(reopened.Json().at("id")), conv);
+  ExpectError(Call("POST", "/api/v1/listings/" + listing + "/conversations", stranger.token), 409,
+              "listing_archived");
 }
 
 TEST_F(ApiTest, WebSocketNeedsAuthAndSameOrigin) {

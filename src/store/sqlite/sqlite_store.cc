@@ -324,12 +324,17 @@ class SqliteChat final : public ChatRepository {
     TRY(ins.Bind(1, listing_id).Bind(2, buyer_id).Bind(3, seller_id).Bind(4, now).Bind(5, now)
             .Exec());
     const bool created = c_.Changes() > 0;
+    auto conv = TRY(FindByListingAndBuyer(listing_id, buyer_id));
+    if (!conv) return base::Internal("conversation vanished after insert");
+    return std::make_pair(std::move(*conv), created);
+  }
+
+  Result<std::optional<Conversation>> FindByListingAndBuyer(Id listing_id, Id buyer_id) override {
     auto find = TRY(c_.Prepare("SELECT id FROM conversations WHERE listing_id = ? AND buyer_id = ?"));
     find.Bind(1, listing_id).Bind(2, buyer_id);
-    if (!TRY(find.Step())) return base::Internal("conversation vanished after insert");
+    if (!TRY(find.Step())) return std::optional<Conversation>();
     const Id id = find.Int(0);
-    auto conv = TRY(FindConversation(id, buyer_id));
-    return std::make_pair(std::move(*conv), created);
+    return FindConversation(id, buyer_id);
   }
 
   Result<std::optional<Conversation>> FindConversation(Id id, Id viewer_id) override {
