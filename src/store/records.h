@@ -101,4 +101,96 @@ struct TimeCursor {
   Id id = 0;
 };
 
+
+// A video call between a conversation's buyer and seller. States and rules: docs/calls.md.
+struct CallParticipant {
+  std::optional<TimeMs> consent_at;  // when they agreed to be recorded (at join)
+  std::optional<TimeMs> joined_at;   // first time their media joined the room
+  std::optional<TimeMs> left_at;     // last time their media left
+  std::int64_t media_id = 0;         // their participant (feed) id in the media room
+  std::string room_token;            // their entry in the room's allowed list
+};
+
+struct Call {
+  Id id = 0;
+  Id conversation_id = 0;
+  Id listing_id = 0;
+  Id buyer_id = 0;
+  Id seller_id = 0;
+  Id proposed_by = 0;
+  std::string state = "proposed";
+  std::optional<TimeMs> scheduled_for;
+  TimeMs join_opens_at = 0;
+  TimeMs join_closes_at = 0;
+  TimeMs created_at = 0;
+  std::optional<TimeMs> accepted_at;
+  std::optional<TimeMs> started_at;
+  std::optional<TimeMs> ended_at;
+  std::optional<std::string> end_reason;
+  std::optional<Id> ended_by;
+  std::optional<std::string> no_show;  // buyer | seller | both
+  // Media room, set when the call becomes active.
+  std::string media_node;  // which media server (index into the configured nodes)
+  std::int64_t room = 0;
+  std::string room_pin;
+  std::string room_secret;
+  CallParticipant buyer;
+  CallParticipant seller;
+  // Recording post-processing.
+  std::string recording_status = "none";
+  std::optional<std::string> recording_error;
+  std::int64_t recording_attempts = 0;
+  std::optional<std::int64_t> recording_duration_ms;
+  std::optional<std::int64_t> recording_timeline_start_us;  // wall clock of offset 0
+  TimeMs updated_at = 0;
+};
+
+struct CallFilter {
+  Id user_id = 0;  // calls where this user is buyer or seller
+  std::optional<Id> conversation_id;
+  std::optional<Id> listing_id;
+  bool only_open = false;       // proposed | accepted | active
+  std::optional<Id> before_id;  // cursor
+  int limit = 20;
+};
+
+// One processed recording file of a call.
+struct RecordingFile {
+  Id call_id = 0;
+  std::string participant;  // buyer | seller | unknown | combined
+  std::string kind;         // audio | muxed | combined
+  std::string path;         // relative to the recordings root
+  std::int64_t bytes = 0;
+  std::int64_t duration_ms = 0;
+  std::int64_t offset_ms = 0;  // where it starts on the call timeline
+  std::string sha256;
+  TimeMs created_at = 0;
+};
+
+// A durable background job (docs/jobs.md).
+struct Job {
+  Id id = 0;
+  std::string kind;
+  std::string payload;  // JSON
+  std::string state = "queued";  // queued | running | done | failed
+  std::int64_t attempts = 0;
+  std::int64_t max_attempts = 5;
+  TimeMs run_after = 0;
+  std::optional<std::string> lease_owner;
+  std::optional<TimeMs> lease_until;
+  std::optional<std::string> last_error;
+  std::optional<std::string> progress;
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
+struct NewJob {
+  std::string kind;
+  std::string payload = "{}";
+  // At most one queued or running job per key (null: no limit).
+  std::optional<std::string> dedupe_key;
+  std::int64_t max_attempts = 5;
+  TimeMs run_after = 0;
+};
+
 }  // namespace vitrina::store

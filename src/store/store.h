@@ -78,6 +78,50 @@ class ChatRepository {
   virtual Result<std::int64_t> UnreadTotal(Id user_id) = 0;
 };
 
+class CallRepository {
+ public:
+  virtual ~CallRepository() = default;
+  // Conflict "call_exists" if the conversation already has an open call.
+  virtual Result<Call> Insert(const Call& call) = 0;  // id assigned
+  // Writes every mutable column of `call` (state, times, room, participants, recording).
+  virtual Result<void> Update(const Call& call) = 0;
+  virtual Result<std::optional<Call>> FindById(Id id) = 0;
+  virtual Result<std::optional<Call>> FindByRoom(std::int64_t room) = 0;
+  virtual Result<std::vector<Call>> List(const CallFilter& filter) = 0;
+  // Open calls whose join window closed before `now` (for the no-show sweep).
+  virtual Result<std::vector<Call>> ListExpired(TimeMs now, int limit) = 0;
+  // Calls in `state` (e.g. every active call, to reconcile after a media server restart).
+  virtual Result<std::vector<Call>> ListByState(const std::string& state, int limit) = 0;
+  // Replaces the call's processed files.
+  virtual Result<void> ReplaceFiles(Id call_id, const std::vector<RecordingFile>& files) = 0;
+  virtual Result<std::vector<RecordingFile>> Files(Id call_id) = 0;
+};
+
+class JobRepository {
+ public:
+  virtual ~JobRepository() = default;
+  // nullopt when a queued/running job with the same dedupe key exists.
+  virtual Result<std::optional<Id>> Insert(const NewJob& job, TimeMs now) = 0;
+  // Leases the next due job of one of `kinds` (queued and due, or running with an expired
+  // lease) to `owner` until now + lease_ms, counting an attempt.
+  virtual Result<std::optional<Job>> Claim(const std::vector<std::string>& kinds,
+                                           const std::string& owner, TimeMs now,
+                                           std::int64_t lease_ms) = 0;
+  // false when `owner` no longer holds the lease.
+  virtual Result<bool> Heartbeat(Id id, const std::string& owner, TimeMs lease_until,
+                                 const std::optional<std::string>& progress) = 0;
+  virtual Result<bool> Complete(Id id, const std::string& owner, TimeMs now) = 0;
+  // Back to queued at `retry_at`, or failed for good when retry_at is nullopt.
+  virtual Result<bool> Fail(Id id, const std::string& owner, const std::string& error,
+                            std::optional<TimeMs> retry_at, TimeMs now) = 0;
+  virtual Result<std::optional<Job>> FindById(Id id) = 0;
+  // Newest first; `state` filters when set.
+  virtual Result<std::vector<Job>> List(const std::optional<std::string>& state,
+                                        std::optional<Id> before_id, int limit) = 0;
+  // Queued again now with attempts reset (an operator's retry of a failed job).
+  virtual Result<bool> Retry(Id id, TimeMs now) = 0;
+};
+
 // One transaction's view of every repository.
 class Tx {
  public:
@@ -86,6 +130,8 @@ class Tx {
   virtual SessionRepository& sessions() = 0;
   virtual ListingRepository& listings() = 0;
   virtual ChatRepository& chat() = 0;
+  virtual CallRepository& calls() = 0;
+  virtual JobRepository& jobs() = 0;
 };
 
 class Store {

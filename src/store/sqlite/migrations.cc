@@ -85,6 +85,96 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
 )sql"},
+    {2, "calls_recordings_jobs", R"sql(
+CREATE TABLE calls (
+  id                 INTEGER PRIMARY KEY,
+  conversation_id    INTEGER NOT NULL REFERENCES conversations(id),
+  listing_id         INTEGER NOT NULL REFERENCES listings(id),
+  buyer_id           INTEGER NOT NULL REFERENCES users(id),
+  seller_id          INTEGER NOT NULL REFERENCES users(id),
+  proposed_by        INTEGER NOT NULL REFERENCES users(id),
+  state              TEXT NOT NULL CHECK (state IN ('proposed', 'accepted', 'active', 'ended',
+                                                    'declined', 'cancelled', 'missed', 'failed')),
+  scheduled_for      INTEGER,
+  join_opens_at      INTEGER NOT NULL,
+  join_closes_at     INTEGER NOT NULL,
+  created_at         INTEGER NOT NULL,
+  accepted_at        INTEGER,
+  started_at         INTEGER,
+  ended_at           INTEGER,
+  end_reason         TEXT,
+  ended_by           INTEGER REFERENCES users(id),
+  no_show            TEXT CHECK (no_show IN ('buyer', 'seller', 'both')),
+  media_node         TEXT NOT NULL DEFAULT '',
+  room               INTEGER,
+  room_pin           TEXT NOT NULL DEFAULT '',
+  room_secret        TEXT NOT NULL DEFAULT '',
+  buyer_media_id     INTEGER NOT NULL DEFAULT 0,
+  buyer_room_token   TEXT NOT NULL DEFAULT '',
+  buyer_consent_at   INTEGER,
+  buyer_joined_at    INTEGER,
+  buyer_left_at      INTEGER,
+  seller_media_id    INTEGER NOT NULL DEFAULT 0,
+  seller_room_token  TEXT NOT NULL DEFAULT '',
+  seller_consent_at  INTEGER,
+  seller_joined_at   INTEGER,
+  seller_left_at     INTEGER,
+  recording_status   TEXT NOT NULL DEFAULT 'none'
+                     CHECK (recording_status IN ('none', 'recording', 'pending', 'processing',
+                                                 'ready', 'failed')),
+  recording_error    TEXT,
+  recording_attempts INTEGER NOT NULL DEFAULT 0,
+  recording_duration_ms INTEGER,
+  recording_timeline_start_us INTEGER,
+  updated_at         INTEGER NOT NULL,
+  CHECK (buyer_id <> seller_id)
+);
+CREATE INDEX calls_by_buyer ON calls(buyer_id, id DESC);
+CREATE INDEX calls_by_seller ON calls(seller_id, id DESC);
+CREATE INDEX calls_by_conversation ON calls(conversation_id, id DESC);
+-- At most one open call per conversation.
+CREATE UNIQUE INDEX calls_one_open ON calls(conversation_id)
+  WHERE state IN ('proposed', 'accepted', 'active');
+CREATE INDEX calls_open_by_deadline ON calls(join_closes_at)
+  WHERE state IN ('proposed', 'accepted', 'active');
+CREATE INDEX calls_by_state ON calls(state, id);
+CREATE UNIQUE INDEX calls_by_room ON calls(room) WHERE room IS NOT NULL;
+
+CREATE TABLE recording_files (
+  call_id     INTEGER NOT NULL REFERENCES calls(id),
+  participant TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  bytes       INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  offset_ms   INTEGER NOT NULL,
+  sha256      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (call_id, participant, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE jobs (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  dedupe_key   TEXT,
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  run_after    INTEGER NOT NULL,
+  lease_owner  TEXT,
+  lease_until  INTEGER,
+  last_error   TEXT,
+  progress     TEXT,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX jobs_live_key ON jobs(dedupe_key)
+  WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'running');
+CREATE INDEX jobs_due ON jobs(run_after) WHERE state = 'queued';
+CREATE INDEX jobs_leased ON jobs(lease_until) WHERE state = 'running';
+CREATE INDEX jobs_by_state ON jobs(state, id DESC);
+)sql"},
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "store/sqlite/calls_jobs.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 
@@ -426,17 +427,22 @@ class SqliteChat final : public ChatRepository {
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), listings_(c), chat_(c) {}
+  explicit SqliteTx(Connection& c)
+      : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
   ChatRepository& chat() override { return chat_; }
+  CallRepository& calls() override { return calls_; }
+  JobRepository& jobs() override { return jobs_; }
 
  private:
   SqliteUsers users_;
   SqliteSessions sessions_;
   SqliteListings listings_;
   SqliteChat chat_;
+  SqliteCalls calls_;
+  SqliteJobs jobs_;
 };
 
 class SqliteStore final : public Store {

@@ -178,6 +178,111 @@ TEST_P(StoreTest, ConcurrentWritersAllLand) {
   EXPECT_EQ(store_->Read([&](Tx& tx) { return tx.listings().List(f); })->size(), 100u);
 }
 
+TEST_P(StoreTest, CallsRoundTripAndOneOpenCallPerConversation) {
+  auto seller = AddUser("s@x");
+  auto buyer = AddUser("b@x");
+  auto listing = AddListing(seller.id, "Bike", true);
+  auto conv = store_->Write([&](Tx& tx) {
+    return tx.chat().FindOrCreateConversation(listing.id, buyer.id, seller.id, 3000);
+  });
+  ASSERT_TRUE(conv);
+  Call c;
+  c.conversation_id = conv->first.id;
+  c.listing_id = listing.id;
+  c.buyer_id = buyer.id;
+  c.seller_id = seller.id;
+  c.proposed_by = buyer.id;
+  c.join_opens_at = 4000;
+  c.join_closes_at = 9000;
+  c.created_at = c.updated_at = 4000;
+  auto inserted = store_->Write([&](Tx& tx) { return tx.calls().Insert(c); });
+  ASSERT_TRUE(inserted) << inserted.error().message;
+  auto twin = store_->Write([&](Tx& tx) { return tx.calls().Insert(c); });
+  ASSERT_FALSE(twin);
+  EXPECT_EQ(twin.error().code, "call_exists");
+
+  Call updated = *inserted;
+  updated.state = "active";
+  updated.room = 123456789;
+  updated.room_pin = "pin";
+  updated.buyer.media_id = 42;
+  updated.buyer.consent_at = 5000;
+  updated.seller.joined_at = 5100;
+  updated.recording_status = "recording";
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.calls().Update(updated); }));
+  auto by_room = store_->Read([&](Tx& tx) { return tx.calls().FindByRoom(123456789); });
+  ASSERT_TRUE(by_room && *by_room);
+  EXPECT_EQ((*by_room)->id, inserted->id);
+  EXPECT_EQ((*by_room)->buyer.media_id, 42);
+  EXPECT_EQ((*by_room)->buyer.consent_at, 5000);
+  EXPECT_EQ((*by_room)->seller.joined_at, 5100);
+  EXPECT_FALSE((*by_room)->seller.consent_at);
+  EXPECT_EQ((*by_room)->recording_status, "recording");
+
+  CallFilter mine;
+  mine.user_id = seller.id;
+  mine.only_open = true;
+  EXPECT_EQ(store_->Read([&](Tx& tx) { return tx.calls().List(mine); })->size(), 1u);
+  CallFilter stranger;
+  stranger.user_id = AddUser("z@x").id;
+  EXPECT_TRUE(store_->Read([&](Tx& tx) { return tx.calls().List(stranger); })->empty());
+  EXPECT_EQ(store_->Read([&](Tx& tx) { return tx.calls().ListExpired(9001, 10); })->size(), 1u);
+  EXPECT_TRUE(store_->Read([&](Tx& tx) { return tx.calls().ListExpired(8999, 10); })->empty());
+
+  // Once it ends, a new call may be proposed in the same conversation.
+  updated.state = "ended";
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.calls().Update(updated); }));
+  EXPECT_TRUE(store_->Write([&](Tx& tx) { return tx.calls().Insert(c); }));
+
+  std::vector<RecordingFile> files = {{inserted->id, "buyer", "audio", "1/buyer.opus", 10, 1000, 0, "ab", 1},
+                                      {inserted->id, "combined", "combined", "1/c.webm", 20, 1000, 0, "cd", 1}};
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.calls().ReplaceFiles(inserted->id, files); }));
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.calls().ReplaceFiles(inserted->id, files); }));
+  auto read = store_->Read([&](Tx& tx) { return tx.calls().Files(inserted->id); });
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->size(), 2u);
+}
+
+TEST_P(StoreTest, JobsLeaseRetryAndDedupe) {
+  NewJob job{"postprocess", R"({"call_id":"1"})", "postprocess:1", 2, 0};
+  auto id = store_->Write([&](Tx& tx) { return tx.jobs().Insert(job, 100); });
+  ASSERT_TRUE(id && *id);
+  auto twin = store_->Write([&](Tx& tx) { return tx.jobs().Insert(job, 100); });
+  ASSERT_TRUE(twin);
+  EXPECT_FALSE(*twin) << "a live job with the same key exists";
+
+  auto claim = [&](const std::string& owner, TimeMs now) {
+    return *store_->Write(
+        [&](Tx& tx) { return tx.jobs().Claim({"postprocess"}, owner, now, 1000); });
+  };
+  EXPECT_FALSE(*store_->Write([&](Tx& tx) { return tx.jobs().Claim({"other"}, "a", 100, 1000); }));
+  auto a = claim("a", 100);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->attempts, 1);
+  EXPECT_FALSE(claim("b", 500)) << "leased to a";
+  // a goes silent: after the lease, b takes it over and a's completion no longer counts.
+  auto b = claim("b", 1200);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->attempts, 2);
+  EXPECT_FALSE(*store_->Write([&](Tx& tx) { return tx.jobs().Complete(a->id, "a", 1300); }));
+  ASSERT_TRUE(*store_->Write(
+      [&](Tx& tx) { return tx.jobs().Fail(b->id, "b", "boom", std::nullopt, 1300); }));
+  auto failed = *store_->Read([&](Tx& tx) { return tx.jobs().FindById(b->id); });
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, "failed");
+  EXPECT_EQ(failed->last_error, "boom");
+  // The key is free again once the job is no longer live; an operator retry requeues it.
+  ASSERT_TRUE(*store_->Write([&](Tx& tx) { return tx.jobs().Retry(b->id, 1400); }));
+  auto again = claim("c", 1400);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->attempts, 1);
+  ASSERT_TRUE(*store_->Write([&](Tx& tx) {
+    return tx.jobs().Fail(again->id, "c", "later", TimeMs{5000}, 1500);
+  }));
+  EXPECT_FALSE(claim("c", 4999));
+  EXPECT_TRUE(claim("c", 5000));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite"));
 
 }  // namespace

@@ -1,0 +1,148 @@
+#include "jobs/worker_pool.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+namespace vitrina::jobs {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Polls `pred` until it holds or `limit` passes (no fixed sleeps).
+template <typename P>
+bool WaitFor(P pred, std::chrono::seconds limit = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return pred();
+}
+
+class WorkerPoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("vitrina-jobs-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    store::StoreOptions options;
+    options.sqlite_path = (dir_ / "jobs.db").string();
+    store_ = std::move(*store::OpenStore(options));
+    ASSERT_TRUE(store_->Migrate());
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  store::Id Enqueue(const std::string& kind, const std::string& payload, int max_attempts = 3) {
+    auto id = store_->Write([&](store::Tx& tx) {
+      return tx.jobs().Insert(store::NewJob{kind, payload, std::nullopt, max_attempts, 0},
+                              clock_.NowMs());
+    });
+    EXPECT_TRUE(id && *id);
+    return **id;
+  }
+  store::Job Get(store::Id id) {
+    return **store_->Read([&](store::Tx& tx) { return tx.jobs().FindById(id); });
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  base::ManualClock clock_{1'000'000};
+  base::Metrics metrics_;
+};
+
+TEST(RetryDelay, DoublesUpToTheCap) {
+  WorkerOptions o;
+  o.retry_base_ms = 100;
+  o.retry_max_ms = 1000;
+  EXPECT_EQ(RetryDelayMs(o, 1), 100);
+  EXPECT_EQ(RetryDelayMs(o, 2), 200);
+  EXPECT_EQ(RetryDelayMs(o, 4), 800);
+  EXPECT_EQ(RetryDelayMs(o, 5), 1000);
+  EXPECT_EQ(RetryDelayMs(o, 60), 1000);
+}
+
+TEST_F(WorkerPoolTest, EveryJobRunsExactlyOnceAcrossWorkers) {
+  constexpr int kJobs = 200;
+  std::vector<std::atomic<int>> runs(kJobs + 1);
+  std::atomic<int> concurrent{0};
+  std::atomic<bool> overlap{false};
+  WorkerOptions o;
+  o.threads = 4;
+  o.poll_ms = 5;
+  WorkerPool pool(*store_, clock_, metrics_, o);
+  pool.Register("count", [&](const store::Job& job, JobContext&) -> base::Result<void> {
+    if (++concurrent > 4) overlap = true;
+    runs[static_cast<std::size_t>(std::stoi(job.payload))]++;
+    --concurrent;
+    return {};
+  });
+  for (int i = 1; i <= kJobs; ++i) Enqueue("count", std::to_string(i));
+  pool.Start();
+  ASSERT_TRUE(WaitFor([&] {
+    return store_->Read([](store::Tx& tx) { return tx.jobs().List("done", std::nullopt, 1000); })
+               ->size() == kJobs;
+  }));
+  pool.Stop();
+  for (int i = 1; i <= kJobs; ++i) EXPECT_EQ(runs[static_cast<std::size_t>(i)].load(), 1) << i;
+  EXPECT_FALSE(overlap);
+}
+
+TEST_F(WorkerPoolTest, FailingJobIsRetriedWithBackoffThenFailedWithItsError) {
+  std::atomic<int> attempts{0};
+  WorkerOptions o;
+  o.threads = 1;
+  o.poll_ms = 5;
+  o.retry_base_ms = 60'000;
+  WorkerPool pool(*store_, clock_, metrics_, o);
+  pool.Register("flaky", [&](const store::Job&, JobContext& ctx) -> base::Result<void> {
+    ctx.Progress("trying");
+    ++attempts;
+    return base::Fail(base::ErrorKind::kInternal, "ffmpeg_failed", "exit 1: bad input");
+  });
+  const auto id = Enqueue("flaky", "{}", 2);
+  pool.Start();
+  ASSERT_TRUE(WaitFor([&] { return Get(id).attempts == 1 && Get(id).state == "queued"; }));
+  EXPECT_EQ(Get(id).last_error, "ffmpeg_failed: exit 1: bad input");
+  EXPECT_EQ(Get(id).run_after, clock_.NowMs() + 60'000) << "backoff";
+  clock_.Advance(60'000);
+  pool.Wake();
+  ASSERT_TRUE(WaitFor([&] { return Get(id).state == "failed"; }));
+  EXPECT_EQ(attempts.load(), 2);
+  pool.Stop();
+}
+
+TEST_F(WorkerPoolTest, JobOfADeadWorkerIsClaimedAgainAfterItsLease) {
+  const auto id = Enqueue("resume", "{}");
+  // A worker that claimed it and died (kill -9): nobody heart-beats the lease.
+  ASSERT_TRUE(*store_->Write([&](store::Tx& tx) {
+    return tx.jobs().Claim({"resume"}, "dead-worker", clock_.NowMs(), 30'000);
+  }));
+  std::atomic<int> runs{0};
+  WorkerOptions o;
+  o.threads = 1;
+  o.poll_ms = 5;
+  WorkerPool pool(*store_, clock_, metrics_, o);
+  pool.Register("resume", [&](const store::Job&, JobContext&) -> base::Result<void> {
+    ++runs;
+    return {};
+  });
+  pool.Start();
+  clock_.Advance(30'001);
+  pool.Wake();
+  ASSERT_TRUE(WaitFor([&] { return Get(id).state == "done"; }));
+  pool.Stop();
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(Get(id).attempts, 2);
+}
+
+}  // namespace
+}  // namespace vitrina::jobs
