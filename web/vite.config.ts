@@ -16,6 +16,8 @@ export default defineConfig({
       onwarn(warning, defaultHandler) {
         // react-router ships "use client" directives, meaningless in a plain SPA bundle.
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        // janus-gateway's ES build keeps a UMD wrapper that probes `module`; harmless in the browser.
+        if (warning.code === 'COMMONJS_VARIABLE_IN_ESM' && warning.id?.includes('janus-gateway')) return;
         defaultHandler(warning);
       },
     },

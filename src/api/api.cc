@@ -40,7 +40,7 @@ Result<store::Id> Context::PathId(const std::string& name, std::string_view not_
 
 Api::Api(Services services, ApiOptions options)
     : services_(services), options_(std::move(options)) {
-  if (options_.static_dir) static_files_.emplace(*options_.static_dir);
+  if (options_.static_dir) static_files_.emplace(*options_.static_dir, options_.extra_connect_src);
   auto& m = services_.metrics;
   m.Describe("vitrina_http_requests_total", "counter", "HTTP requests by route, method and status.");
   m.Describe("vitrina_http_request_duration_seconds", "histogram",
@@ -49,6 +49,7 @@ Api::Api(Services services, ApiOptions options)
   AddAccountRoutes(*this);
   AddListingRoutes(*this);
   AddChatRoutes(*this);
+  AddCallRoutes(*this, options_.media_events_secret);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {

@@ -16,6 +16,7 @@
 #include "api/live_hub.h"
 #include "base/clock.h"
 #include "base/metrics.h"
+#include "calls/call_service.h"
 #include "chat/chat_service.h"
 #include "listings/listing_service.h"
 #include "net/http.h"
@@ -47,6 +48,10 @@ struct ApiOptions {
   // when a proxy rewrites Host), as "https://example.com".
   std::vector<std::string> allowed_origins;
   std::string version = "0.0.0";
+  // Shared secret the media server's event handler authenticates with (HTTP Basic).
+  std::string media_events_secret;
+  // Extra CSP connect-src sources for the app shell (the media server's WebSocket).
+  std::string extra_connect_src;
 };
 
 struct Services {
@@ -56,6 +61,7 @@ struct Services {
   accounts::AccountService& accounts;
   listings::ListingService& listings;
   chat::ChatService& chat;
+  calls::CallService& calls;
   LiveHub& hub;
 };
 
@@ -115,5 +121,6 @@ void AddOpsRoutes(Api& api);
 void AddAccountRoutes(Api& api);
 void AddListingRoutes(Api& api);
 void AddChatRoutes(Api& api);
+void AddCallRoutes(Api& api, const std::string& events_secret);
 
 }  // namespace vitrina::api

@@ -172,4 +172,60 @@ json::object ConversationJson(const store::Conversation& c) {
   return o;
 }
 
+
+namespace {
+boost::json::value OptTime(const std::optional<store::TimeMs>& t) {
+  if (!t) return nullptr;
+  return boost::json::value(base::FormatRfc3339(*t));
+}
+template <typename T>
+boost::json::value OptValue(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  return boost::json::value(*v);
+}
+boost::json::object ParticipantJson(const store::CallParticipant& p) {
+  return {{"consent_at", OptTime(p.consent_at)},
+          {"joined_at", OptTime(p.joined_at)},
+          {"left_at", OptTime(p.left_at)}};
+}
+}  // namespace
+
+boost::json::object CallJson(const store::Call& c, const std::vector<store::RecordingFile>* files) {
+  boost::json::object recording{{"status", c.recording_status},
+                                {"duration_ms", OptValue(c.recording_duration_ms)},
+                                {"error", OptValue(c.recording_error)},
+                                {"attempts", c.recording_attempts}};
+  if (files) {
+    boost::json::array list;
+    for (const auto& f : *files) {
+      list.push_back({{"participant", f.participant},
+                      {"kind", f.kind},
+                      {"bytes", f.bytes},
+                      {"duration_ms", f.duration_ms},
+                      {"offset_ms", f.offset_ms},
+                      {"sha256", f.sha256}});
+    }
+    recording["files"] = std::move(list);
+  }
+  return {{"id", IdString(c.id)},
+          {"conversation_id", IdString(c.conversation_id)},
+          {"listing_id", IdString(c.listing_id)},
+          {"buyer_id", IdString(c.buyer_id)},
+          {"seller_id", IdString(c.seller_id)},
+          {"proposed_by", IdString(c.proposed_by)},
+          {"state", c.state},
+          {"scheduled_for", OptTime(c.scheduled_for)},
+          {"created_at", base::FormatRfc3339(c.created_at)},
+          {"accepted_at", OptTime(c.accepted_at)},
+          {"started_at", OptTime(c.started_at)},
+          {"ended_at", OptTime(c.ended_at)},
+          {"end_reason", OptValue(c.end_reason)},
+          {"no_show", OptValue(c.no_show)},
+          {"join_opens_at", base::FormatRfc3339(c.join_opens_at)},
+          {"join_closes_at", base::FormatRfc3339(c.join_closes_at)},
+          {"participants", {{"buyer", ParticipantJson(c.buyer)}, {"seller", ParticipantJson(c.seller)}}},
+          {"recording", std::move(recording)},
+          {"transcript", {{"status", "none"}}}};
+}
+
 }  // namespace vitrina::api

@@ -39,6 +39,9 @@ boost::json::object UserJson(const store::User& user);
 boost::json::object ListingJson(const listings::ListingView& view);
 boost::json::object MessageJson(const store::Message& message);
 boost::json::object ConversationJson(const store::Conversation& conversation);
+// A call as docs/calls.md shows it; `files` (moderators only) adds recording.files.
+boost::json::object CallJson(const store::Call& call,
+                             const std::vector<store::RecordingFile>* files = nullptr);
 
 std::string IdString(store::Id id);
 

@@ -137,4 +137,10 @@ void LiveHub::OnMessage(const store::Conversation& conversation, const store::Me
   SendToUser(conversation.seller_id, text);
 }
 
+void LiveHub::OnCall(const store::Call& call) {
+  const std::string text = json::serialize(json::object{{"type", "call"}, {"call", CallJson(call)}});
+  SendToUser(call.buyer_id, text);
+  SendToUser(call.seller_id, text);
+}
+
 }  // namespace vitrina::api

@@ -12,11 +12,12 @@
 
 #include "base/metrics.h"
 #include "chat/chat_service.h"
+#include "calls/call_service.h"
 #include "net/http.h"
 
 namespace vitrina::api {
 
-class LiveHub final : public chat::ChatListener {
+class LiveHub final : public chat::ChatListener, public calls::CallListener {
  public:
   explicit LiveHub(base::Metrics& metrics);
 
@@ -31,6 +32,7 @@ class LiveHub final : public chat::ChatListener {
 
   void OnConversation(const store::Conversation& conversation) override;
   void OnMessage(const store::Conversation& conversation, const store::Message& message) override;
+  void OnCall(const store::Call& call) override;
 
   // Creates the per-connection handler for a signed-in user.
   std::unique_ptr<net::WsHandler> MakeHandler(store::Id user_id, std::string session_hash);

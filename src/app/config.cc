@@ -95,6 +95,79 @@ const std::vector<ConfigKey>& Keys() {
              "Argon2id passes (libsodium opslimit)", &Config::password_opslimit, 1, 16),
       IntKey("auth.password_memlimit_kib", "VITRINA_PASSWORD_MEMLIMIT_KIB",
              "Argon2id memory in KiB", &Config::password_memlimit_kib, 8, 4 * 1024 * 1024),
+      StringKey("media.janus_url", "VITRINA_MEDIA_JANUS_URL",
+                "Comma-separated HTTP API URLs of external Janus nodes (e.g. http://10.0.0.5:8088/janus); "
+                "empty: run the embedded Janus",
+                &Config::janus_url),
+      StringKey("media.janus_public_url", "VITRINA_MEDIA_JANUS_PUBLIC_URL",
+                "Comma-separated WebSocket URLs browsers use for those nodes, in the same order "
+                "(empty: ws://<the host the browser used>:<janus_ws_port>/)",
+                &Config::janus_public_url),
+      StringKey("media.janus_bin", "VITRINA_MEDIA_JANUS_BIN", "The Janus executable (embedded)",
+                &Config::janus_bin),
+      StringKey("media.janus_lib_dir", "VITRINA_MEDIA_JANUS_LIB_DIR",
+                "Janus module directory (embedded; empty: the Debian path)", &Config::janus_lib_dir),
+      IntKey("media.janus_http_port", "VITRINA_MEDIA_JANUS_HTTP_PORT",
+             "Embedded Janus HTTP API port (loopback only)", &Config::janus_http_port, 1, 65535),
+      IntKey("media.janus_ws_port", "VITRINA_MEDIA_JANUS_WS_PORT",
+             "Embedded Janus WebSocket port (browsers connect here)", &Config::janus_ws_port, 1, 65535),
+      StringKey("media.interface", "VITRINA_MEDIA_INTERFACE",
+                "Address Janus gathers ICE candidates on and puts in SDP (empty: all but loopback)",
+                &Config::media_interface),
+      StringKey("media.ice_enforce_list", "VITRINA_MEDIA_ICE_ENFORCE_LIST",
+                "Interfaces or address prefixes ICE may use, e.g. eth0 (default: media.interface)",
+                &Config::ice_enforce_list),
+      StringKey("media.rtp_port_range", "VITRINA_MEDIA_RTP_PORTS", "UDP port range for media, e.g. 20000-40000",
+                &Config::rtp_port_range),
+      StringKey("media.nat_1_1_mapping", "VITRINA_MEDIA_NAT_1_1_MAPPING",
+                "Public IP address Janus advertises when it sits behind a 1:1 NAT",
+                &Config::nat_1_1_mapping),
+      StringKey("media.stun_server", "VITRINA_MEDIA_STUN_SERVER", "STUN server host:port for Janus",
+                &Config::stun_server),
+      StringKey("media.turn_server", "VITRINA_MEDIA_TURN_SERVER", "TURN server host:port for Janus",
+                &Config::turn_server),
+      StringKey("media.turn_user", "VITRINA_MEDIA_TURN_USER", "TURN user for Janus", &Config::turn_user),
+      StringKey("media.turn_password", "VITRINA_MEDIA_TURN_PASSWORD", "TURN password for Janus",
+                &Config::turn_password),
+      {"media.ice_servers", "VITRINA_MEDIA_ICE_SERVERS",
+       "RTCIceServer list (JSON) given to browsers, e.g. [{\"urls\":\"turn:turn.example.com:3478\",...}]",
+       [](Config& c, const std::string& v) {
+         if (v.empty() || v.front() != '[' || v.back() != ']') {
+           throw ConfigError("media.ice_servers: expected a JSON array, got '" + v + "'");
+         }
+         c.ice_servers = v;
+       }},
+      StringKey("media.admin_key", "VITRINA_MEDIA_ADMIN_KEY",
+                "Janus VideoRoom admin_key (required with external nodes; embedded: random per start)",
+                &Config::media_admin_key),
+      StringKey("media.events_secret", "VITRINA_MEDIA_EVENTS_SECRET",
+                "Secret Janus's event handler sends (HTTP Basic, user janus); embedded: random per start",
+                &Config::media_events_secret),
+      IntKey("media.room_bitrate", "VITRINA_MEDIA_ROOM_BITRATE", "Video bitrate cap per participant (bit/s)",
+             &Config::room_bitrate, 64'000, 8'000'000),
+      StringKey("media.recordings_dir", "VITRINA_MEDIA_RECORDINGS_DIR",
+                "Where recordings go (default <data_dir>/recordings; shared with external Janus nodes)",
+                &Config::recordings_dir),
+      StringKey("media.janus_pp_rec", "VITRINA_MEDIA_JANUS_PP_REC", "janus-pp-rec executable",
+                &Config::janus_pp_rec),
+      StringKey("media.ffmpeg", "VITRINA_MEDIA_FFMPEG", "ffmpeg executable", &Config::ffmpeg),
+      StringKey("media.ffprobe", "VITRINA_MEDIA_FFPROBE", "ffprobe executable", &Config::ffprobe),
+      IntKey("calls.early_join_minutes", "VITRINA_CALLS_EARLY_JOIN_MINUTES",
+             "How long before a scheduled call Join opens", &Config::early_join_minutes, 0, 120),
+      IntKey("calls.no_show_grace_minutes", "VITRINA_CALLS_NO_SHOW_GRACE_MINUTES",
+             "How long after the call time a party may still join before it is a no-show",
+             &Config::no_show_grace_minutes, 1, 240),
+      IntKey("calls.leave_grace_seconds", "VITRINA_CALLS_LEAVE_GRACE_SECONDS",
+             "A call both parties left this long ago (without hanging up) is ended",
+             &Config::leave_grace_seconds, 5, 3600),
+      IntKey("jobs.workers", "VITRINA_JOBS_WORKERS", "Background job threads in this process (0: none)",
+             &Config::job_workers, 0, 64),
+      IntKey("jobs.lease_seconds", "VITRINA_JOBS_LEASE_SECONDS",
+             "A job whose worker stops heart-beating is taken over after this", &Config::job_lease_seconds,
+             5, 3600),
+      IntKey("jobs.retry_base_seconds", "VITRINA_JOBS_RETRY_BASE_SECONDS",
+             "First retry delay of a failed job (doubles per attempt, up to 10 minutes)",
+             &Config::job_retry_base_seconds, 0, 3600),
       StringKey("log.level", "VITRINA_LOG_LEVEL", "trace, debug, info, warn, error, off",
                 &Config::log_level),
   };
@@ -141,6 +214,11 @@ void ApplyEnvironment(Config& config) {
       key.set(config, v);
     }
   }
+}
+
+std::string RecordingsDir(const Config& config) {
+  if (!config.recordings_dir.empty()) return config.recordings_dir;
+  return (std::filesystem::path(config.data_dir) / "recordings").string();
 }
 
 std::string SqlitePath(const Config& config) {

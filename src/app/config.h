@@ -43,6 +43,37 @@ struct Config {
   std::int64_t login_window_minutes = 15;
   std::int64_t password_opslimit = 2;
   std::int64_t password_memlimit_kib = 65536;
+  // [media]
+  std::string janus_url;         // comma-separated Janus HTTP API URLs; empty: embedded Janus
+  std::string janus_public_url;  // comma-separated browser WebSocket URLs, paired with janus_url
+  std::string janus_bin = "janus";
+  std::string janus_lib_dir;     // plugins etc.; empty: the Debian path
+  int janus_http_port = 8088;
+  int janus_ws_port = 8188;
+  std::string media_interface;   // address Janus gathers ICE candidates on / puts in SDP
+  std::string ice_enforce_list;  // interfaces or prefixes ICE may use (default: interface)
+  std::string rtp_port_range = "20000-40000";
+  std::string nat_1_1_mapping;   // public IP of a 1:1 NAT in front of Janus
+  std::string stun_server;       // host:port for Janus
+  std::string turn_server;       // host:port for Janus
+  std::string turn_user;
+  std::string turn_password;
+  std::string ice_servers = "[]";  // RTCIceServer[] JSON handed to browsers (TURN)
+  std::string media_admin_key;     // VideoRoom admin_key; empty: random per start (embedded)
+  std::string media_events_secret;  // event-handler secret; empty: random per start (embedded)
+  int room_bitrate = 512'000;
+  std::string recordings_dir;  // empty: <data_dir>/recordings
+  std::string janus_pp_rec = "janus-pp-rec";
+  std::string ffmpeg = "ffmpeg";
+  std::string ffprobe = "ffprobe";
+  // [calls]
+  std::int64_t early_join_minutes = 5;
+  std::int64_t no_show_grace_minutes = 10;
+  std::int64_t leave_grace_seconds = 60;
+  // [jobs]
+  int job_workers = 2;
+  std::int64_t job_lease_seconds = 60;
+  std::int64_t job_retry_base_seconds = 5;
   // [log]
   std::string log_level = "info";
 };
@@ -65,5 +96,6 @@ void ApplyEnvironment(Config& config);
 void ApplyValue(Config& config, const std::string& toml_path, const std::string& value);
 
 std::string SqlitePath(const Config& config);
+std::string RecordingsDir(const Config& config);
 
 }  // namespace vitrina::app

@@ -4,10 +4,36 @@
 
 #include "app/version.h"
 #include "base/log.h"
+#include "base/random.h"
 
 namespace vitrina::app {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start <= text.size();) {
+    auto comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    std::erase(item, ' ');
+    if (!item.empty()) out.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// "ws://host:port/path" → "ws://host:port" (a CSP source).
+std::string OriginOf(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto slash = url.find('/', scheme + 3);
+  return slash == std::string::npos ? url : url.substr(0, slash);
+}
+
+}  // namespace
 
 store::StoreOptions StoreOptionsFrom(const Config& c) {
   store::StoreOptions o;
@@ -51,18 +77,60 @@ base::Result<void> Server::Start() {
   hub_ = std::make_unique<api::LiveHub>(metrics_);
   chat_ = std::make_unique<chat::ChatService>(*store_, *clock_, hub_.get());
 
+  // Media nodes: the embedded Janus (started below, once our port is known) or external ones.
+  const bool embedded = config_.janus_url.empty();
+  events_secret_ = !config_.media_events_secret.empty() ? config_.media_events_secret
+                                                        : base::RandomToken(24);
+  admin_key_ = !config_.media_admin_key.empty() ? config_.media_admin_key : base::RandomToken(24);
+  if (!embedded && config_.media_admin_key.empty()) {
+    return base::InvalidArgument("config", "media.admin_key is required with external Janus nodes");
+  }
+  std::vector<calls::MediaNode> nodes;
+  std::string connect_src;
+  const auto api_urls = embedded ? std::vector<std::string>{"http://127.0.0.1:" +
+                                                            std::to_string(config_.janus_http_port) +
+                                                            "/janus"}
+                                 : SplitList(config_.janus_url);
+  const auto public_urls = SplitList(config_.janus_public_url);
+  for (std::size_t i = 0; i < api_urls.size(); ++i) {
+    media::JanusNode node;
+    node.api_url = api_urls[i];
+    node.public_url = i < public_urls.size() ? public_urls[i] : "";
+    node.ws_port = config_.janus_ws_port;
+    media::JanusOptions janus_options;
+    janus_options.admin_key = admin_key_;
+    media_servers_.push_back(media::MakeJanusMediaServer(node, janus_options));
+    nodes.push_back({media_servers_.back().get(), node.public_url, node.ws_port});
+    const std::string source = node.public_url.empty()
+                                   ? "ws://*:" + std::to_string(node.ws_port)
+                                   : OriginOf(node.public_url);
+    if (connect_src.find(source) == std::string::npos) {
+      connect_src += (connect_src.empty() ? "" : " ") + source;
+    }
+  }
+  media::RecordingProcessor::Options processor_options;
+  processor_options.janus_pp_rec = config_.janus_pp_rec;
+  processor_options.ffmpeg = config_.ffmpeg;
+  processor_options.ffprobe = config_.ffprobe;
+  processor_ = std::make_unique<media::RecordingProcessor>(processor_options);
+  calls::CallOptions call_options;
+  call_options.early_join_ms = config_.early_join_minutes * 60'000;
+  call_options.no_show_grace_ms = config_.no_show_grace_minutes * 60'000;
+  call_options.leave_grace_ms = config_.leave_grace_seconds * 1000;
+  call_options.recordings_dir = fs::absolute(RecordingsDir(config_));
+  call_options.room_bitrate = config_.room_bitrate;
+  call_options.ice_servers_json = config_.ice_servers;
+  fs::create_directories(call_options.recordings_dir, ec);
+  calls_ = std::make_unique<calls::CallService>(*store_, *clock_, std::move(nodes), *processor_,
+                                                call_options, hub_.get());
+
   api::ApiOptions api_options;
   api_options.cookie_secure = config_.cookie_secure;
   api_options.trust_forwarded_for = config_.trust_forwarded_for;
-  for (std::size_t start = 0; start < config_.allowed_origins.size();) {
-    auto comma = config_.allowed_origins.find(',', start);
-    if (comma == std::string::npos) comma = config_.allowed_origins.size();
-    std::string origin = config_.allowed_origins.substr(start, comma - start);
-    std::erase(origin, ' ');
-    if (!origin.empty()) api_options.allowed_origins.push_back(std::move(origin));
-    start = comma + 1;
-  }
+  api_options.allowed_origins = SplitList(config_.allowed_origins);
   api_options.version = std::string(kVersion);
+  api_options.media_events_secret = events_secret_;
+  api_options.extra_connect_src = connect_src;
   if (!config_.static_dir.empty()) {
     if (!fs::is_regular_file(fs::path(config_.static_dir) / "index.html")) {
       base::log::Warn("static_dir_missing_index", {{"dir", config_.static_dir}});
@@ -70,7 +138,7 @@ base::Result<void> Server::Start() {
     api_options.static_dir = config_.static_dir;
   }
   api_ = std::make_unique<api::Api>(
-      api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *hub_}, api_options);
+      api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *hub_}, api_options);
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
   // cores busy without paying for needless context switches (docs/PERFORMANCE.md).
@@ -90,9 +158,53 @@ base::Result<void> Server::Start() {
       http_options, [this](net::Request& r) { return api_->Handle(r); },
       [this](net::Request& r) { return api_->UpgradeWs(r); }, *workers_);
   TRY(http_->Start());
+  TRY(StartMedia());
+
+  jobs::WorkerOptions job_options;
+  job_options.threads = config_.job_workers;
+  job_options.lease_ms = config_.job_lease_seconds * 1000;
+  job_options.retry_base_ms = config_.job_retry_base_seconds * 1000;
+  jobs_ = std::make_unique<jobs::WorkerPool>(*store_, *clock_, metrics_, job_options);
+  jobs_->Register(calls::kPostprocessJob, [this](const store::Job& job, jobs::JobContext&) {
+    return calls_->ProcessRecording(job);
+  });
+  if (config_.job_workers > 0) jobs_->Start();
   housekeeping_ = std::thread([this] { Housekeeping(); });
   base::log::Info("listening", {{"host", config_.host}, {"port", http_->port()}});
   return {};
+}
+
+base::Result<void> Server::StartMedia() {
+  if (!config_.janus_url.empty()) {
+    for (const auto& server : media_servers_) {
+      if (auto ok = server->Ping(); !ok) {
+        base::log::Warn("media_node_unreachable", {{"node", server->Describe()}, {"error", ok.error().message}});
+      }
+    }
+    return {};
+  }
+  media::JanusLaunchOptions o;
+  o.janus_bin = config_.janus_bin;
+  o.work_dir = fs::absolute(fs::path(config_.data_dir) / "janus");
+  o.lib_dir = config_.janus_lib_dir;
+  o.http_port = config_.janus_http_port;
+  o.ws_port = config_.janus_ws_port;
+  // Browsers reach Janus where they reach us.
+  if (config_.host != "0.0.0.0" && config_.host != "::") o.ws_ip = config_.host;
+  o.interface = config_.media_interface;
+  o.ice_enforce_list = !config_.ice_enforce_list.empty() ? config_.ice_enforce_list : config_.media_interface;
+  o.rtp_port_range = config_.rtp_port_range;
+  o.nat_1_1_mapping = config_.nat_1_1_mapping;
+  o.stun_server = config_.stun_server;
+  o.turn_server = config_.turn_server;
+  o.turn_user = config_.turn_user;
+  o.turn_password = config_.turn_password;
+  o.admin_key = admin_key_;
+  o.events_url = "http://127.0.0.1:" + std::to_string(http_->port()) + "/api/v1/internal/janus/events";
+  o.events_secret = events_secret_;
+  janus_ = std::make_unique<media::JanusSupervisor>(o, *media_servers_.front(), metrics_,
+                                                    [this] { calls_->OnMediaRestart(); });
+  return janus_->Start();
 }
 
 void Server::Housekeeping() {
@@ -103,6 +215,7 @@ void Server::Housekeeping() {
     if (auto done = store_->Maintain(); !done) {
       base::log::Warn("store_maintenance_failed", {{"error", done.error().message}});
     }
+    calls_->Sweep();
     if (std::chrono::steady_clock::now() >= next_purge) {
       if (auto purged = accounts_->PurgeExpiredSessions(); purged && *purged > 0) {
         base::log::Info("sessions_purged", {{"count", *purged}});
@@ -125,6 +238,8 @@ void Server::Stop() {
   if (http_) http_->Stop();      // stop accepting, finish in-flight requests
   if (workers_) workers_->join();  // then let queued work drain
   http_.reset();
+  if (jobs_) jobs_->Stop();        // running jobs finish; queued ones wait for the next start
+  if (janus_) janus_->Stop();
   base::log::Info("stopped");
 }
 

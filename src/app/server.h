@@ -16,7 +16,12 @@
 #include "app/config.h"
 #include "base/clock.h"
 #include "base/metrics.h"
+#include "calls/call_service.h"
 #include "chat/chat_service.h"
+#include "jobs/worker_pool.h"
+#include "media/janus_supervisor.h"
+#include "media/media_server.h"
+#include "media/recording_processor.h"
 #include "listings/listing_service.h"
 #include "net/http_server.h"
 #include "store/store.h"
@@ -36,10 +41,15 @@ class Server {
 
   store::Store& store() { return *store_; }
   accounts::AccountService& accounts() { return *accounts_; }
+  calls::CallService& calls() { return *calls_; }
+  // The embedded Janus (null with external media nodes), e.g. for fault tests.
+  media::JanusSupervisor* janus() { return janus_.get(); }
+  const std::string& media_events_secret() const { return events_secret_; }
   const Config& config() const { return config_; }
 
  private:
   void Housekeeping();
+  base::Result<void> StartMedia();
 
   Config config_;
   base::SystemClock system_clock_;
@@ -50,6 +60,13 @@ class Server {
   std::unique_ptr<listings::ListingService> listings_;
   std::unique_ptr<api::LiveHub> hub_;
   std::unique_ptr<chat::ChatService> chat_;
+  std::vector<std::unique_ptr<media::MediaServer>> media_servers_;
+  std::unique_ptr<media::JanusSupervisor> janus_;
+  std::unique_ptr<media::RecordingProcessor> processor_;
+  std::unique_ptr<calls::CallService> calls_;
+  std::unique_ptr<jobs::WorkerPool> jobs_;
+  std::string events_secret_;
+  std::string admin_key_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<boost::asio::thread_pool> workers_;
   std::unique_ptr<net::HttpServer> http_;

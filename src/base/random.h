@@ -2,6 +2,7 @@
 // Cryptographic randomness and hashing (libsodium).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,12 @@ namespace vitrina::base {
 
 // `bytes` random bytes from the OS CSPRNG, base64url without padding.
 std::string RandomToken(std::size_t bytes = 32);
+
+// A uniformly random 64-bit number from the OS CSPRNG.
+std::uint64_t RandomU64();
+
+// Standard base64 with padding (e.g. for HTTP Basic credentials).
+std::string Base64(std::string_view data);
 
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);

@@ -9,7 +9,12 @@ namespace vitrina::net {
 
 namespace fs = std::filesystem;
 
-StaticFiles::StaticFiles(fs::path root) : root_(std::move(root)) {}
+StaticFiles::StaticFiles(fs::path root, std::string extra_connect_src)
+    : root_(std::move(root)),
+      csp_("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'" +
+           (extra_connect_src.empty() ? std::string() : " " + extra_connect_src) +
+           "; frame-ancestors 'none'; base-uri 'self'; form-action 'self'") {}
 
 std::string_view StaticFiles::MimeType(std::string_view ext) {
   if (ext == ".html") return "text/html; charset=utf-8";
@@ -45,11 +50,9 @@ std::optional<Response> StaticFiles::ServeFile(const Request& req, const fs::pat
                 immutable ? "public, max-age=31536000, immutable" : "no-cache");
   res.SetHeader("X-Content-Type-Options", "nosniff");
   if (file.extension() == ".html") {
-    // The app shell: only our own scripts, styles, API and WebSocket; never framed.
-    res.SetHeader("Content-Security-Policy",
-                  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                  "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
-                  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+    // The app shell: only our own scripts, styles, API, WebSocket (and the media server's
+    // WebSocket); never framed.
+    res.SetHeader("Content-Security-Policy", csp_);
     res.SetHeader("X-Frame-Options", "DENY");
     res.SetHeader("Referrer-Policy", "same-origin");
   }

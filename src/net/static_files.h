@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "net/http.h"
 
@@ -12,7 +13,9 @@ namespace vitrina::net {
 
 class StaticFiles {
  public:
-  explicit StaticFiles(std::filesystem::path root);
+  // `extra_connect_src`: more CSP connect-src sources for the app shell, e.g. the media
+  // server's WebSocket ("ws://*:8188").
+  explicit StaticFiles(std::filesystem::path root, std::string extra_connect_src = {});
 
   // A response for `req` (GET/HEAD), or nullopt when this is not a static path.
   std::optional<Response> Serve(const Request& req) const;
@@ -24,6 +27,7 @@ class StaticFiles {
                                     bool immutable) const;
 
   std::filesystem::path root_;
+  std::string csp_;
 };
 
 }  // namespace vitrina::net

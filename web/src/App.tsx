@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Header } from './components/Header';
 import { useI18n } from './i18n';
@@ -13,6 +13,9 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { RegisterPage } from './pages/RegisterPage';
 import { useSession } from './session';
 
+// The call page pulls in janus.js and the WebRTC adapter: load it only when needed.
+const CallPage = lazy(() => import('./pages/CallPage').then((m) => ({ default: m.CallPage })));
+
 /** Pages that need a logged-in user send anonymous visitors to /login?next=… */
 function RequireUser({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -22,6 +25,15 @@ function RequireUser({ children }: { children: ReactNode }) {
     return <Navigate to={`/login?next=${next}`} replace />;
   }
   return <>{children}</>;
+}
+
+function PageLoading() {
+  const { t } = useI18n();
+  return (
+    <main className="page">
+      <p className="muted">{t('common.loading')}</p>
+    </main>
+  );
 }
 
 function BlockedScreen() {
@@ -109,6 +121,16 @@ export function App() {
             element={
               <RequireUser>
                 <ConversationPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/calls/:id"
+            element={
+              <RequireUser>
+                <Suspense fallback={<PageLoading />}>
+                  <CallPage />
+                </Suspense>
               </RequireUser>
             }
           />

@@ -7,6 +7,8 @@
 
 import type {
   AuthResponse,
+  Call,
+  CallJoinGrant,
   Conversation,
   Listing,
   ListingInput,
@@ -168,4 +170,30 @@ export const api = {
   sendMessage: (id: string, text: string) =>
     request<Message>('POST', `/api/v1/conversations/${enc(id)}/messages`, { body: { text } }),
   markRead: (id: string) => request<void>('POST', `/api/v1/conversations/${enc(id)}/read`, { body: {} }),
+
+  // Video calls (docs/calls.md).
+  /** `scheduledFor` absent/null = "call now"; otherwise an RFC 3339 time. */
+  proposeCall: (conversationId: string, scheduledFor?: string | null) =>
+    request<Call>('POST', `/api/v1/conversations/${enc(conversationId)}/calls`, {
+      body: scheduledFor ? { scheduled_for: scheduledFor } : {},
+    }),
+  listCalls: (f: { conversation_id?: string; listing_id?: string; open?: boolean; cursor?: string | null; limit?: number }) =>
+    request<Page<Call>>(
+      'GET',
+      `/api/v1/calls${query({
+        conversation_id: f.conversation_id,
+        listing_id: f.listing_id,
+        open: f.open ? 'true' : undefined,
+        cursor: f.cursor,
+        limit: f.limit,
+      })}`,
+    ),
+  getCall: (id: string) => request<Call>('GET', `/api/v1/calls/${enc(id)}`),
+  acceptCall: (id: string) => request<Call>('POST', `/api/v1/calls/${enc(id)}/accept`, { body: {} }),
+  declineCall: (id: string) => request<Call>('POST', `/api/v1/calls/${enc(id)}/decline`, { body: {} }),
+  cancelCall: (id: string) => request<Call>('POST', `/api/v1/calls/${enc(id)}/cancel`, { body: {} }),
+  /** The user has seen that the call is recorded: `consent` is always true. */
+  joinCall: (id: string) =>
+    request<CallJoinGrant>('POST', `/api/v1/calls/${enc(id)}/join`, { body: { consent: true } }),
+  hangupCall: (id: string) => request<Call>('POST', `/api/v1/calls/${enc(id)}/hangup`, { body: {} }),
 };

@@ -85,9 +85,67 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+// ---------- video calls (docs/calls.md) ----------
+
+export type CallStatus = 'proposed' | 'accepted' | 'active' | 'ended' | 'declined' | 'cancelled' | 'missed' | 'failed';
+export const OPEN_CALL_STATES: readonly CallStatus[] = ['proposed', 'accepted', 'active'];
+
+export type CallEndReason = 'hangup' | 'left' | 'no_show' | 'declined' | 'cancelled' | 'media_failed';
+
+export type ProcessingStatus = 'none' | 'recording' | 'pending' | 'processing' | 'ready' | 'failed';
+
+export interface CallParticipant {
+  consent_at: string | null;
+  joined_at: string | null;
+  left_at: string | null;
+}
+
+export interface Call {
+  id: string;
+  conversation_id: string;
+  listing_id: string;
+  buyer_id: string;
+  seller_id: string;
+  proposed_by: string;
+  state: CallStatus;
+  scheduled_for: string | null;
+  created_at: string;
+  accepted_at: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  end_reason: CallEndReason | null;
+  no_show: 'buyer' | 'seller' | 'both' | null;
+  join_opens_at: string | null;
+  join_closes_at: string | null;
+  participants?: {
+    buyer?: CallParticipant | null;
+    seller?: CallParticipant | null;
+  };
+  recording?: { status: ProcessingStatus; duration_ms: number | null; error?: string | null; attempts?: number };
+  transcript?: { status: ProcessingStatus };
+}
+
+/** What the browser needs to connect to the media server; valid for this user and call only. */
+export interface CallMedia {
+  janus_url: string;
+  room: number;
+  pin: string;
+  token: string;
+  participant_id: number;
+  display: 'buyer' | 'seller';
+  ice_servers: RTCIceServer[];
+  bitrate: number;
+}
+
+export interface CallJoinGrant {
+  call: Call;
+  media: CallMedia;
+}
+
 /** Events pushed by the server over /api/v1/ws. */
 export type ServerEvent =
   | { type: 'hello'; user_id: string }
   | { type: 'message'; conversation_id: string; message: Message }
   | { type: 'conversation'; conversation: Conversation }
+  | { type: 'call'; call: Call }
   | { type: 'pong' };

@@ -52,7 +52,9 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   listings::ListingService listings(*store, clock);
   LiveHub hub(metrics);
   chat::ChatService chat(*store, clock, &hub);
-  Api api(Services{*store, clock, metrics, accounts, listings, chat, hub}, {});
+  media::RecordingProcessor processor;
+  calls::CallService calls(*store, clock, {}, processor, {}, &hub);
+  Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, hub}, {});
   ASSERT_GT(api.routes().size(), 20u);
   for (const auto& [verb, pattern] : api.routes()) {
     const std::string method =

@@ -181,7 +181,10 @@ Result<std::vector<Call>> SqliteCalls::List(const CallFilter& f) {
 Result<std::vector<Call>> SqliteCalls::ListExpired(TimeMs now, int limit) {
   auto stmt = TRY(c_.Prepare(std::string("SELECT ") + kCallColumns +
                              " FROM calls WHERE state IN ('proposed', 'accepted', 'active')"
-                             " AND join_closes_at < ?1 ORDER BY join_closes_at LIMIT ?2"));
+                             " AND join_closes_at < ?1"
+                             " AND NOT (state = 'active' AND buyer_joined_at IS NOT NULL"
+                             "          AND seller_joined_at IS NOT NULL)"
+                             " ORDER BY join_closes_at LIMIT ?2"));
   stmt.Bind(1, now).Bind(2, limit);
   std::vector<Call> out;
   while (TRY(stmt.Step())) out.push_back(ReadCall(stmt));

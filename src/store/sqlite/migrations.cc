@@ -150,7 +150,7 @@ CREATE TABLE recording_files (
   offset_ms   INTEGER NOT NULL,
   sha256      TEXT NOT NULL,
   created_at  INTEGER NOT NULL,
-  PRIMARY KEY (call_id, participant, kind)
+  PRIMARY KEY (call_id, path)
 ) WITHOUT ROWID;
 
 CREATE TABLE jobs (

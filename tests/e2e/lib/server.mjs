@@ -3,17 +3,20 @@
 //   const server = await startServer();   // env VITRINA_BIN, VITRINA_WEB_DIST
 //   ... server.baseURL ...
 //   await server.stop();                  // SIGTERM; throws if not gone within 10 s
+//   await server.addUser({email, password, name}, 'moderator');   // `vitrina user add`
+//   const r = await apiRequest(server.baseURL, 'GET', '/api/v1/me', {token});
 //
 // Each server gets a free port and a fresh data directory (removed on stop unless
 // VITRINA_E2E_KEEP_DATA=1). Server output is kept (last lines) for failure reports;
 // set VITRINA_E2E_VERBOSE=1 to stream it.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { access, constants, mkdtemp, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 const READY_TIMEOUT_MS = 30_000;
 const READY_POLL_MS = 100;
@@ -96,6 +99,17 @@ export async function startServer(opts = {}) {
   const baseURL = `http://127.0.0.1:${port}`;
   const logs = () => lines.join('\n');
 
+  /** Creates an account with a role through the CLI (`vitrina user add`) on this data dir. */
+  async function addUser(user, role = 'user') {
+    const { stdout } = await promisify(execFile)(
+      bin,
+      ['user', 'add', '--data-dir', dataDir, '--email', user.email, '--password', user.password,
+        '--name', user.name, '--role', role],
+      { env: { ...process.env, ...(opts.env ?? {}) } },
+    );
+    return stdout.trim();
+  }
+
   async function cleanup() {
     if (process.env.VITRINA_E2E_KEEP_DATA !== '1') {
       await rm(dataDir, { recursive: true, force: true });
@@ -146,5 +160,34 @@ export async function startServer(opts = {}) {
     await Promise.race([new Promise((r) => setTimeout(r, READY_POLL_MS)), spawnError]);
   }
 
-  return { baseURL, port, dataDir, process: child, logs, stop };
+  return { baseURL, port, dataDir, process: child, logs, stop, addUser };
+}
+
+/**
+ * One API request. Returns {status, headers, json, text, bytes} (json: the parsed body or
+ * null; bytes: the raw body as a Buffer).
+ * @param {string} baseURL
+ * @param {string} method
+ * @param {string} urlPath e.g. /api/v1/me
+ * @param {{token?: string, body?: unknown, headers?: Record<string,string>}} [opts]
+ */
+export async function apiRequest(baseURL, method, urlPath, opts = {}) {
+  const headers = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(new URL(urlPath, baseURL), {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString('utf8');
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, headers: res.headers, json, text, bytes };
 }

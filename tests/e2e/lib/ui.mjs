@@ -94,3 +94,68 @@ export function conversationIdFromUrl(url) {
   assert.ok(m, `expected a /conversations/{id} URL, got ${url}`);
   return decodeURIComponent(m[1]);
 }
+
+// --- calls -------------------------------------------------------------------------------
+
+const isPost = (r, re) => r.request().method() === 'POST' && re.test(new URL(r.url()).pathname);
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** On the conversation page: clicks propose-call ("call now"); returns the new call's id. */
+export async function proposeCallViaUI(page) {
+  const created = page.waitForResponse((r) => isPost(r, /^\/api\/v1\/conversations\/[^/]+\/calls$/));
+  await page.getByTestId('propose-call').click();
+  const res = await created;
+  assert.equal(res.status(), 201, `propose call: ${res.status()} ${await res.text()}`);
+  const call = await res.json();
+  assert.equal(call.state, 'proposed');
+  return String(call.id);
+}
+
+/** On the conversation page: clicks accept-call and waits for the server to accept. */
+export async function acceptCallViaUI(page, callId) {
+  const re = new RegExp(`^/api/v1/calls/${escapeRe(encodeURIComponent(callId))}/accept$`);
+  const accepted = page.waitForResponse((r) => isPost(r, re));
+  await page.getByTestId('accept-call').click();
+  const res = await accepted;
+  assert.equal(res.status(), 200, `accept call: ${res.status()} ${await res.text()}`);
+}
+
+/**
+ * From the conversation page: open-call → /calls/{id}, the recording notice
+ * (recording-consent; ticked if it is a checkbox), join-call. Returns Date.now() when
+ * the server answered the join.
+ */
+export async function joinCallViaUI(page, callId) {
+  await page.locator(`[data-testid="open-call"][data-call-id="${callId}"]`).first().click();
+  await page.waitForURL(`**/calls/${encodeURIComponent(callId)}`);
+  const consent = page.getByTestId('recording-consent');
+  await consent.waitFor();
+  if (await consent.evaluate((el) => el instanceof HTMLInputElement && el.type === 'checkbox')) {
+    await consent.check();
+  }
+  const re = new RegExp(`^/api/v1/calls/${escapeRe(encodeURIComponent(callId))}/join$`);
+  const joined = page.waitForResponse((r) => isPost(r, re));
+  await page.getByTestId('join-call').click();
+  const res = await joined;
+  assert.equal(res.status(), 200, `join call: ${res.status()} ${await res.text()}`);
+  return Date.now();
+}
+
+/**
+ * Waits until the call page's call-state reads `state`; fails at once if it reads
+ * `failed` instead (unless that is the state wanted).
+ */
+export async function waitForCallState(page, state, timeout = 15_000) {
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const text = document.querySelector('[data-testid="call-state"]')?.textContent?.trim();
+      if (text === wanted) return text;
+      if (text === 'failed') return text;
+      return false;
+    },
+    state,
+    { timeout },
+  );
+  const seen = await handle.jsonValue();
+  assert.equal(seen, state, `call-state: expected ${state}, got ${seen}`);
+}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api';
+import { CallActions } from '../components/CallActions';
 import { VideoCallBadge } from '../components/VideoCallBadge';
 import { errorText, formatWhen } from '../format';
 import { useI18n } from '../i18n';
@@ -63,6 +64,14 @@ export function ConversationPage() {
         .catch(() => {});
     }, READ_DEBOUNCE_MS);
   }, [id, unread]);
+
+  const reloadListing = useCallback(() => {
+    if (!conv) return;
+    api
+      .getListing(conv.listing_id)
+      .then(setListing)
+      .catch(() => {});
+  }, [conv]);
 
   const loadLatest = useCallback(async () => {
     const page = await api.listMessages(id, null, PAGE_SIZE);
@@ -130,6 +139,7 @@ export function ConversationPage() {
       loadLatest()
         .then(() => markRead())
         .catch(() => {});
+      reloadListing();
     }
   });
 
@@ -221,8 +231,9 @@ export function ConversationPage() {
         {listing?.video_call_ready && <VideoCallBadge availableNow={listing.video_call_available_now} />}
       </div>
 
-      {/* Reserved for the next milestone: propose-call / accept-call controls. */}
-      <section className="call-actions" data-testid="call-actions" aria-live="polite" />
+      <section className="call-actions" data-testid="call-actions" aria-live="polite">
+        <CallActions conv={conv} listing={listing} userId={user?.id} onListingStale={reloadListing} />
+      </section>
 
       <div className="panel chat">
         <div className="message-list" ref={listRef} data-testid="message-list" aria-live="polite">

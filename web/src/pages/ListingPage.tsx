@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api';
 import { CallHoursView } from '../components/CallHoursView';
+import { ListingCallLink } from '../components/ListingCallLink';
 import { VideoCallBadge } from '../components/VideoCallBadge';
 import { errorText, formatDate, formatPrice } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
@@ -134,6 +135,7 @@ export function ListingPage() {
                 </button>
               )
             )}
+            {user && <ListingCallLink listingId={listing.id} />}
           </div>
 
           <div className="panel">

@@ -1,0 +1,202 @@
+// Video calls (docs/calls.md) and the media server's event endpoint.
+#include <charconv>
+#include <fstream>
+
+#include "accounts/roles.h"
+#include "api/api.h"
+#include "api/json_io.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "base/time_format.h"
+#include "media/janus_events.h"
+
+namespace vitrina::api {
+
+namespace json = boost::json;
+
+namespace {
+
+bool IsModerator(const store::User& user) {
+  return accounts::HasRole(user, accounts::Role::kModerator);
+}
+
+json::object CallView(calls::CallService& calls, const store::User& viewer, const store::Call& call) {
+  if (!IsModerator(viewer)) return CallJson(call);
+  auto files = calls.Files(call.id);
+  return CallJson(call, files ? &*files : nullptr);
+}
+
+bool IsLoopback(const std::string& ip) {
+  return ip.starts_with("127.") || ip == "::1" || ip.starts_with("::ffff:127.");
+}
+
+// "bytes=a-b" / "bytes=a-" / "bytes=-n" against `size`; nullopt if unusable.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseRange(std::string_view h,
+                                                                  std::uint64_t size) {
+  if (!h.starts_with("bytes=") || size == 0) return std::nullopt;
+  h.remove_prefix(6);
+  if (h.find(',') != std::string_view::npos) return std::nullopt;  // one range only
+  const auto dash = h.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto number = [](std::string_view s) -> std::optional<std::uint64_t> {
+    std::uint64_t v = 0;
+    if (s.empty()) return std::nullopt;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+  };
+  auto first = number(h.substr(0, dash));
+  auto last = number(h.substr(dash + 1));
+  if (!first && !last) return std::nullopt;
+  if (!first) {  // suffix: the last n bytes
+    if (*last == 0) return std::nullopt;
+    const auto n = std::min(*last, size);
+    return std::make_pair(size - n, size - 1);
+  }
+  if (*first >= size || (last && *last < *first)) return std::nullopt;
+  return std::make_pair(*first, std::min(last.value_or(size - 1), size - 1));
+}
+
+}  // namespace
+
+void AddCallRoutes(Api& api, const std::string& events_secret) {
+  auto& calls = api.services().calls;
+
+  api.Add(net::Verb::post, "/api/v1/conversations/{id}/calls", Access::kUser,
+          [&](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "conversation_not_found"));
+            auto body = TRY(ParseObject(ctx.req.body.empty() ? "{}" : ctx.req.body));
+            std::optional<base::TimeMs> when;
+            if (const auto* v = body.if_contains("scheduled_for"); v && !v->is_null()) {
+              if (!v->is_string()) {
+                return base::InvalidArgument("invalid_type", "'scheduled_for' must be an RFC 3339 time or null");
+              }
+              when = base::ParseRfc3339(v->as_string());
+              if (!when) {
+                return base::InvalidArgument("invalid_scheduled_for",
+                                             "'scheduled_for' is not an RFC 3339 time");
+              }
+            }
+            auto call = TRY(calls.Propose(ctx.user(), id, when));
+            return Api::Json(201, CallJson(call));
+          });
+
+  api.Add(net::Verb::get, "/api/v1/calls", Access::kUser, [&](Context& ctx) -> Result<net::Response> {
+    store::CallFilter filter;
+    filter.conversation_id = TRY(ParseQueryId(ctx.req.Query("conversation_id"), "conversation_id"));
+    filter.listing_id = TRY(ParseQueryId(ctx.req.Query("listing_id"), "listing_id"));
+    filter.before_id = TRY(ParseQueryId(ctx.req.Query("cursor"), "cursor"));
+    if (auto open = ctx.req.Query("open")) {
+      if (*open != "true" && *open != "false") {
+        return base::InvalidArgument("invalid_query", "Query parameter 'open' must be true or false");
+      }
+      filter.only_open = *open == "true";
+    }
+    const int limit = TRY(ParseLimit(ctx.req.Query("limit"), 20, 100));
+    filter.limit = limit + 1;
+    auto rows = TRY(calls.List(ctx.user(), filter));
+    return Api::Json(200, Page(rows, limit, [](const store::Call& c) { return CallJson(c); },
+                               [](const store::Call& c) { return IdString(c.id); }));
+  });
+
+  api.Add(net::Verb::get, "/api/v1/calls/{id}", Access::kUser, [&](Context& ctx) -> Result<net::Response> {
+    const auto id = TRY(ctx.PathId("id", "call_not_found"));
+    auto call = TRY(calls.Get(ctx.user(), id));
+    return Api::Json(200, CallView(calls, ctx.user(), call));
+  });
+
+  for (const std::string action : {"accept", "decline", "cancel", "hangup"}) {
+    api.Add(net::Verb::post, "/api/v1/calls/{id}/" + action, Access::kUser,
+            [&calls, action](Context& ctx) -> Result<net::Response> {
+              const auto id = TRY(ctx.PathId("id", "call_not_found"));
+              store::Call call;
+              if (action == "accept") call = TRY(calls.Accept(ctx.user(), id));
+              if (action == "decline") call = TRY(calls.Decline(ctx.user(), id));
+              if (action == "cancel") call = TRY(calls.Cancel(ctx.user(), id));
+              if (action == "hangup") call = TRY(calls.Hangup(ctx.user(), id));
+              return Api::Json(200, CallJson(call));
+            });
+  }
+
+  api.Add(net::Verb::post, "/api/v1/calls/{id}/join", Access::kUser,
+          [&](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "call_not_found"));
+            auto body = TRY(ParseObject(ctx.req.body.empty() ? "{}" : ctx.req.body));
+            const bool consent = TRY(OptBool(body, "consent")).value_or(false);
+            auto grant = TRY(calls.Join(ctx.user(), id, consent,
+                                        std::string(ctx.req.Header("host").value_or("127.0.0.1"))));
+            boost::system::error_code ec;
+            auto ice = json::parse(grant.ice_servers_json, ec);
+            if (ec) ice = json::array();
+            json::object media{{"janus_url", grant.janus_url},
+                               {"room", grant.room},
+                               {"pin", grant.pin},
+                               {"token", grant.token},
+                               {"participant_id", grant.participant_id},
+                               {"display", grant.display},
+                               {"ice_servers", std::move(ice)},
+                               {"bitrate", grant.bitrate}};
+            return Api::Json(200, json::object{{"call", CallJson(grant.call)}, {"media", std::move(media)}});
+          });
+
+  api.Add(net::Verb::get, "/api/v1/calls/{id}/recording", Access::kModerator,
+          [&](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "call_not_found"));
+            const auto path = TRY(calls.CombinedRecording(id));
+            std::ifstream in(path, std::ios::binary);
+            std::error_code ec;
+            const auto size = static_cast<std::uint64_t>(std::filesystem::file_size(path, ec));
+            if (!in || ec) return base::Internal("recording file unreadable: " + path.string());
+            base::log::Info("recording_accessed", {{"call_id", id}, {"moderator_id", ctx.user().id}});
+            net::Response res;
+            res.content_type = "video/webm";
+            res.SetHeader("Accept-Ranges", "bytes");
+            res.SetHeader("Cache-Control", "private, no-store");
+            std::uint64_t first = 0, last = size == 0 ? 0 : size - 1;
+            if (auto range = ctx.req.Header("range")) {
+              auto parsed = ParseRange(*range, size);
+              if (!parsed) {
+                net::Response bad = Api::ErrorResponse(
+                    base::Fail(base::ErrorKind::kInvalidArgument, "range_not_satisfiable",
+                               "The requested range is outside the file").value());
+                bad.status = 416;
+                bad.SetHeader("Content-Range", "bytes */" + std::to_string(size));
+                return bad;
+              }
+              // Long ranges are served in chunks of at most 8 MiB; players ask for the rest.
+              constexpr std::uint64_t kChunk = 8ull << 20;
+              first = parsed->first;
+              last = std::min(parsed->second, first + kChunk - 1);
+              res.status = 206;
+              res.SetHeader("Content-Range", "bytes " + std::to_string(first) + "-" +
+                                                 std::to_string(last) + "/" + std::to_string(size));
+            }
+            if (size > 0) {
+              res.body.resize(last - first + 1);
+              in.seekg(static_cast<std::streamoff>(first));
+              in.read(res.body.data(), static_cast<std::streamsize>(res.body.size()));
+              if (!in) return base::Internal("short read of " + path.string());
+            }
+            return res;
+          });
+
+  // Janus's event handler (sampleevh) posts here. Only from this machine, only with the
+  // shared secret (HTTP Basic, user "janus"): a browser must not be able to forge presence.
+  api.Add(net::Verb::post, "/api/v1/internal/janus/events", Access::kOpen,
+          [&calls, events_secret](Context& ctx) -> Result<net::Response> {
+            if (!IsLoopback(ctx.req.remote_ip)) {
+              return base::PermissionDenied("forbidden", "Media events are accepted from this machine only");
+            }
+            const std::string expected = "Basic " + base::Base64("janus:" + events_secret);
+            const auto given = ctx.req.Header("authorization");
+            if (events_secret.empty() || !given || !base::ConstantTimeEquals(*given, expected)) {
+              return base::Unauthenticated("invalid_secret", "Media events need the shared secret");
+            }
+            calls.OnMediaEvents(media::ParseJanusEvents(ctx.req.body));
+            net::Response res;
+            res.status = 204;
+            return res;
+          });
+}
+
+}  // namespace vitrina::api

@@ -1,0 +1,117 @@
+#pragma once
+// The video-call lifecycle (docs/calls.md): proposals in a conversation, accept/decline/
+// cancel, join grants for the media room, hang-up, no-shows, presence from media-server
+// events, and post-processing of the recordings as a durable job. The database is the
+// source of truth; the media server is told after the state change commits. Thread-safe;
+// called from request workers, the events endpoint, the housekeeping thread and job workers.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "media/janus_events.h"
+#include "media/media_server.h"
+#include "media/recording_processor.h"
+#include "store/store.h"
+
+namespace vitrina::calls {
+
+using base::Result;
+
+inline constexpr const char* kPostprocessJob = "recording.postprocess";
+
+// Told after a change to a call commits (the API pushes it to both participants).
+class CallListener {
+ public:
+  virtual ~CallListener() = default;
+  virtual void OnCall(const store::Call& call) = 0;
+};
+
+// One media server the service may put calls on.
+struct MediaNode {
+  media::MediaServer* server = nullptr;
+  std::string public_url;  // ws URL for browsers; empty: ws://<request host>:<ws_port>/
+  int ws_port = 8188;
+};
+
+struct CallOptions {
+  std::int64_t early_join_ms = 5 * 60'000;      // Join opens this long before the time
+  std::int64_t no_show_grace_ms = 10 * 60'000;  // ... and closes this long after it
+  std::int64_t leave_grace_ms = 60'000;         // both gone this long: the call ended
+  std::filesystem::path recordings_dir;         // <dir>/<call id>/raw and /processed
+  int room_bitrate = 512'000;
+  std::string ice_servers_json = "[]";  // RTCIceServer[] handed to browsers
+};
+
+// What a participant's browser needs to enter the call's room (docs/calls.md).
+struct JoinGrant {
+  store::Call call;
+  std::string janus_url;
+  std::int64_t room = 0;
+  std::string pin;
+  std::string token;
+  std::int64_t participant_id = 0;
+  std::string display;  // buyer | seller
+  int bitrate = 0;
+  std::string ice_servers_json;
+};
+
+class CallService {
+ public:
+  CallService(store::Store& store, const base::Clock& clock, std::vector<MediaNode> nodes,
+              const media::RecordingProcessor& processor, CallOptions options,
+              CallListener* listener);
+
+  Result<store::Call> Propose(const store::User& user, store::Id conversation_id,
+                              std::optional<base::TimeMs> scheduled_for);
+  Result<store::Call> Accept(const store::User& user, store::Id call_id);
+  Result<store::Call> Decline(const store::User& user, store::Id call_id);
+  Result<store::Call> Cancel(const store::User& user, store::Id call_id);
+  // `request_host`: the Host header, for the default Janus URL.
+  Result<JoinGrant> Join(const store::User& user, store::Id call_id, bool consent,
+                         const std::string& request_host);
+  Result<store::Call> Hangup(const store::User& user, store::Id call_id);
+  // Participants and moderators.
+  Result<store::Call> Get(const store::User& user, store::Id call_id);
+  Result<std::vector<store::Call>> List(const store::User& user, store::CallFilter filter);
+  Result<std::vector<store::RecordingFile>> Files(store::Id call_id);
+  // The combined playback file of a call (moderators; the caller checks the role).
+  Result<std::filesystem::path> CombinedRecording(store::Id call_id);
+
+  // Presence from the media server's events.
+  void OnMediaEvents(const std::vector<media::MediaEvent>& events);
+  // Periodic: no-shows, calls everyone left, presence the events missed.
+  void Sweep();
+  // The media server restarted: its rooms are gone (browsers rejoin through Join).
+  void OnMediaRestart();
+  // The recording.postprocess job: idempotent, retried by the worker pool.
+  Result<void> ProcessRecording(const store::Job& job);
+
+  std::filesystem::path RawDir(store::Id call_id) const;
+  std::filesystem::path ProcessedDir(store::Id call_id) const;
+
+ private:
+  Result<store::Call> Transition(const store::User& user, store::Id call_id,
+                                 const std::string& action);
+  // Ends `call` in `tx` (state, times, reason) and enqueues post-processing if anything may
+  // have been recorded.
+  Result<void> EndInTx(store::Tx& tx, store::Call& call, const std::string& state,
+                       const std::string& reason, std::optional<store::Id> by, base::TimeMs now);
+  void AfterEnd(const store::Call& call);
+  void ReconcilePresence(const store::Call& call, base::TimeMs now);
+  void Notify(const store::Call& call);
+  const MediaNode& NodeFor(const store::Call& call) const;
+
+  store::Store& store_;
+  const base::Clock& clock_;
+  std::vector<MediaNode> nodes_;
+  const media::RecordingProcessor& processor_;
+  const CallOptions options_;
+  CallListener* listener_;
+};
+
+}  // namespace vitrina::calls

@@ -1,0 +1,192 @@
+// MediaServer over the Janus HTTP API: create session → attach videoroom → synchronous
+// plugin requests → destroy session. A session per operation keeps this stateless and
+// immune to Janus restarts; operations are rare (a few per call).
+#include <boost/json.hpp>
+
+#include "base/random.h"
+#include "media/media_server.h"
+#include "net/http_client.h"
+
+namespace vitrina::media {
+namespace {
+
+namespace json = boost::json;
+
+base::Error Unavailable(const std::string& message) {
+  base::Error e;
+  e.kind = base::ErrorKind::kUnavailable;
+  e.code = "media_unavailable";
+  e.message = message;
+  return e;
+}
+
+class JanusMediaServer final : public MediaServer {
+ public:
+  JanusMediaServer(JanusNode node, JanusOptions options)
+      : node_(std::move(node)), options_(std::move(options)) {}
+
+  Result<void> EnsureRoom(const RoomSpec& spec) override {
+    return WithHandle([&](const std::string& handle_url) -> Result<void> {
+      auto exists = TRY(Message(handle_url, {{"request", "exists"}, {"room", spec.room}}));
+      if (const auto* e = exists.if_contains("exists"); e && e->is_bool() && e->as_bool()) {
+        return {};
+      }
+      json::array allowed;
+      for (const auto& t : spec.allowed) allowed.emplace_back(t);
+      json::object create{{"request", "create"},
+                          {"admin_key", options_.admin_key},
+                          {"room", spec.room},
+                          {"permanent", false},
+                          {"description", spec.description},
+                          {"is_private", true},
+                          {"secret", spec.secret},
+                          {"pin", spec.pin},
+                          {"allowed", std::move(allowed)},
+                          {"publishers", 2},
+                          {"bitrate", spec.bitrate},
+                          {"audiocodec", "opus"},
+                          {"videocodec", "vp8"},
+                          {"record", true},
+                          {"rec_dir", spec.rec_dir},
+                          {"lock_record", true},
+                          {"notify_joining", true}};
+      auto created = Message(handle_url, create);
+      if (!created && created.error().code == "janus_error_427") return {};  // raced: exists
+      if (!created) return tl::unexpected(created.error());
+      return {};
+    });
+  }
+
+  Result<void> DestroyRoom(std::int64_t room, const std::string& secret) override {
+    return WithHandle([&](const std::string& handle_url) -> Result<void> {
+      auto done = Message(handle_url, {{"request", "destroy"}, {"room", room}, {"secret", secret}});
+      if (!done && done.error().code == "janus_error_426") return {};  // no such room
+      if (!done) return tl::unexpected(done.error());
+      return {};
+    });
+  }
+
+  Result<std::vector<std::int64_t>> Participants(std::int64_t room) override {
+    std::vector<std::int64_t> out;
+    auto listed = WithHandle([&](const std::string& handle_url) -> Result<void> {
+      auto data = Message(handle_url, {{"request", "listparticipants"}, {"room", room}});
+      if (!data && data.error().code == "janus_error_426") return {};
+      if (!data) return tl::unexpected(data.error());
+      if (const auto* list = data->if_contains("participants"); list && list->is_array()) {
+        for (const auto& p : list->as_array()) {
+          if (const auto* id = p.as_object().if_contains("id"); id && id->is_number()) {
+            out.push_back(id->to_number<std::int64_t>());
+          }
+        }
+      }
+      return {};
+    });
+    if (!listed) return tl::unexpected(listed.error());
+    return out;
+  }
+
+  Result<void> Kick(std::int64_t room, const std::string& secret,
+                    std::int64_t participant) override {
+    return WithHandle([&](const std::string& handle_url) -> Result<void> {
+      auto done = Message(handle_url, {{"request", "kick"},
+                                       {"room", room},
+                                       {"secret", secret},
+                                       {"id", participant}});
+      if (!done) return tl::unexpected(done.error());
+      return {};
+    });
+  }
+
+  Result<void> Ping() override {
+    auto res = net::HttpRequest("GET", node_.api_url + "/info", "", {},
+                                std::chrono::milliseconds(options_.timeout_ms));
+    if (!res) return tl::unexpected(Unavailable("Janus at " + node_.api_url + " is not reachable: " +
+                                                res.error().message));
+    if (res->status != 200) {
+      return tl::unexpected(Unavailable("Janus info answered HTTP " + std::to_string(res->status)));
+    }
+    return {};
+  }
+
+  std::string Describe() const override { return "janus:" + node_.api_url; }
+
+ private:
+  // POSTs a Janus request; returns the whole reply object, or an error for `"janus":"error"`.
+  Result<json::object> Post(const std::string& url, json::object request) {
+    request["transaction"] = base::RandomToken(8);
+    auto res = net::HttpRequest("POST", url, json::serialize(request),
+                                {{"Content-Type", "application/json"}},
+                                std::chrono::milliseconds(options_.timeout_ms));
+    if (!res) {
+      return tl::unexpected(
+          Unavailable("The media server (Janus at " + node_.api_url + ") is not reachable"));
+    }
+    boost::system::error_code ec;
+    auto parsed = json::parse(res->body, ec);
+    if (ec || !parsed.is_object()) {
+      return tl::unexpected(Unavailable("Janus answered HTTP " + std::to_string(res->status) +
+                                        " with a non-JSON body"));
+    }
+    auto& reply = parsed.as_object();
+    if (const auto* kind = reply.if_contains("janus"); kind && *kind == "error") {
+      const auto& err = reply.at("error").as_object();
+      return base::Fail(base::ErrorKind::kUnavailable,
+                        "janus_error_" + std::to_string(err.at("code").to_number<std::int64_t>()),
+                        "Janus: " + std::string(err.at("reason").as_string()));
+    }
+    return std::move(reply);
+  }
+
+  static Result<std::int64_t> DataId(const json::object& reply) {
+    const auto* data = reply.if_contains("data");
+    if (!data || !data->is_object() || !data->as_object().contains("id")) {
+      return tl::unexpected(Unavailable("Janus reply without data.id"));
+    }
+    return data->as_object().at("id").to_number<std::int64_t>();
+  }
+
+  // A synchronous VideoRoom request; returns plugindata.data, or an error carrying
+  // the plugin's error_code ("janus_error_<code>").
+  Result<json::object> Message(const std::string& handle_url, json::object body) {
+    auto reply = TRY(Post(handle_url, {{"janus", "message"}, {"body", std::move(body)}}));
+    const auto* plugindata = reply.if_contains("plugindata");
+    if (!plugindata || !plugindata->is_object()) {
+      return tl::unexpected(Unavailable("Janus reply without plugindata"));
+    }
+    auto data = plugindata->as_object().at("data").as_object();
+    if (const auto* code = data.if_contains("error_code")) {
+      const auto* text = data.if_contains("error");
+      base::Error e;
+      e.kind = base::ErrorKind::kUnavailable;
+      e.code = "janus_error_" + std::to_string(code->to_number<std::int64_t>());
+      e.message = "Janus VideoRoom: " + (text && text->is_string() ? std::string(text->as_string())
+                                                                   : std::string("error"));
+      return tl::unexpected(e);
+    }
+    return data;
+  }
+
+  template <typename F>
+  Result<void> WithHandle(F&& fn) {
+    auto session = TRY(Post(node_.api_url, {{"janus", "create"}}));
+    const std::string session_url = node_.api_url + "/" + std::to_string(TRY(DataId(session)));
+    auto run = [&]() -> Result<void> {
+      auto attached = TRY(Post(session_url, {{"janus", "attach"}, {"plugin", "janus.plugin.videoroom"}}));
+      return fn(session_url + "/" + std::to_string(TRY(DataId(attached))));
+    };
+    auto result = run();
+    (void)Post(session_url, {{"janus", "destroy"}});
+    return result;
+  }
+
+  const JanusNode node_;
+  const JanusOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<MediaServer> MakeJanusMediaServer(JanusNode node, JanusOptions options) {
+  return std::make_unique<JanusMediaServer>(std::move(node), std::move(options));
+}
+
+}  // namespace vitrina::media

@@ -1,0 +1,339 @@
+// Call lifecycle, access and faults through the API, in-process. CallsTest has no media
+// server (joins answer 503); JanusCallsTest runs the real embedded Janus on free ports.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "base/time_format.h"
+#include "server_fixture.h"
+
+namespace vitrina {
+namespace {
+
+// Polls `pred` until it holds or `limit` passes (no fixed sleeps).
+template <typename P>
+bool WaitFor(P pred, std::chrono::seconds limit = std::chrono::seconds(30)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
+
+class CallsTest : public ServerTest {
+ protected:
+  struct Parties {
+    Account seller, buyer, stranger;
+    std::string listing, conversation;
+  };
+  Parties Setup(json::object listing_extra = {{"video_call_ready", true}}) {
+    Parties p{Register("seller@x.test", "Seller"), Register("buyer@x.test", "Buyer"),
+              Register("stranger@x.test", "Stranger"), "", ""};
+    p.listing = CreateListing(p.seller, listing_extra);
+    auto conv = Call("POST", "/api/v1/listings/" + p.listing + "/conversations", p.buyer.token);
+    EXPECT_EQ(conv.status, 201u) << conv.body;
+    p.conversation = S(conv.Json().at("id"));
+    return p;
+  }
+  std::string Propose(const Parties& p, const Account& by, json::object body = {}) {
+    auto r = Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", by.token, body);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return r.status == 201 ? S(r.Json().at("id")) : "";
+  }
+  json::value GetCall(const std::string& id, const Account& as) {
+    auto r = Call("GET", "/api/v1/calls/" + id, as.token);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.Json();
+  }
+};
+
+TEST_F(CallsTest, ProposeAcceptAndWhoMayDoWhat) {
+  auto p = Setup();
+  auto r = Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.buyer.token, json::object{});
+  ASSERT_EQ(r.status, 201u) << r.body;
+  auto call = r.Json();
+  const std::string id = S(call.at("id"));
+  EXPECT_EQ(call.at("state"), "proposed");
+  EXPECT_EQ(S(call.at("buyer_id")), p.buyer.id);
+  EXPECT_EQ(S(call.at("seller_id")), p.seller.id);
+  EXPECT_EQ(S(call.at("listing_id")), p.listing);
+  EXPECT_EQ(call.at("recording").at("status"), "none");
+
+  ExpectError(Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.seller.token,
+                   json::object{}),
+              409, "call_exists");
+  ExpectError(Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.stranger.token,
+                   json::object{}),
+              404, "conversation_not_found");
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/accept", p.buyer.token), 403, "not_your_turn");
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/accept", p.stranger.token), 403, "not_participant");
+  ExpectError(Call("GET", "/api/v1/calls/" + id, p.stranger.token), 403, "not_participant");
+  ExpectError(Call("GET", "/api/v1/calls/999999", p.buyer.token), 404, "call_not_found");
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{{"consent", true}}),
+              409, "invalid_state");
+
+  auto accepted = Call("POST", "/api/v1/calls/" + id + "/accept", p.seller.token);
+  ASSERT_EQ(accepted.status, 200u) << accepted.body;
+  EXPECT_EQ(accepted.Json().at("state"), "accepted");
+  EXPECT_FALSE(accepted.Json().at("accepted_at").is_null());
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/accept", p.seller.token), 409, "invalid_state");
+
+  // Listed for both parties, not for others; a moderator may read it.
+  auto mine = Call("GET", "/api/v1/calls?conversation_id=" + p.conversation + "&open=true", p.seller.token);
+  ASSERT_EQ(mine.status, 200u);
+  EXPECT_EQ(mine.Json().at("items").as_array().size(), 1u);
+  EXPECT_TRUE(Call("GET", "/api/v1/calls?open=true", p.stranger.token).Json().at("items").as_array().empty());
+  ExpectError(Call("GET", "/api/v1/calls?open=maybe", p.seller.token), 400, "invalid_query");
+  SetRoles(p.stranger, {"moderator"});
+  EXPECT_EQ(Call("GET", "/api/v1/calls/" + id, p.stranger.token).status, 200u);
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.stranger.token, json::object{{"consent", true}}),
+              403, "not_participant");
+}
+
+TEST_F(CallsTest, ProposalRulesFollowTheListing) {
+  // 2026-11-24 is a Tuesday: Monday 09:00 is well outside "now", and a scheduled time
+  // must fall inside the hours.
+  clock_.Set(*base::ParseRfc3339("2026-11-24T12:00:00Z"));
+  auto p = Setup(json::object{{"video_call_ready", false}});
+  ExpectError(Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.buyer.token, json::object{}),
+              409, "video_calls_disabled");
+  ASSERT_EQ(Call("PATCH", "/api/v1/listings/" + p.listing, p.seller.token,
+                 json::object{{"video_call_ready", true},
+                              {"call_hours", {{"timezone", "UTC"},
+                                              {"weekly", json::array{{{"day", "mon"}, {"from", "09:00"}, {"to", "09:01"}}}}}}})
+                .status,
+            200u);
+  ExpectError(Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.buyer.token, json::object{}),
+              409, "outside_call_hours");
+  ExpectError(Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.buyer.token,
+                   json::object{{"scheduled_for", "2026-11-30T10:00:00Z"}}),
+              409, "outside_call_hours");
+  ExpectError(Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.buyer.token,
+                   json::object{{"scheduled_for", "next monday"}}),
+              400, "invalid_scheduled_for");
+  ExpectError(Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.buyer.token,
+                   json::object{{"scheduled_for", "2026-11-23T09:00:30Z"}}),
+              400, "invalid_scheduled_for");
+  auto r = Call("POST", "/api/v1/conversations/" + p.conversation + "/calls", p.buyer.token,
+                json::object{{"scheduled_for", "2026-11-30T09:00:30Z"}});
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.Json().at("join_opens_at"), "2026-11-30T08:55:30.000Z");
+  EXPECT_EQ(r.Json().at("join_closes_at"), "2026-11-30T09:10:30.000Z");
+  const std::string id = S(r.Json().at("id"));
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + id + "/accept", p.seller.token).status, 200u);
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{{"consent", true}}),
+              409, "call_not_open");
+}
+
+TEST_F(CallsTest, DeclineCancelAndNoShow) {
+  auto p = Setup();
+  auto id = Propose(p, p.buyer);
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/cancel", p.seller.token), 403, "not_your_turn");
+  auto declined = Call("POST", "/api/v1/calls/" + id + "/decline", p.seller.token);
+  ASSERT_EQ(declined.status, 200u);
+  EXPECT_EQ(declined.Json().at("state"), "declined");
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/accept", p.seller.token), 409, "call_ended");
+
+  id = Propose(p, p.seller);
+  auto cancelled = Call("POST", "/api/v1/calls/" + id + "/cancel", p.seller.token);
+  ASSERT_EQ(cancelled.status, 200u);
+  EXPECT_EQ(cancelled.Json().at("state"), "cancelled");
+
+  // Accepted, then nobody joins within the grace period: missed, both no-shows.
+  id = Propose(p, p.buyer);
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + id + "/accept", p.seller.token).status, 200u);
+  clock_.Advance(11 * 60'000);
+  ASSERT_TRUE(WaitFor([&] { return GetCall(id, p.buyer).at("state") == "missed"; }));
+  auto missed = GetCall(id, p.buyer);
+  EXPECT_EQ(missed.at("no_show"), "both");
+  EXPECT_EQ(missed.at("end_reason"), "no_show");
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{{"consent", true}}),
+              409, "call_ended");
+}
+
+TEST_F(CallsTest, MediaServerDownMeansServiceUnavailableAndAFailedCall) {
+  auto p = Setup();
+  auto id = Propose(p, p.buyer);
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + id + "/accept", p.seller.token).status, 200u);
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{}), 400,
+              "consent_required");
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, std::string("{\"consent\": \"yes\"}")), 400,
+              "invalid_type");
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{{"consent", true}}),
+              503, "media_unavailable");
+  auto call = GetCall(id, p.buyer);
+  EXPECT_EQ(call.at("state"), "failed");
+  EXPECT_EQ(call.at("end_reason"), "media_failed");
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.seller.token, json::object{{"consent", true}}),
+              409, "call_ended");
+  // The conversation is free for a new proposal.
+  EXPECT_FALSE(Propose(p, p.seller).empty());
+}
+
+TEST_F(CallsTest, EventEndpointNeedsTheSecretAndRecordingNeedsAModerator) {
+  const std::string path = "/api/v1/internal/janus/events";
+  ExpectError(Call("POST", path, "", std::string("[]")), 401, "invalid_secret");
+  ExpectError(Call("POST", path, "", std::string("[]"), {{"Authorization", "Basic " + base::Base64("janus:wrong")}}), 401,
+              "invalid_secret");
+  auto ok = Call("POST", path, "", std::string("[{\"type\":64}, 7, \"x\"]"),
+                 {{"Authorization", "Basic " + base::Base64("janus:" + server_->media_events_secret())}});
+  EXPECT_EQ(ok.status, 204u) << ok.body;
+  auto p = Setup();
+  auto id = Propose(p, p.buyer);
+  ExpectError(Call("GET", "/api/v1/calls/" + id + "/recording", p.buyer.token), 403, "forbidden");
+  SetRoles(p.stranger, {"moderator"});
+  ExpectError(Call("GET", "/api/v1/calls/" + id + "/recording", p.stranger.token), 404, "recording_not_ready");
+}
+
+// A free TCP port on loopback (closed again; Janus binds it a moment later).
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+class JanusCallsTest : public CallsTest {
+ protected:
+  void Configure(app::Config& config) override {
+    config.janus_url.clear();
+    config.media_admin_key.clear();
+    config.janus_http_port = FreePort();
+    config.janus_ws_port = FreePort();
+    config.job_retry_base_seconds = 0;
+  }
+
+  // Talks to Janus's own HTTP API, as a stranger would.
+  json::object Janus(const std::string& path, json::object body) {
+    HttpClient janus(static_cast<unsigned short>(server_->config().janus_http_port));
+    body["transaction"] = base::RandomToken(6);
+    auto r = janus.Send("POST", path, json::serialize(body), {{"Content-Type", "application/json"}});
+    return r.Json().as_object();
+  }
+  // The first event of a Janus session (long poll).
+  json::object JanusEvent(const std::string& session) {
+    HttpClient janus(static_cast<unsigned short>(server_->config().janus_http_port));
+    return janus.Send("GET", "/janus/" + session + "?maxev=1").Json().as_object();
+  }
+  // Tries to join `room` as a publisher with what the caller knows; returns the plugin's
+  // reply data ("joined" or an error).
+  json::object TryJoin(std::int64_t room, json::object extra) {
+    const auto session = std::to_string(Janus("/janus", {{"janus", "create"}}).at("data").at("id").as_int64());
+    const auto handle = std::to_string(
+        Janus("/janus/" + session, {{"janus", "attach"}, {"plugin", "janus.plugin.videoroom"}})
+            .at("data").at("id").as_int64());
+    json::object join{{"request", "join"}, {"ptype", "publisher"}, {"room", room}};
+    for (auto& [k, v] : extra) join[k] = v;
+    auto ack = Janus("/janus/" + session + "/" + handle, {{"janus", "message"}, {"body", join}});
+    EXPECT_EQ(ack.at("janus"), "ack") << json::serialize(ack);
+    auto event = JanusEvent(session);
+    return event.at("plugindata").at("data").as_object();
+  }
+
+  std::string ActiveCall(const Parties& p, json::object* grant) {
+    auto id = Propose(p, p.buyer);
+    EXPECT_EQ(Call("POST", "/api/v1/calls/" + id + "/accept", p.seller.token).status, 200u);
+    auto joined = Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{{"consent", true}});
+    EXPECT_EQ(joined.status, 200u) << joined.body;
+    *grant = joined.Json().at("media").as_object();
+    return id;
+  }
+};
+
+TEST_F(JanusCallsTest, GrantLetsOnlyItsHolderIntoTheRoomAndEventsTrackPresence) {
+  ASSERT_NE(server_->janus(), nullptr);
+  ASSERT_TRUE(server_->janus()->healthy());
+  auto p = Setup();
+  json::object grant;
+  const auto id = ActiveCall(p, &grant);
+  EXPECT_EQ(grant.at("display"), "buyer");
+  EXPECT_EQ(S(grant.at("janus_url")),
+            "ws://127.0.0.1:" + std::to_string(server_->config().janus_ws_port) + "/");
+  auto call = GetCall(id, p.buyer);
+  EXPECT_EQ(call.at("state"), "active");
+  EXPECT_FALSE(call.at("participants").at("buyer").at("consent_at").is_null());
+  EXPECT_TRUE(call.at("participants").at("seller").at("consent_at").is_null());
+  EXPECT_EQ(call.at("recording").at("status"), "recording");
+  const std::int64_t room = grant.at("room").as_int64();
+
+  // A stranger who learnt the room number: no pin, then the pin without a token.
+  auto no_pin = TryJoin(room, {});
+  EXPECT_TRUE(no_pin.contains("error_code")) << json::serialize(no_pin);
+  auto no_token = TryJoin(room, {{"pin", grant.at("pin")}});
+  EXPECT_TRUE(no_token.contains("error_code")) << json::serialize(no_token);
+
+  // The holder of the grant gets in, and Janus's "joined" event reaches the call.
+  auto joined = TryJoin(room, {{"pin", grant.at("pin")}, {"token", grant.at("token")},
+                               {"id", grant.at("participant_id")}, {"display", "buyer"}});
+  EXPECT_EQ(joined.at("videoroom"), "joined") << json::serialize(joined);
+  ASSERT_TRUE(WaitFor([&] {
+    return !GetCall(id, p.buyer).at("participants").at("buyer").at("joined_at").is_null();
+  }));
+
+  // Hang-up ends it for both and destroys the room; nothing was published, so nothing to keep.
+  auto ended = Call("POST", "/api/v1/calls/" + id + "/hangup", p.seller.token);
+  ASSERT_EQ(ended.status, 200u) << ended.body;
+  EXPECT_EQ(ended.Json().at("state"), "ended");
+  EXPECT_EQ(ended.Json().at("end_reason"), "hangup");
+  auto after = TryJoin(room, {{"pin", grant.at("pin")}, {"token", grant.at("token")}});
+  EXPECT_EQ(after.at("error_code").as_int64(), 426) << "room destroyed: " << json::serialize(after);
+  ExpectError(Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{{"consent", true}}),
+              409, "call_ended");
+  clock_.Advance(2000);  // post-processing starts a moment after the room is destroyed
+  ASSERT_TRUE(WaitFor([&] { return GetCall(id, p.buyer).at("recording").at("status") == "none"; }));
+}
+
+TEST_F(JanusCallsTest, FailingPostProcessingIsRetriedVisiblyAndKeepsTheRawRecording) {
+  auto p = Setup();
+  json::object grant;
+  const auto id = ActiveCall(p, &grant);
+  // A corrupt recording where Janus would have written the buyer's audio.
+  const fs::path raw = dir_ / "recordings" / id / "raw";
+  const fs::path bad = raw / ("videoroom-" + std::to_string(grant.at("room").as_int64()) + "-user-" +
+                              std::to_string(grant.at("participant_id").as_int64()) +
+                              "-1764000000000000-audio-0.mjr");
+  std::ofstream(bad) << "not a janus recording";
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + id + "/hangup", p.buyer.token).status, 200u);
+  clock_.Advance(2000);
+  ASSERT_TRUE(WaitFor([&] { return GetCall(id, p.buyer).at("recording").at("status") == "failed"; },
+                      std::chrono::seconds(60)));
+  auto call = GetCall(id, p.buyer);
+  EXPECT_EQ(call.at("recording").at("attempts").as_int64(), 5);
+  EXPECT_FALSE(call.at("recording").at("error").is_null());
+  EXPECT_NE(S(call.at("recording").at("error")).find("mjr"), std::string::npos) << call;
+  EXPECT_TRUE(fs::exists(bad)) << "nothing recorded is deleted unless processing succeeded";
+}
+
+TEST_F(JanusCallsTest, SupervisorRestartsAKilledJanusAndTheCallCanRejoin) {
+  auto p = Setup();
+  json::object grant;
+  const auto id = ActiveCall(p, &grant);
+  auto* janus = server_->janus();
+  const pid_t first = janus->pid();
+  ASSERT_GT(first, 0);
+  ASSERT_EQ(::kill(first, SIGKILL), 0);
+  ASSERT_TRUE(WaitFor([&] { return janus->restarts() >= 1 && janus->healthy(); }));
+  EXPECT_NE(janus->pid(), first);
+  // The room died with Janus; joining again recreates it and the call carries on.
+  auto again = Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{{"consent", true}});
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(again.Json().at("media").at("room"), grant.at("room"));
+  auto joined = TryJoin(grant.at("room").as_int64(), {{"pin", grant.at("pin")}, {"token", grant.at("token")},
+                                                       {"id", grant.at("participant_id")}});
+  EXPECT_EQ(joined.at("videoroom"), "joined") << json::serialize(joined);
+  EXPECT_EQ(GetCall(id, p.buyer).at("state"), "active");
+}
+
+}  // namespace
+}  // namespace vitrina
