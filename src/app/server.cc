@@ -82,8 +82,14 @@ base::Result<void> Server::Start() {
   events_secret_ = !config_.media_events_secret.empty() ? config_.media_events_secret
                                                         : base::RandomToken(24);
   admin_key_ = !config_.media_admin_key.empty() ? config_.media_admin_key : base::RandomToken(24);
-  if (!embedded && config_.media_admin_key.empty()) {
-    return base::InvalidArgument("config", "media.admin_key is required with external Janus nodes");
+  if (!embedded && (config_.media_admin_key.empty() || config_.media_events_secret.empty())) {
+    return base::InvalidArgument(
+        "config", "media.admin_key and media.events_secret are required with external Janus nodes");
+  }
+  if (!embedded && !config_.janus_public_url.empty() &&
+      SplitList(config_.janus_public_url).size() != SplitList(config_.janus_url).size()) {
+    return base::InvalidArgument("config",
+                                 "media.janus_public_url must list one URL per media.janus_url node");
   }
   std::vector<calls::MediaNode> nodes;
   std::string connect_src;

@@ -108,8 +108,9 @@ struct ProcessResult {
 // Runs janus-pp-rec, ffprobe and ffmpeg as child processes (no shell) to turn a call's
 // recording folder into the files of ProcessResult. Holds only its options: const methods,
 // safe to call from several worker threads at once, but only one call per out_dir at a time.
-// Each call blocks for as long as the tools run (about 0.3-0.5x the call's length on two
-// cores), so it belongs on a job worker, never on an I/O thread.
+// Each call blocks for as long as the tools run (about 0.2x the call's length on two busy
+// cores: 5-6 s for a 30 s two-party call with a rejoin), so it belongs on a job worker,
+// never on an I/O thread.
 //
 // Outputs are written under ".partial." names and renamed only once every step succeeded, so
 // a failure or crash never leaves a half-written file under a final name, and a rerun
@@ -120,8 +121,8 @@ class RecordingProcessor {
     std::string janus_pp_rec = "janus-pp-rec";
     std::string ffmpeg = "ffmpeg";
     std::string ffprobe = "ffprobe";
-    // Per tool run. Encoding the combined file takes the longest: about 0.15 s per second of
-    // call on two cores, so the default covers calls of a few hours.
+    // Per tool run. Encoding the combined file takes the longest: about 0.1 s per second of
+    // call on two busy cores, so the default leaves room for calls of several hours.
     std::chrono::milliseconds step_timeout = std::chrono::minutes(30);
     int fps = 20;          // of the re-encoded video
     int tile_width = 640;  // each participant's picture; combined is two tiles wide

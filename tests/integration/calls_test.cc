@@ -209,6 +209,7 @@ class JanusCallsTest : public CallsTest {
   void Configure(app::Config& config) override {
     config.janus_url.clear();
     config.media_admin_key.clear();
+    config.media_events_secret.clear();
     config.janus_http_port = FreePort();
     config.janus_ws_port = FreePort();
     config.job_retry_base_seconds = 0;

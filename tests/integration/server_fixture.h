@@ -50,6 +50,7 @@ class ServerTest : public ::testing::Test {
     // No media server unless a test asks for one: calls then answer 503.
     config.janus_url = "http://127.0.0.1:9/janus";
     config.media_admin_key = "test-admin-key";
+    config.media_events_secret = "test-events-secret";
     config.job_retry_base_seconds = 0;
     Configure(config);
     server_ = std::make_unique<app::Server>(config, &clock_);

@@ -297,37 +297,39 @@ TEST(FileSha256Test, MatchesKnownDigestsAndStreamsLargeFiles) {
 // ---------------------------------------------------------------------------------------
 // Composition, fed ready segments
 
-// Media generated once per test binary (and deleted at exit). A two-party call, 7 s long:
-//   buyer (id 11)  0.0–3.0 s  640x480, 440 Hz
-//   seller (id 22) 1.0–4.5 s  320x240 (scaled up), 880 Hz
-//   buyer (id 12)  5.0–7.0 s  the buyer rejoined with a new id
-const fs::path& Media() {
+// Test media, each file generated on first use (ctest runs every test in its own process) and
+// deleted at exit. Together a two-party call, 7 s long:
+//   buyer (id 11)  0.0–3.0 s  b1: 640x480, 440 Hz
+//   seller (id 22) 1.0–4.5 s  s1: 320x240 (scaled up), 880 Hz
+//   buyer (id 12)  5.0–7.0 s  b2: the buyer rejoined with a new id
+fs::path MediaFile(const std::string& name) {
   static TempDir dir;
-  static const bool made = [] {
-    const fs::path& d = dir.path();
-    MakeVideo(d / "b1.webm", "640x480", 3);
-    MakeAudio(d / "b1.opus", 440, 3);
-    MakeVideo(d / "s1.webm", "320x240", 3.5);
-    MakeAudio(d / "s1.opus", 880, 3.5);
-    MakeVideo(d / "b2.webm", "640x480", 2);
-    MakeAudio(d / "b2.opus", 440, 2);
-    return true;
-  }();
-  (void)made;
-  return dir.path();
+  fs::path path = dir.path() / name;
+  if (fs::exists(path)) return path;
+  if (name == "b1.webm") MakeVideo(path, "640x480", 3);
+  if (name == "b1.opus") MakeAudio(path, 440, 3);
+  if (name == "s1.webm") MakeVideo(path, "320x240", 3.5);
+  if (name == "s1.opus") MakeAudio(path, 880, 3.5);
+  if (name == "b2.webm") MakeVideo(path, "640x480", 2);
+  if (name == "b2.opus") MakeAudio(path, 440, 2);
+  return path;
 }
 
 class ComposeTest : public ::testing::Test {
  protected:
-  static std::vector<MediaSegment> Segments() {
-    const fs::path& d = Media();
+  // With generate false the files are named but not made: for tests that fail before any
+  // tool reads them.
+  static std::vector<MediaSegment> Segments(bool generate = true) {
+    auto file = [generate](const std::string& name) {
+      return generate ? MediaFile(name) : fs::path("/nonexistent") / name;
+    };
     return {
-        {"buyer", 11, TrackKind::kVideo, d / "b1.webm", kT0},
-        {"buyer", 11, TrackKind::kAudio, d / "b1.opus", kT0},
-        {"seller", 22, TrackKind::kVideo, d / "s1.webm", kT0 + 1'000'000},
-        {"seller", 22, TrackKind::kAudio, d / "s1.opus", kT0 + 1'000'000},
-        {"buyer", 12, TrackKind::kVideo, d / "b2.webm", kT0 + 5'000'000},
-        {"buyer", 12, TrackKind::kAudio, d / "b2.opus", kT0 + 5'000'000},
+        {"buyer", 11, TrackKind::kVideo, file("b1.webm"), kT0},
+        {"buyer", 11, TrackKind::kAudio, file("b1.opus"), kT0},
+        {"seller", 22, TrackKind::kVideo, file("s1.webm"), kT0 + 1'000'000},
+        {"seller", 22, TrackKind::kAudio, file("s1.opus"), kT0 + 1'000'000},
+        {"buyer", 12, TrackKind::kVideo, file("b2.webm"), kT0 + 5'000'000},
+        {"buyer", 12, TrackKind::kAudio, file("b2.opus"), kT0 + 5'000'000},
     };
   }
 };
@@ -453,7 +455,7 @@ TEST_F(ComposeTest, TimeoutIsUnavailable) {
   TempDir out;
   RecordingProcessor::Options options;
   options.step_timeout = 1ms;  // nothing starts that fast: the first tool run is killed
-  auto r = RecordingProcessor(options).Compose(Segments(), out.path());
+  auto r = RecordingProcessor(options).Compose(Segments(/*generate=*/false), out.path());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "media_step_timeout");
   EXPECT_EQ(r.error().kind, base::ErrorKind::kUnavailable);
@@ -466,14 +468,14 @@ TEST_F(ComposeTest, RejectsBadInput) {
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, "no_recordings");
 
-  auto segments = Segments();
+  auto segments = Segments(/*generate=*/false);
   segments[0].participant = "moderator";
   auto bad = processor.Compose(segments, out.path());
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, "invalid_role");
 
-  segments = Segments();
-  segments[0].file = Media() / "missing.webm";
+  segments = Segments(/*generate=*/false);
+  segments[0].file = "/nonexistent/missing.webm";
   auto missing = processor.Compose(segments, out.path());
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, "media_step_failed");
@@ -501,7 +503,8 @@ TEST_F(ProcessTest, ConvertsAttributesAndReportsEveryRecording) {
   TempDir rec, out, bin;
   fs::path pp = bin.path() / "janus-pp-rec";
   WriteFile(pp, kFakePpRec, true);
-  const fs::path& m = Media();
+  const fs::path m = MediaFile("b2.webm").parent_path();
+  MediaFile("b2.opus");
   auto fake = [&](const std::string& name, const std::string& kind, std::int64_t u,
                   const fs::path& media) {
     std::string header = "{\"t\": \"" + kind + "\", \"c\": \"" + (kind == "a" ? "opus" : "vp8") +

@@ -57,6 +57,12 @@ export async function startServer(opts = {}) {
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrina-e2e-data-'));
   const port = await freePort();
+  // The server supervises its own Janus: give it free ports too, so tests running side by
+  // side (and a developer's `make run`) never collide.
+  const mediaEnv = {
+    VITRINA_MEDIA_JANUS_HTTP_PORT: String(await freePort()),
+    VITRINA_MEDIA_JANUS_WS_PORT: String(await freePort()),
+  };
   const args = [
     'serve',
     '--port',
@@ -72,7 +78,7 @@ export async function startServer(opts = {}) {
   const verbose = process.env.VITRINA_E2E_VERBOSE === '1';
   const child = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...(opts.env ?? {}) },
+    env: { ...process.env, ...mediaEnv, ...(opts.env ?? {}) },
   });
   const record = (stream) => (chunk) => {
     for (const line of chunk.toString('utf8').split('\n')) {
