@@ -47,10 +47,11 @@ struct ProcessOutput {
 
 // Runs argv[0] (looked up in PATH when it has no '/') with argv, stdin from /dev/null, and
 // stdout/stderr captured, in a new process group. When `timeout` passes, the whole group is
-// killed with SIGKILL and the output says timed_out. A child that exits non-zero is not an
-// error here: the caller decides (see ProcessOutput::Succeeded). Errors: empty argv
-// (kInvalidArgument "invalid_argv"); the program cannot be started, e.g. not installed
-// (kUnavailable "spawn_failed"); a pipe/poll failure (kInternal).
+// killed with SIGKILL and the output says timed_out; when the child exits, whatever it left
+// running in its group is killed too (it would hold the pipes open). A child that exits
+// non-zero is not an error here: the caller decides (see ProcessOutput::Succeeded). Errors:
+// empty argv (kInvalidArgument "invalid_argv"); the program cannot be started, e.g. not
+// installed (kUnavailable "spawn_failed"); a pipe/poll failure (kInternal).
 [[nodiscard]] Result<ProcessOutput> RunProcess(const std::vector<std::string>& argv,
                                                std::chrono::milliseconds timeout,
                                                const ProcessOptions& options = {});

@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 #include "accounts/roles.h"
 #include "base/log.h"
 #include "base/random.h"
@@ -421,9 +424,41 @@ void CallService::Sweep() {
       Notify(**ended);
     }
   }
-  // 2. Active calls both participants left (and did not come back) some time ago.
+  // 2. Every so often, check active calls against their rooms: a participant the events
+  //    say is in but the room does not have (lost "leaving" events, or both media server
+  //    and events gone with a crash) has left now.
   auto active = store_.Read([&](store::Tx& tx) { return tx.calls().ListByState("active", 500); });
   if (!active) return;
+  const auto steady_now = std::chrono::steady_clock::now();
+  if (steady_now >= next_presence_check_.load()) {
+    next_presence_check_ = steady_now + std::chrono::seconds(15);
+    for (auto& call : *active) {
+      if (call.room == 0) continue;
+      const bool buyer_in = call.buyer.joined_at && !call.buyer.left_at;
+      const bool seller_in = call.seller.joined_at && !call.seller.left_at;
+      if (!buyer_in && !seller_in) continue;
+      auto present = NodeFor(call).server->Participants(call.room);
+      if (!present) continue;  // media server unreachable: decide nothing
+      std::vector<media::MediaEvent> gone;
+      auto absent = [&](const store::CallParticipant& p) {
+        return std::find(present->begin(), present->end(), p.media_id) == present->end();
+      };
+      if (buyer_in && absent(call.buyer)) {
+        gone.push_back({media::MediaEvent::Kind::kLeft, call.room, call.buyer.media_id, now, ""});
+      }
+      if (seller_in && absent(call.seller)) {
+        gone.push_back({media::MediaEvent::Kind::kLeft, call.room, call.seller.media_id, now, ""});
+      }
+      if (!gone.empty()) {
+        base::log::Info("call_presence_reconciled", {{"call_id", call.id},
+                                                     {"left", static_cast<std::int64_t>(gone.size())}});
+        OnMediaEvents(gone);
+        auto fresh = store_.Read([&](store::Tx& tx) { return tx.calls().FindById(call.id); });
+        if (fresh && *fresh) call = **fresh;
+      }
+    }
+  }
+  // 3. Active calls both participants left (and did not come back) some time ago.
   for (const auto& seen : *active) {
     auto gone_since = [&](const store::CallParticipant& p) -> std::optional<base::TimeMs> {
       if (!p.joined_at) return std::nullopt;
@@ -521,12 +556,6 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
     return tl::unexpected(error);
   }
   std::vector<store::RecordingFile> files;
-  auto offset_of = [&](const std::string& participant) -> std::int64_t {
-    for (const auto& p : result->participants) {
-      if (p.participant == participant) return p.offset_ms;
-    }
-    return 0;
-  };
   for (const auto& f : result->files) {
     store::RecordingFile r;
     r.call_id = call_id;
@@ -536,7 +565,7 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
     if (ec || r.path.empty()) r.path = f.path.string();
     r.bytes = static_cast<std::int64_t>(f.bytes);
     r.duration_ms = f.duration_ms;
-    r.offset_ms = offset_of(f.participant);
+    r.offset_ms = f.offset_ms;
     r.sha256 = f.sha256;
     r.created_at = now;
     files.push_back(std::move(r));

@@ -5,6 +5,8 @@
 // source of truth; the media server is told after the state change commits. Thread-safe;
 // called from request workers, the events endpoint, the housekeeping thread and job workers.
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -112,6 +114,7 @@ class CallService {
   const media::RecordingProcessor& processor_;
   const CallOptions options_;
   CallListener* listener_;
+  std::atomic<std::chrono::steady_clock::time_point> next_presence_check_{};
 };
 
 }  // namespace vitrina::calls

@@ -233,9 +233,8 @@ Result<Probe> ProbeFile(const RecordingProcessor::Options& options, const fs::pa
 // A segment with its place on the wall clock.
 struct Placed {
   const MediaSegment* segment = nullptr;
-  std::int64_t file_start_us = 0;  // ffprobe start_time: where the file's first media is
-  std::int64_t begin_us = 0;       // wall clock of the first media
-  std::int64_t end_us = 0;         // wall clock of the end of the last media
+  std::int64_t begin_us = 0;  // wall clock of the first media
+  std::int64_t end_us = 0;    // wall clock of the end of the last media
 };
 
 // Everything of one participant: a role (all ids mapped to it) or one unknown id.
@@ -349,6 +348,13 @@ std::vector<std::string> FfmpegHead(const RecordingProcessor::Options& options) 
   return {options.ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y"};
 }
 
+// Output options that make the same inputs give the same bytes (no random container ids, no
+// version strings), so a rerun reproduces the SHA-256 already stored. Needs a single-threaded
+// encoder (Options::encoder_threads 1) to hold for video.
+std::vector<std::string> BitExact() {
+  return {"-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"};
+}
+
 void Append(std::vector<std::string>& to, const std::vector<std::string>& more) {
   to.insert(to.end(), more.begin(), more.end());
 }
@@ -375,9 +381,11 @@ Result<void> WriteAudio(const RecordingProcessor::Options& options, const Party&
   std::string filter = graph.Finish();
   std::vector<std::string> argv = FfmpegHead(options);
   Append(argv, graph.input_args());
-  Append(argv, {"-filter_complex", filter, "-map", "[aout]", "-t",
-                Seconds(party.end_us - party.begin_us), "-c:a", "libopus", "-b:a",
-                fmt::format("{}k", kSpeechAudioKbps), "-ac", "1", "-f", "opus", tmp.string()});
+  Append(argv,
+         {"-filter_complex", filter, "-map", "[aout]", "-t", Seconds(party.end_us - party.begin_us),
+          "-c:a", "libopus", "-b:a", fmt::format("{}k", kSpeechAudioKbps), "-ac", "1"});
+  Append(argv, BitExact());
+  Append(argv, {"-f", "opus", tmp.string()});
   TRY(RunStep(fmt::format("ffmpeg ({} audio)", party.stem), shown_as, argv, options.step_timeout));
   return base::Ok();
 }
@@ -407,7 +415,9 @@ Result<void> WriteMuxed(const RecordingProcessor::Options& options, const Party&
     }
     Append(argv, {"-map", "0:v:0"});
     if (parts.size() > 1) Append(argv, {"-map", "1:a:0"});
-    Append(argv, {"-c", "copy", "-f", "webm", tmp.string()});
+    Append(argv, {"-c", "copy"});
+    Append(argv, BitExact());
+    Append(argv, {"-f", "webm", tmp.string()});
   } else {
     GraphBuilder graph(options, party.begin_us, duration_us);
     graph.StartCanvas(1);
@@ -418,8 +428,9 @@ Result<void> WriteMuxed(const RecordingProcessor::Options& options, const Party&
     Append(argv, {"-filter_complex", filter, "-map", "[vout]", "-map", "[aout]", "-t",
                   Seconds(duration_us)});
     Append(argv, VideoEncoderArgs(options, 1));
-    Append(argv, {"-c:a", "libopus", "-b:a", fmt::format("{}k", options.audio_kbps), "-f", "webm",
-                  tmp.string()});
+    Append(argv, {"-c:a", "libopus", "-b:a", fmt::format("{}k", options.audio_kbps)});
+    Append(argv, BitExact());
+    Append(argv, {"-f", "webm", tmp.string()});
   }
   TRY(RunStep(fmt::format("ffmpeg ({} muxed)", party.stem), shown_as, argv, options.step_timeout));
   return base::Ok();
@@ -446,8 +457,9 @@ Result<void> WriteCombined(const RecordingProcessor::Options& options,
   Append(argv, {"-filter_complex", filter, "-map", "[vout]", "-map", "[aout]", "-t",
                 Seconds(duration_us)});
   Append(argv, VideoEncoderArgs(options, 2));
-  Append(argv, {"-c:a", "libopus", "-b:a", fmt::format("{}k", options.audio_kbps), "-f", "webm",
-                tmp.string()});
+  Append(argv, {"-c:a", "libopus", "-b:a", fmt::format("{}k", options.audio_kbps)});
+  Append(argv, BitExact());
+  Append(argv, {"-f", "webm", tmp.string()});
   TRY(RunStep("ffmpeg (combined)", shown_as, argv, options.step_timeout));
   return base::Ok();
 }
@@ -506,7 +518,6 @@ Result<ProcessResult> ComposeStaged(const RecordingProcessor::Options& options,
     probed[s.file] = probe;
     Placed p;
     p.segment = &s;
-    p.file_start_us = probe.start_us;
     p.begin_us = s.start_us + probe.start_us;
     p.end_us = s.start_us + std::max(probe.duration_us, probe.start_us + 1000);
     placed.push_back(p);
@@ -572,6 +583,18 @@ Result<ProcessResult> ComposeStaged(const RecordingProcessor::Options& options,
       staging.Add(combined, Meta("combined", std::nullopt, FileKind::kCombined));
   TRY(WriteCombined(options, parties, zero_us, end_us - zero_us, combined_tmp, combined));
 
+  for (Staging::File& f : staging.files()) {
+    if (f.meta.kind == FileKind::kCombined) continue;
+    if (f.meta.kind == FileKind::kTrack) {
+      for (const MediaSegment& s : segments) {
+        if (s.file == f.tmp) f.meta.offset_ms = (s.start_us - zero_us) / 1000;
+      }
+      continue;
+    }
+    for (const Party& party : parties) {
+      if (f.final_path.stem() == party.stem) f.meta.offset_ms = (party.begin_us - zero_us) / 1000;
+    }
+  }
   TRY(Finalize(options, staging, probed));
   TRY(staging.Commit());
 

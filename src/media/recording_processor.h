@@ -78,6 +78,9 @@ struct OutputFile {
   std::uint64_t bytes = 0;
   std::int64_t duration_ms = 0;  // as ffprobe reports it
   std::string sha256;            // lower-case hex
+  // Where this file's zero lies on the combined timeline: 0 for combined, the participant's
+  // offset_ms for their files, and for a track the time of its first packet.
+  std::int64_t offset_ms = 0;
 };
 
 // One participant on the combined timeline. All segments of all participant ids mapped to
@@ -114,7 +117,9 @@ struct ProcessResult {
 //
 // Outputs are written under ".partial." names and renamed only once every step succeeded, so
 // a failure or crash never leaves a half-written file under a final name, and a rerun
-// starts by deleting ".partial." leftovers and then replaces the final files.
+// starts by deleting ".partial." leftovers and then replaces the final files. The composed
+// files are bit-exact: the same segments give the same SHA-256 (janus-pp-rec's tracks are
+// not: it writes random container ids).
 class RecordingProcessor {
  public:
   struct Options {
@@ -133,8 +138,9 @@ class RecordingProcessor {
     int vp8_cpu_used = 16;
     int audio_kbps = 48;  // combined and muxed; the speech-only <role>.opus uses 32
     // libvpx threads (ffmpeg -threads; 0: ffmpeg chooses). 1 on purpose: libvpx's threads
-    // spin-wait for each other, and on two cores shared with other work a 30 s call then
-    // took anywhere from 1.5 to 30 CPU-seconds to encode; single-threaded it is steady.
+    // spin-wait for each other, and on two cores shared with other work one 27 s re-encode
+    // then took anywhere from 1.5 to 33 CPU-seconds; single-threaded it is steady (and the
+    // output bit-exact).
     int encoder_threads = 1;
   };
 
@@ -144,8 +150,10 @@ class RecordingProcessor {
   // Converts every .mjr in rec_dir (tracks under out_dir/tracks/) and composes them (see
   // Compose). `roles` maps participant ids to "buyer" or "seller"; recordings of other ids
   // are processed as "unknown-<id>". Data-channel and packet-less recordings are listed in
-  // `skipped`. Errors: kNotFound "no_recordings" (no .mjr with media), kInvalidArgument
-  // "invalid_role", and any step's error (see Compose).
+  // `skipped`. Errors: kNotFound "no_recordings" (no .mjr with media, or no rec_dir),
+  // kInvalidArgument "invalid_role", kInternal "bad_mjr_header" / "unsupported_codec" (a
+  // codec other than Opus, VP8/VP9/AV1, H.264/H.265) naming the file, and any step's error
+  // (see Compose; "janus-pp-rec" steps too).
   [[nodiscard]] base::Result<ProcessResult> Process(
       const fs::path& rec_dir, const fs::path& out_dir,
       const std::map<std::uint64_t, std::string>& roles) const;

@@ -374,6 +374,10 @@ TEST_F(ComposeTest, PlacesEverySegmentOnOneTimeline) {
   EXPECT_NEAR(buyer_muxed->duration_ms, 7000, 300);
   EXPECT_NEAR(seller_audio->duration_ms, 3500, 300);
   EXPECT_NEAR(seller_muxed->duration_ms, 3500, 300);
+  EXPECT_EQ(combined->offset_ms, 0);
+  EXPECT_EQ(buyer_muxed->offset_ms, 0);
+  EXPECT_EQ(seller_audio->offset_ms, seller->offset_ms);
+  EXPECT_EQ(seller_muxed->offset_ms, seller->offset_ms);
   ExpectFilesIntact(*r);
   EXPECT_TRUE(PartialsIn(out.path()).empty());
 
@@ -555,12 +559,30 @@ TEST_F(ProcessTest, ConvertsAttributesAndReportsEveryRecording) {
     ++tracks;
     EXPECT_EQ(f.path.parent_path(), out.path() / "tracks");
     ASSERT_TRUE(f.participant_id.has_value());
+    // Each track at its own first packet: buyer 11 at 0, seller 22 at 0.5 s, unknown 33 at 1 s.
+    EXPECT_EQ(f.offset_ms, *f.participant_id == 11   ? 0
+                           : *f.participant_id == 22 ? 500
+                                                     : 1000)
+        << f.path;
   }
   EXPECT_EQ(tracks, 4);
   EXPECT_TRUE(
       fs::exists(out.path() / "tracks" / "videoroom-77-user-11-1795505999600000-video-1.webm"));
   ExpectFilesIntact(*r);
   EXPECT_TRUE(PartialsIn(out.path()).empty());
+
+  // A rerun (the job retried after a crash) succeeds over the existing files and reproduces
+  // every composed file bit for bit.
+  auto again = processor.Process(rec.path(), out.path(), {{11, "buyer"}, {22, "seller"}});
+  ASSERT_TRUE(again) << again.error().message;
+  ASSERT_EQ(again->files.size(), r->files.size());
+  for (std::size_t i = 0; i < r->files.size(); ++i) {
+    EXPECT_EQ(again->files[i].path, r->files[i].path);
+    if (r->files[i].kind != FileKind::kTrack) {
+      EXPECT_EQ(again->files[i].sha256, r->files[i].sha256) << r->files[i].path;
+    }
+  }
+  ExpectFilesIntact(*again);
 
   // Nothing is dropped without a word.
   ASSERT_EQ(r->skipped.size(), 3u);
