@@ -190,7 +190,12 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
             const std::string expected = "Basic " + base::Base64("janus:" + events_secret);
             const auto given = ctx.req.Header("authorization");
             if (events_secret.empty() || !given || !base::ConstantTimeEquals(*given, expected)) {
-              return base::Unauthenticated("invalid_secret", "Media events need the shared secret");
+              auto res = Api::ErrorResponse(
+                  base::Unauthenticated("invalid_secret", "Media events need the shared secret").value());
+              for (auto& [name, value] : res.headers) {
+                if (name == "WWW-Authenticate") value = "Basic realm=\"vitrina-media\"";
+              }
+              return res;
             }
             calls.OnMediaEvents(media::ParseJanusEvents(ctx.req.body));
             net::Response res;

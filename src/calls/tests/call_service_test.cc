@@ -1,0 +1,218 @@
+// CallService against a real SQLite store and a fake media server (the one class under test).
+#include "calls/call_service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <mutex>
+#include <set>
+
+namespace vitrina::calls {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Records what the service asks of the media server; rooms and presence are set by tests.
+class FakeMediaServer final : public media::MediaServer {
+ public:
+  Result<void> EnsureRoom(const media::RoomSpec& spec) override {
+    std::lock_guard lock(mu);
+    if (down) return base::Fail(base::ErrorKind::kUnavailable, "media_unavailable", "down");
+    rooms.insert(spec.room);
+    last_spec = spec;
+    return {};
+  }
+  Result<void> DestroyRoom(std::int64_t room, const std::string&) override {
+    std::lock_guard lock(mu);
+    rooms.erase(room);
+    ++destroyed;
+    return {};
+  }
+  Result<std::vector<std::int64_t>> Participants(std::int64_t) override {
+    std::lock_guard lock(mu);
+    if (down) return base::Fail(base::ErrorKind::kUnavailable, "media_unavailable", "down");
+    return present;
+  }
+  Result<void> Kick(std::int64_t, const std::string&, std::int64_t participant) override {
+    std::lock_guard lock(mu);
+    kicked.push_back(participant);
+    return {};
+  }
+  Result<void> Ping() override { return {}; }
+  std::string Describe() const override { return "fake"; }
+
+  std::mutex mu;
+  bool down = false;
+  std::set<std::int64_t> rooms;
+  media::RoomSpec last_spec;
+  int destroyed = 0;
+  std::vector<std::int64_t> present;
+  std::vector<std::int64_t> kicked;
+};
+
+class CallServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("vitrina-calls-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    store::StoreOptions o;
+    o.sqlite_path = (dir_ / "t.db").string();
+    store_ = std::move(*store::OpenStore(o));
+    ASSERT_TRUE(store_->Migrate());
+    CallOptions options;
+    options.recordings_dir = dir_ / "recordings";
+    service_ = std::make_unique<CallService>(*store_, clock_, std::vector<MediaNode>{{&media_, "", 8188}},
+                                             processor_, options, nullptr);
+    seller_ = AddUser("s@x");
+    buyer_ = AddUser("b@x");
+    store::Listing l;
+    l.seller_id = seller_.id;
+    l.title = "Bike";
+    l.description = "d";
+    l.vertical = "goods";
+    l.video_call_ready = true;
+    l.call_hours_json = R"({"timezone":"UTC","weekly":[]})";
+    auto listing = *store_->Write([&](store::Tx& tx) { return tx.listings().Insert(l); });
+    conversation_ = store_->Write([&](store::Tx& tx) {
+                            return tx.chat().FindOrCreateConversation(listing.id, buyer_.id, seller_.id, 1);
+                          })->first.id;
+  }
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  store::User AddUser(const std::string& email) {
+    return *store_->Write([&](store::Tx& tx) {
+      return tx.users().Insert({email, email, "hash", {"user"}, "UTC"}, 1);
+    });
+  }
+  // A call the buyer proposed and the seller accepted; the buyer joined (consent given).
+  store::Call Joined() {
+    auto call = service_->Propose(buyer_, conversation_, std::nullopt);
+    EXPECT_TRUE(call) << call.error().message;
+    EXPECT_TRUE(service_->Accept(seller_, call->id));
+    auto grant = service_->Join(buyer_, call->id, true, "127.0.0.1:8080");
+    EXPECT_TRUE(grant) << grant.error().message;
+    return grant->call;
+  }
+  store::Call Load(store::Id id) {
+    return **store_->Read([&](store::Tx& tx) { return tx.calls().FindById(id); });
+  }
+  void Event(media::MediaEvent::Kind kind, const store::Call& call, std::int64_t id,
+             const std::string& token = "") {
+    service_->OnMediaEvents({{kind, call.room, id, clock_.NowMs(), token}});
+  }
+
+  fs::path dir_;
+  base::ManualClock clock_{1'800'000'000'000};
+  std::unique_ptr<store::Store> store_;
+  FakeMediaServer media_;
+  media::RecordingProcessor processor_;
+  std::unique_ptr<CallService> service_;
+  store::User seller_, buyer_;
+  store::Id conversation_ = 0;
+};
+
+TEST_F(CallServiceTest, JoinCreatesALockedRoomAndAPersonalGrant) {
+  auto call = Joined();
+  EXPECT_EQ(call.state, "active");
+  ASSERT_EQ(media_.rooms.count(call.room), 1u);
+  EXPECT_EQ(media_.last_spec.pin, call.room_pin);
+  EXPECT_EQ(media_.last_spec.allowed,
+            (std::vector<std::string>{call.buyer.room_token, call.seller.room_token}));
+  EXPECT_EQ(media_.last_spec.rec_dir, fs::absolute(service_->RawDir(call.id)).string());
+  auto seller_grant = service_->Join(seller_, call.id, true, "[::1]:8080");
+  ASSERT_TRUE(seller_grant);
+  EXPECT_EQ(seller_grant->janus_url, "ws://[::1]:8188/");
+  EXPECT_EQ(seller_grant->token, call.seller.room_token);
+  EXPECT_NE(seller_grant->token, call.buyer.room_token);
+  EXPECT_EQ(seller_grant->participant_id, call.seller.media_id);
+  EXPECT_EQ(seller_grant->display, "seller");
+  EXPECT_EQ(seller_grant->room, call.room) << "the second join reuses the room";
+}
+
+TEST_F(CallServiceTest, EventsSetPresenceAndIntrudersAreKicked) {
+  auto call = Joined();
+  Event(media::MediaEvent::Kind::kJoined, call, call.buyer.media_id, call.buyer.room_token);
+  EXPECT_EQ(Load(call.id).buyer.joined_at, clock_.NowMs());
+  // The seller's id entered with the buyer's token, and an id nobody was given.
+  Event(media::MediaEvent::Kind::kJoined, call, call.seller.media_id, call.buyer.room_token);
+  Event(media::MediaEvent::Kind::kJoined, call, 12345);
+  EXPECT_FALSE(Load(call.id).seller.joined_at);
+  EXPECT_EQ(media_.kicked, (std::vector<std::int64_t>{call.seller.media_id, 12345}));
+  clock_.Advance(1000);
+  Event(media::MediaEvent::Kind::kLeft, call, call.buyer.media_id);
+  EXPECT_EQ(Load(call.id).buyer.left_at, clock_.NowMs());
+  clock_.Advance(1000);
+  Event(media::MediaEvent::Kind::kJoined, call, call.buyer.media_id);
+  EXPECT_FALSE(Load(call.id).buyer.left_at) << "back after a drop";
+  EXPECT_EQ(Load(call.id).buyer.joined_at, clock_.NowMs() - 2000) << "first join kept";
+}
+
+TEST_F(CallServiceTest, OneSidedCallEndsAsNoShowOfTheOther) {
+  auto call = Joined();
+  Event(media::MediaEvent::Kind::kJoined, call, call.buyer.media_id);
+  media_.present = {call.buyer.media_id};
+  clock_.Advance(10 * 60'000 + 1);
+  service_->Sweep();
+  auto missed = Load(call.id);
+  EXPECT_EQ(missed.state, "missed");
+  EXPECT_EQ(missed.no_show, "seller");
+  EXPECT_EQ(missed.recording_status, "pending") << "the buyer's side is still processed";
+  EXPECT_EQ(media_.rooms.count(call.room), 0u) << "room destroyed";
+}
+
+TEST_F(CallServiceTest, LostJoinedEventsAreRecoveredFromTheRoomBeforeAnyNoShow) {
+  auto call = Joined();
+  ASSERT_TRUE(service_->Join(seller_, call.id, true, "h"));
+  media_.present = {call.buyer.media_id, call.seller.media_id};  // events never arrived
+  clock_.Advance(10 * 60'000 + 1);
+  service_->Sweep();
+  auto still = Load(call.id);
+  EXPECT_EQ(still.state, "active");
+  EXPECT_TRUE(still.buyer.joined_at && still.seller.joined_at);
+}
+
+TEST_F(CallServiceTest, CallEveryoneLeftEndsAfterTheGraceAndLostLeavesAreNoticed) {
+  auto call = Joined();
+  Event(media::MediaEvent::Kind::kJoined, call, call.buyer.media_id);
+  Event(media::MediaEvent::Kind::kJoined, call, call.seller.media_id);
+  // Both vanish without "leaving" events (say the media server died with them).
+  media_.present = {};
+  service_->Sweep();
+  auto marked = Load(call.id);
+  EXPECT_TRUE(marked.buyer.left_at && marked.seller.left_at);
+  EXPECT_EQ(marked.state, "active") << "they may come back";
+  clock_.Advance(60'001);
+  service_->Sweep();
+  auto ended = Load(call.id);
+  EXPECT_EQ(ended.state, "ended");
+  EXPECT_EQ(ended.end_reason, "left");
+  EXPECT_EQ(ended.recording_status, "pending");
+}
+
+TEST_F(CallServiceTest, MediaDownFailsOnlyACallNobodyIsIn) {
+  media_.down = true;
+  auto call = service_->Propose(buyer_, conversation_, std::nullopt);
+  ASSERT_TRUE(service_->Accept(seller_, call->id));
+  auto refused = service_->Join(buyer_, call->id, true, "h");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "media_unavailable");
+  EXPECT_EQ(Load(call->id).state, "failed");
+
+  media_.down = false;
+  auto live = Joined();
+  Event(media::MediaEvent::Kind::kJoined, live, live.buyer.media_id);
+  media_.down = true;  // restarting
+  auto retry = service_->Join(buyer_, live.id, true, "h");
+  ASSERT_FALSE(retry);
+  EXPECT_EQ(retry.error().code, "media_unavailable");
+  EXPECT_EQ(Load(live.id).state, "active") << "a call in progress survives a media restart";
+}
+
+}  // namespace
+}  // namespace vitrina::calls
