@@ -17,7 +17,13 @@ void AddOpsRoutes(Api& api) {
       return base::Fail(base::ErrorKind::kUnavailable, "not_ready",
                         version ? "Database has no schema yet" : version.error().message);
     }
-    return Api::Json(200, json::object{{"status", "ready"}, {"schema_version", *version}});
+    // Calls need a media server, the rest of the product does not: report it, stay ready.
+    json::array media;
+    for (const auto& [node, up] : s.calls.MediaStatus()) {
+      media.push_back(json::object{{"node", node}, {"up", up}});
+    }
+    return Api::Json(200, json::object{{"status", "ready"}, {"schema_version", *version},
+                                       {"media", std::move(media)}});
   });
   api.Add(net::Verb::get, "/metrics", Access::kOpen, [&s](Context&) -> Result<net::Response> {
     net::Response res;

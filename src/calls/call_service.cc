@@ -494,6 +494,12 @@ void CallService::ReconcilePresence(const store::Call& call, base::TimeMs now) {
   if (!seen.empty()) OnMediaEvents(seen);
 }
 
+std::vector<std::pair<std::string, bool>> CallService::MediaStatus() const {
+  std::vector<std::pair<std::string, bool>> out;
+  for (const auto& node : nodes_) out.emplace_back(node.server->Describe(), node.server->Ping().has_value());
+  return out;
+}
+
 void CallService::OnMediaRestart() {
   auto active = store_.Read([&](store::Tx& tx) { return tx.calls().ListByState("active", 500); });
   base::log::Warn("media_server_restarted",

@@ -90,6 +90,8 @@ class CallService {
   void Sweep();
   // The media server restarted: its rooms are gone (browsers rejoin through Join).
   void OnMediaRestart();
+  // Each media node and whether it answers now (for /readyz).
+  std::vector<std::pair<std::string, bool>> MediaStatus() const;
   // The recording.postprocess job: idempotent, retried by the worker pool.
   Result<void> ProcessRecording(const store::Job& job);
 

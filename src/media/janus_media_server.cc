@@ -98,8 +98,9 @@ class JanusMediaServer final : public MediaServer {
   }
 
   Result<void> Ping() override {
+    // Health checks must answer fast even when Janus hangs.
     auto res = net::HttpRequest("GET", node_.api_url + "/info", "", {},
-                                std::chrono::milliseconds(options_.timeout_ms));
+                                std::chrono::milliseconds(std::min(options_.timeout_ms, 1000)));
     if (!res) return tl::unexpected(Unavailable("Janus at " + node_.api_url + " is not reachable: " +
                                                 res.error().message));
     if (res->status != 200) {
