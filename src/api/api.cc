@@ -50,6 +50,7 @@ Api::Api(Services services, ApiOptions options)
   AddListingRoutes(*this);
   AddChatRoutes(*this);
   AddCallRoutes(*this, options_.media_events_secret);
+  AddJobRoutes(*this);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {

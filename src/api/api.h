@@ -122,5 +122,6 @@ void AddAccountRoutes(Api& api);
 void AddListingRoutes(Api& api);
 void AddChatRoutes(Api& api);
 void AddCallRoutes(Api& api, const std::string& events_secret);
+void AddJobRoutes(Api& api);
 
 }  // namespace vitrina::api

@@ -1,4 +1,5 @@
-// vitrina: the command-line entry point (serve, migrate, user add, demo-seed, version).
+// vitrina: the command-line entry point (serve, worker, migrate, jobs, user add, demo-seed,
+// version).
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +15,8 @@
 #include "app/version.h"
 #include "base/log.h"
 #include "base/random.h"
+#include "base/time_format.h"
+#include "jobs/job_admin.h"
 #include "listings/listing_service.h"
 #include "store/store.h"
 
@@ -64,7 +67,7 @@ std::unique_ptr<store::Store> OpenMigrated(const app::Config& config) {
   return std::move(*store);
 }
 
-int Serve(const app::Config& config) {
+int Serve(const app::Config& config, app::Server::Mode mode = app::Server::Mode::kAll) {
   // Block the stop signals in every thread; the main thread waits for them with sigwait.
   sigset_t signals;
   sigemptyset(&signals);
@@ -73,10 +76,15 @@ int Serve(const app::Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  app::Server server(config);
+  app::Server server(config, nullptr, mode);
   if (auto started = server.Start(); !started) return Fail(started.error());
-  std::cout << "Vitrina " << app::kVersion << " listening on http://" << config.host << ":"
-            << server.port() << std::endl;
+  if (mode == app::Server::Mode::kWorker) {
+    std::cout << "Vitrina " << app::kVersion << " worker running " << config.job_workers
+              << " job threads" << std::endl;
+  } else {
+    std::cout << "Vitrina " << app::kVersion << " listening on http://" << config.host << ":"
+              << server.port() << std::endl;
+  }
   int sig = 0;
   sigwait(&signals, &sig);
   base::log::Info("shutdown_requested", {{"signal", sig}});
@@ -121,6 +129,22 @@ int main(int argc, char** argv) {
   auto* seed = cli.add_subcommand("demo-seed", "Create the demo accounts and listings");
   add_common(seed);
 
+  auto* worker = cli.add_subcommand("worker", "Run background job workers only (no HTTP)");
+  add_common(worker);
+
+  auto* jobs_cmd = cli.add_subcommand("jobs", "Inspect and retry background jobs");
+  jobs_cmd->require_subcommand(1);
+  auto* jobs_list = jobs_cmd->add_subcommand("list", "List jobs, newest first");
+  add_common(jobs_list);
+  std::optional<std::string> job_state;
+  int job_limit = 50;
+  jobs_list->add_option("--state", job_state, "queued, running, done or failed");
+  jobs_list->add_option("--limit", job_limit, "How many")->check(CLI::Range(1, 10000));
+  auto* jobs_retry = jobs_cmd->add_subcommand("retry", "Queue a failed job again");
+  add_common(jobs_retry);
+  store::Id job_id = 0;
+  jobs_retry->add_option("id", job_id, "Job id")->required();
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -143,6 +167,7 @@ int main(int argc, char** argv) {
   }
 
   if (serve->parsed()) return Serve(config);
+  if (worker->parsed()) return Serve(config, app::Server::Mode::kWorker);
 
   std::filesystem::create_directories(config.data_dir);
   auto store = OpenMigrated(config);
@@ -152,6 +177,23 @@ int main(int argc, char** argv) {
     return 0;
   }
   base::SystemClock clock;
+  if (jobs_list->parsed()) {
+    auto rows = jobs::ListJobs(*store, job_state, std::nullopt, job_limit);
+    if (!rows) return Fail(rows.error());
+    std::cout << "id\tkind\tstate\tattempts\tupdated\terror\n";
+    for (const auto& j : *rows) {
+      std::cout << j.id << "\t" << j.kind << "\t" << j.state << "\t" << j.attempts << "/"
+                << j.max_attempts << "\t" << base::FormatRfc3339(j.updated_at) << "\t"
+                << j.last_error.value_or("") << "\n";
+    }
+    return 0;
+  }
+  if (jobs_retry->parsed()) {
+    auto job = jobs::RetryJob(*store, job_id, clock.NowMs());
+    if (!job) return Fail(job.error());
+    std::cout << "job " << job->id << " queued again\n";
+    return 0;
+  }
   accounts::AccountService accounts(*store, clock, app::AuthOptionsFrom(config));
   if (user_add->parsed()) {
     auto parsed_role = accounts::ParseRole(role);

@@ -54,8 +54,8 @@ accounts::AuthOptions AuthOptionsFrom(const Config& c) {
   return o;
 }
 
-Server::Server(Config config, const base::Clock* clock)
-    : config_(std::move(config)), clock_(clock ? clock : &system_clock_) {}
+Server::Server(Config config, const base::Clock* clock, Mode mode)
+    : config_(std::move(config)), mode_(mode), clock_(clock ? clock : &system_clock_) {}
 
 Server::~Server() { Stop(); }
 
@@ -129,6 +129,11 @@ base::Result<void> Server::Start() {
   fs::create_directories(call_options.recordings_dir, ec);
   calls_ = std::make_unique<calls::CallService>(*store_, *clock_, std::move(nodes), *processor_,
                                                 call_options, hub_.get());
+  if (mode_ == Mode::kWorker) {
+    StartJobs();
+    base::log::Info("worker_started", {{"threads", config_.job_workers}});
+    return {};
+  }
 
   api::ApiOptions api_options;
   api_options.cookie_secure = config_.cookie_secure;
@@ -166,6 +171,13 @@ base::Result<void> Server::Start() {
   TRY(http_->Start());
   TRY(StartMedia());
 
+  StartJobs();
+  housekeeping_ = std::thread([this] { Housekeeping(); });
+  base::log::Info("listening", {{"host", config_.host}, {"port", http_->port()}});
+  return {};
+}
+
+void Server::StartJobs() {
   jobs::WorkerOptions job_options;
   job_options.threads = config_.job_workers;
   job_options.lease_ms = config_.job_lease_seconds * 1000;
@@ -175,9 +187,6 @@ base::Result<void> Server::Start() {
     return calls_->ProcessRecording(job);
   });
   if (config_.job_workers > 0) jobs_->Start();
-  housekeeping_ = std::thread([this] { Housekeeping(); });
-  base::log::Info("listening", {{"host", config_.host}, {"port", http_->port()}});
-  return {};
 }
 
 base::Result<void> Server::StartMedia() {

@@ -30,8 +30,12 @@ namespace vitrina::app {
 
 class Server {
  public:
+  // kAll: HTTP API, media supervisor, housekeeping and job workers (`vitrina serve`).
+  // kWorker: job workers only (`vitrina worker`, to scale post-processing out).
+  enum class Mode { kAll, kWorker };
+
   // `clock` may be null (the system clock is used); tests pass a ManualClock.
-  Server(Config config, const base::Clock* clock = nullptr);
+  Server(Config config, const base::Clock* clock = nullptr, Mode mode = Mode::kAll);
   ~Server();
 
   // Opens the store, applies migrations, binds the port, starts threads.
@@ -50,8 +54,10 @@ class Server {
  private:
   void Housekeeping();
   base::Result<void> StartMedia();
+  void StartJobs();
 
   Config config_;
+  Mode mode_;
   base::SystemClock system_clock_;
   const base::Clock* clock_;
   base::Metrics metrics_;

@@ -314,6 +314,28 @@ TEST_F(JanusCallsTest, FailingPostProcessingIsRetriedVisiblyAndKeepsTheRawRecord
   EXPECT_FALSE(call.at("recording").at("error").is_null());
   EXPECT_NE(S(call.at("recording").at("error")).find("mjr"), std::string::npos) << call;
   EXPECT_TRUE(fs::exists(bad)) << "nothing recorded is deleted unless processing succeeded";
+
+  // Operators see the failed job with its error, and can queue it again.
+  ExpectError(Call("GET", "/api/v1/admin/jobs?state=failed", p.buyer.token), 403, "forbidden");
+  MakeAdmin(p.stranger);
+  ExpectError(Call("GET", "/api/v1/admin/jobs?state=broken", p.stranger.token), 400, "invalid_state");
+  auto failed = Call("GET", "/api/v1/admin/jobs?state=failed", p.stranger.token);
+  ASSERT_EQ(failed.status, 200u) << failed.body;
+  const auto failed_json = failed.Json();
+  const auto& items = failed_json.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("kind"), "recording.postprocess");
+  EXPECT_EQ(S(items[0].at("payload").at("call_id")), id);
+  EXPECT_EQ(items[0].at("attempts").as_int64(), 5);
+  EXPECT_NE(S(items[0].at("last_error")).find("janus-pp-rec"), std::string::npos) << items[0];
+  const std::string job = S(items[0].at("id"));
+  fs::remove(bad);  // the operator removed the corrupt file; nothing valid is left
+  auto retried = Call("POST", "/api/v1/admin/jobs/" + job + "/retry", p.stranger.token);
+  ASSERT_EQ(retried.status, 200u) << retried.body;
+  EXPECT_EQ(retried.Json().at("attempts").as_int64(), 0);
+  ExpectError(Call("POST", "/api/v1/admin/jobs/999999/retry", p.stranger.token), 404, "job_not_found");
+  ASSERT_TRUE(WaitFor([&] { return GetCall(id, p.buyer).at("recording").at("status") == "none"; }));
+  ExpectError(Call("POST", "/api/v1/admin/jobs/" + job + "/retry", p.stranger.token), 409, "job_not_failed");
 }
 
 TEST_F(JanusCallsTest, SupervisorRestartsAKilledJanusAndTheCallCanRejoin) {
