@@ -4,6 +4,7 @@
 //   ... server.baseURL ...
 //   await server.stop();                  // SIGTERM; throws if not gone within 10 s
 //   await server.addUser({email, password, name}, 'moderator');   // `vitrina user add`
+//   const pid = await server.janusPid();  // the Janus it supervises (null if none running)
 //   const r = await apiRequest(server.baseURL, 'GET', '/api/v1/me', {token});
 //
 // Each server gets a free port and a fresh data directory (removed on stop unless
@@ -12,7 +13,7 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { access, constants, mkdtemp, rm, stat } from 'node:fs/promises';
+import { access, constants, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -166,7 +167,70 @@ export async function startServer(opts = {}) {
     await Promise.race([new Promise((r) => setTimeout(r, READY_POLL_MS)), spawnError]);
   }
 
-  return { baseURL, port, dataDir, process: child, logs, stop, addUser };
+  /** The pid of the Janus this server supervises (found by its config dir), or null. */
+  const janusPid = () => findJanusPid(path.join(dataDir, 'janus'));
+
+  return { baseURL, port, dataDir, process: child, logs, stop, addUser, janusPid };
+}
+
+/**
+ * The pid of the running `janus` whose command line names `workDir` (the server starts it
+ * as `janus -C <workDir>/janus.jcfg -F <workDir>`), or null. Zombies have an empty
+ * command line, so a killed Janus not yet reaped is not found.
+ * @param {string} workDir
+ */
+export async function findJanusPid(workDir) {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let argv;
+    try {
+      argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (argv.length === 0 || path.basename(argv[0]) !== 'janus') continue;
+    if (argv.slice(1).some((a) => a === workDir || a.startsWith(`${workDir}/`))) return Number(entry);
+  }
+  return null;
+}
+
+/** Registers through the API; returns the user with its id and Bearer token. */
+export async function registerViaAPI(baseURL, user) {
+  const r = await apiRequest(baseURL, 'POST', '/api/v1/auth/register', {
+    body: { email: user.email, password: user.password, display_name: user.name },
+  });
+  if (r.status !== 201) throw new Error(`register ${user.email}: ${r.status} ${r.text}`);
+  return { ...user, id: String(r.json.user.id), token: r.json.token };
+}
+
+/** Logs in through the API (e.g. a moderator made with addUser); returns the Bearer token. */
+export async function loginViaAPI(baseURL, user) {
+  const r = await apiRequest(baseURL, 'POST', '/api/v1/auth/login', {
+    body: { email: user.email, password: user.password },
+  });
+  if (r.status !== 200) throw new Error(`login ${user.email}: ${r.status} ${r.text}`);
+  return r.json.token;
+}
+
+/**
+ * Polls GET /calls/{id} every `intervalMs` until `done(call)`; returns that call. Throws
+ * early when the recording failed, and after `timeoutMs` with the last call seen.
+ */
+export async function pollCall(baseURL, token, callId, done, timeoutMs, intervalMs = 500) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await apiRequest(baseURL, 'GET', `/api/v1/calls/${callId}`, { token });
+    if (r.status !== 200) throw new Error(`GET call ${callId}: ${r.status} ${r.text}`);
+    const call = r.json;
+    if (done(call)) return call;
+    if (call.recording?.status === 'failed') {
+      throw new Error(`call ${callId}: recording failed: ${JSON.stringify(call.recording)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`call ${callId} not done within ${timeoutMs / 1000} s: ${JSON.stringify(call)}`);
+    }
+    await new Promise((res) => setTimeout(res, intervalMs));
+  }
 }
 
 /**

@@ -159,3 +159,87 @@ export async function waitForCallState(page, state, timeout = 15_000) {
   const seen = await handle.jsonValue();
   assert.equal(seen, state, `call-state: expected ${state}, got ${seen}`);
 }
+
+/**
+ * From now on, records every text the page's call-state shows (in order, without
+ * repeats) in window.__vitrinaCallStates, so a short-lived state such as `reconnecting`
+ * cannot slip between two polls. Call it on the call page; calling again is harmless.
+ */
+export async function recordCallStates(page) {
+  await page.evaluate(() => {
+    if (window.__vitrinaCallStates) return;
+    const seen = [];
+    window.__vitrinaCallStates = seen;
+    const read = () => {
+      const text = document.querySelector('[data-testid="call-state"]')?.textContent?.trim();
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    };
+    read();
+    new MutationObserver(read).observe(document.documentElement, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+}
+
+/** The call-state texts recorded by recordCallStates (oldest first). */
+export async function callStatesSeen(page) {
+  return page.evaluate(() => [...(window.__vitrinaCallStates ?? [])]);
+}
+
+/**
+ * Waits until recordCallStates has seen `state` at index `since` or later; fails at once
+ * if `failed` was seen there instead. Returns the states seen.
+ */
+export async function waitForCallStateSeen(page, state, { since = 0, timeout = 15_000 } = {}) {
+  const handle = await page.waitForFunction(
+    ([wanted, from]) => {
+      const seen = (window.__vitrinaCallStates ?? []).slice(from);
+      if (seen.includes(wanted) || seen.includes('failed')) return seen;
+      return false;
+    },
+    [state, since],
+    { timeout },
+  );
+  const seen = await handle.jsonValue();
+  assert.ok(
+    seen.includes(state) && (state === 'failed' || !seen.includes('failed')),
+    `call-state: expected to see ${state}, saw ${seen.join(' → ')}`,
+  );
+  return seen;
+}
+
+/**
+ * The whole way into a call through the UI, for a buyer and a seller already signed in
+ * (pages on any page of the site): the buyer opens the listing, contacts the seller and
+ * writes; the seller opens the conversation; the buyer proposes a call now, the seller
+ * accepts, both read the recording notice and join (buyer first). Returns
+ * {callId, conversationId, joinedAt: {buyer, seller}} (Date.now() when each join answered).
+ * Does not wait for `connected`.
+ * @param {{buyer: import('playwright-core').Page, seller: import('playwright-core').Page,
+ *          listingId: string, title: string, question?: string}} o
+ */
+export async function startCallViaUI({ buyer, seller, listingId, title, question }) {
+  await buyer.goto(`/listings/${encodeURIComponent(listingId)}`);
+  await buyer.getByTestId('listing-view-title').filter({ hasText: title }).waitFor();
+  await buyer.getByTestId('contact-seller').click();
+  await buyer.waitForURL(/\/conversations\/[^/]+$/);
+  const conversationId = conversationIdFromUrl(buyer.url());
+  await waitForRealtime(buyer);
+  const text = question ?? 'Hello! Can you show it to me on a video call now?';
+  await buyer.getByTestId('message-input').fill(text);
+  await buyer.getByTestId('message-send').click();
+  await buyer.getByTestId('message-item').filter({ hasText: text }).waitFor();
+
+  await seller.goto(`/conversations/${encodeURIComponent(conversationId)}`);
+  await seller.getByTestId('message-item').filter({ hasText: text }).first().waitFor();
+  await waitForRealtime(seller);
+  const callId = await proposeCallViaUI(buyer);
+  await acceptCallViaUI(seller, callId);
+
+  const joinedAt = {};
+  joinedAt.buyer = await joinCallViaUI(buyer, callId);
+  joinedAt.seller = await joinCallViaUI(seller, callId);
+  return { callId, conversationId, joinedAt };
+}
