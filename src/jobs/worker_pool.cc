@@ -148,7 +148,9 @@ void WorkerPool::HeartbeatLoop() {
     wake_.wait_for(lock, every);
     auto snapshot = running_;
     lock.unlock();
-    for (const auto& [id, run] : snapshot) {
+    for (const auto& entry : snapshot) {
+      const store::Id id = entry.first;
+      const Running& run = entry.second;
       auto held = store_.Write([&](store::Tx& tx) {
         return tx.jobs().Heartbeat(id, run.owner, clock_.NowMs() + options_.lease_ms,
                                    run.progress);
