@@ -11,22 +11,20 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
+import { SPEECH, hashFiles, sleep, useCallSuite } from './lib/call_suite.mjs';
 import { artifactsDir, captureConsole, newContext, screenshotAll } from './lib/browser.mjs';
 import {
   ffprobeDuration,
   ffprobeStreams,
-  launchMediaBrowser,
-  makeSpeechWav,
   statsSummary,
   transcribe,
   wordsOf,
 } from './lib/media.mjs';
-import { apiRequest, startServer } from './lib/server.mjs';
+import { apiRequest, pollCall, registerViaAPI } from './lib/server.mjs';
 import {
   acceptCallViaUI,
   conversationIdFromUrl,
@@ -38,83 +36,12 @@ import {
   waitForRealtime,
 } from './lib/ui.mjs';
 
-// What each side says (looped by the fake microphone), and the words recognition must
-// find in that side's recording. Chosen because pocketsphinx recognises them reliably in
-// these voices, also after Opus (see README).
-const SPEECH = {
-  buyer: { voice: 'slt', text: 'can you turn the camera to the back panel please', keys: ['camera', 'panel'] },
-  seller: { voice: 'rms', text: 'the battery holds a charge for two days', keys: ['battery', 'charge'] },
-};
 const TALK_MS = 25_000; // deliberate: the call itself
 const CONNECT_TIMEOUT_MS = 45_000;
 const RECORDING_TIMEOUT_MS = 120_000;
 const DURATION_TOLERANCE_S = 2;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const env = { server: undefined, browsers: {}, tmp: undefined, wavs: {} };
-
-before(async () => {
-  if (!process.env.VITRINA_MEDIA_INTERFACE) {
-    throw new Error(
-      'call.test.mjs sends real media: run it inside a private network namespace, ' +
-        'e.g. tests/e2e/run-in-netns node --test tests/e2e/call.test.mjs',
-    );
-  }
-  env.tmp = await mkdtemp(path.join(os.tmpdir(), 'vitrina-e2e-call-'));
-  for (const [role, s] of Object.entries(SPEECH)) {
-    env.wavs[role] = await makeSpeechWav(s.text, s.voice, path.join(env.tmp, `${role}.wav`));
-  }
-  env.server = await startServer(); // inherits VITRINA_MEDIA_* from run-in-netns
-  env.browsers.buyer = await launchMediaBrowser(env.wavs.buyer);
-  env.browsers.seller = await launchMediaBrowser(env.wavs.seller);
-});
-
-after(async () => {
-  for (const b of Object.values(env.browsers)) await b?.close();
-  if (env.tmp) await rm(env.tmp, { recursive: true, force: true });
-  if (env.server) {
-    const exit = await env.server.stop();
-    assert.equal(exit?.code, 0, `server exit after SIGTERM: ${JSON.stringify(exit)}`);
-  }
-});
-
-/** Registers through the API; returns the user with its id and Bearer token. */
-async function registerViaAPI(baseURL, user) {
-  const r = await apiRequest(baseURL, 'POST', '/api/v1/auth/register', {
-    body: { email: user.email, password: user.password, display_name: user.name },
-  });
-  assert.equal(r.status, 201, `register ${user.email}: ${r.status} ${r.text}`);
-  return { ...user, id: String(r.json.user.id), token: r.json.token };
-}
-
-/** Polls GET /calls/{id} until `done(call)`; fails early on a failed recording. */
-async function pollCall(baseURL, token, callId, done, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    const r = await apiRequest(baseURL, 'GET', `/api/v1/calls/${callId}`, { token });
-    assert.equal(r.status, 200, `GET call: ${r.status} ${r.text}`);
-    last = r.json;
-    if (done(last)) return last;
-    assert.notEqual(last.recording?.status, 'failed', `recording failed: ${JSON.stringify(last.recording)}`);
-    if (Date.now() > deadline) {
-      throw new Error(`call ${callId} not done within ${timeoutMs / 1000} s: ${JSON.stringify(last)}`);
-    }
-    await sleep(500);
-  }
-}
-
-/** sha256 → path of every file under `dir` (recursively). */
-async function hashFiles(dir) {
-  const out = new Map();
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile()) continue;
-    const file = path.join(e.parentPath ?? e.path, e.name);
-    out.set(createHash('sha256').update(await readFile(file)).digest('hex'), file);
-  }
-  return out;
-}
+const env = useCallSuite('call.test.mjs');
 
 const near = (actualS, expectedS, what) =>
   assert.ok(

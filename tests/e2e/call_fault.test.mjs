@@ -12,22 +12,19 @@
 //     tests/e2e/run-in-netns node --test tests/e2e/call_fault.test.mjs
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
+import { SPEECH, hashFiles, sleep, useCallSuite } from './lib/call_suite.mjs';
 import { artifactsDir, captureConsole, newContext, screenshotAll } from './lib/browser.mjs';
 import {
   ffprobeDuration,
-  launchMediaBrowser,
-  makeSpeechWav,
   statsSummary,
   transcribe,
   wordsOf,
 } from './lib/media.mjs';
-import { apiRequest, loginViaAPI, pollCall, registerViaAPI, startServer } from './lib/server.mjs';
+import { apiRequest, loginViaAPI, pollCall, registerViaAPI } from './lib/server.mjs';
 import {
   callStatesSeen,
   loginViaUI,
@@ -38,12 +35,6 @@ import {
   waitForCallStateSeen,
 } from './lib/ui.mjs';
 
-// The same voices and sentences as call.test.mjs (see README: pocketsphinx recognises
-// them reliably, also after Opus and a Janus recording).
-const SPEECH = {
-  buyer: { voice: 'slt', text: 'can you turn the camera to the back panel please', keys: ['camera', 'panel'] },
-  seller: { voice: 'rms', text: 'the battery holds a charge for two days', keys: ['battery', 'charge'] },
-};
 const TALK_MS = 8_000; // deliberate: each part of the call
 const CONNECT_TIMEOUT_MS = 45_000;
 const RECONNECTING_TIMEOUT_MS = 20_000; // the pages notice a dead Janus within seconds
@@ -53,45 +44,7 @@ const RECORDING_TIMEOUT_MS = 180_000;
 const COMBINED_TOLERANCE_S = 3;
 const MIN_BUYER_AUDIO_S = 13; // both 8 s parts (minus set-up), not just the last one
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const env = { server: undefined, browsers: {}, tmp: undefined, wavs: {} };
-
-before(async () => {
-  if (!process.env.VITRINA_MEDIA_INTERFACE) {
-    throw new Error(
-      'call_fault.test.mjs sends real media: run it inside a private network namespace, ' +
-        'e.g. tests/e2e/run-in-netns node --test tests/e2e/call_fault.test.mjs',
-    );
-  }
-  env.tmp = await mkdtemp(path.join(os.tmpdir(), 'vitrina-e2e-call-fault-'));
-  for (const [role, s] of Object.entries(SPEECH)) {
-    env.wavs[role] = await makeSpeechWav(s.text, s.voice, path.join(env.tmp, `${role}.wav`));
-  }
-  env.server = await startServer(); // inherits VITRINA_MEDIA_* from run-in-netns
-  env.browsers.buyer = await launchMediaBrowser(env.wavs.buyer);
-  env.browsers.seller = await launchMediaBrowser(env.wavs.seller);
-});
-
-after(async () => {
-  for (const b of Object.values(env.browsers)) await b?.close();
-  if (env.tmp) await rm(env.tmp, { recursive: true, force: true });
-  if (env.server) {
-    const exit = await env.server.stop();
-    assert.equal(exit?.code, 0, `server exit after SIGTERM: ${JSON.stringify(exit)}`);
-  }
-});
-
-/** sha256 → path of every file under `dir` (recursively). */
-async function hashFiles(dir) {
-  const out = new Map();
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile()) continue;
-    const file = path.join(e.parentPath ?? e.path, e.name);
-    out.set(createHash('sha256').update(await readFile(file)).digest('hex'), file);
-  }
-  return out;
-}
+const env = useCallSuite('call_fault.test.mjs');
 
 /** Waits until the server's Janus runs with a pid other than `oldPid`; returns the new pid. */
 async function waitForJanusRestart(server, oldPid, timeoutMs) {

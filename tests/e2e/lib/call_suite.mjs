@@ -1,0 +1,66 @@
+// What the two call tests share: the speech each side's fake microphone plays, the suite
+// set-up (netns check, flite WAVs, the server, one media browser per side) and helpers.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
+
+import { launchMediaBrowser, makeSpeechWav } from './media.mjs';
+import { startServer } from './server.mjs';
+
+// What each side says (looped by the fake microphone), and the words recognition must
+// find in that side's recording. Chosen because pocketsphinx recognises them reliably in
+// these voices, also after Opus and a Janus recording (see README).
+export const SPEECH = {
+  buyer: { voice: 'slt', text: 'can you turn the camera to the back panel please', keys: ['camera', 'panel'] },
+  seller: { voice: 'rms', text: 'the battery holds a charge for two days', keys: ['battery', 'charge'] },
+};
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Registers before/after hooks for a call test file and returns the environment they fill:
+ * {server, browsers: {buyer, seller}, tmp, wavs}. Refuses to run outside the network
+ * namespace (Janus offers no loopback candidates; test media must not leave the machine).
+ */
+export function useCallSuite(name) {
+  const env = { server: undefined, browsers: {}, tmp: undefined, wavs: {} };
+  before(async () => {
+    if (!process.env.VITRINA_MEDIA_INTERFACE) {
+      throw new Error(
+        `${name} sends real media: run it inside a private network namespace, ` +
+          `e.g. tests/e2e/run-in-netns node --test tests/e2e/${name}`,
+      );
+    }
+    env.tmp = await mkdtemp(path.join(os.tmpdir(), `vitrina-e2e-${path.basename(name, '.test.mjs')}-`));
+    for (const [role, s] of Object.entries(SPEECH)) {
+      env.wavs[role] = await makeSpeechWav(s.text, s.voice, path.join(env.tmp, `${role}.wav`));
+    }
+    env.server = await startServer(); // inherits VITRINA_MEDIA_* from run-in-netns
+    env.browsers.buyer = await launchMediaBrowser(env.wavs.buyer);
+    env.browsers.seller = await launchMediaBrowser(env.wavs.seller);
+  });
+  after(async () => {
+    for (const b of Object.values(env.browsers)) await b?.close();
+    if (env.tmp) await rm(env.tmp, { recursive: true, force: true });
+    if (env.server) {
+      const exit = await env.server.stop();
+      assert.equal(exit?.code, 0, `server exit after SIGTERM: ${JSON.stringify(exit)}`);
+    }
+  });
+  return env;
+}
+
+/** sha256 → path of every file under `dir` (recursively). */
+export async function hashFiles(dir) {
+  const out = new Map();
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const file = path.join(e.parentPath ?? e.path, e.name);
+    out.set(createHash('sha256').update(await readFile(file)).digest('hex'), file);
+  }
+  return out;
+}
