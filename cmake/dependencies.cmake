@@ -10,6 +10,25 @@ find_package(date REQUIRED)  # Howard Hinnant's date/tz (libhowardhinnant-date-d
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3>=3.40)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(tomlplusplus REQUIRED)
+pkg_check_modules(OPUSFILE REQUIRED IMPORTED_TARGET opusfile>=0.12)  # libopusfile-dev
+# pocketsphinx 0.8+5prealpha (libpocketsphinx-dev, libsphinxbase-dev). Debian's pocketsphinx.pc
+# lists /usr/include/sphinxbase, which does not exist (the headers are under the multiarch
+# include dir), and CMake rejects an imported target with a missing include dir; so the
+# target is made from the dirs that exist, linking only the two libraries we use (not
+# sphinxad, the audio-device library).
+pkg_check_modules(POCKETSPHINX REQUIRED pocketsphinx sphinxbase)
+set(_vitrina_ps_includes "")
+foreach(dir IN LISTS POCKETSPHINX_INCLUDE_DIRS)
+  if(IS_DIRECTORY "${dir}")
+    list(APPEND _vitrina_ps_includes "${dir}")
+  endif()
+endforeach()
+find_library(POCKETSPHINX_LIBRARY pocketsphinx REQUIRED HINTS ${POCKETSPHINX_LIBRARY_DIRS})
+find_library(SPHINXBASE_LIBRARY sphinxbase REQUIRED HINTS ${POCKETSPHINX_LIBRARY_DIRS})
+add_library(PocketSphinx::pocketsphinx INTERFACE IMPORTED)
+set_target_properties(PocketSphinx::pocketsphinx PROPERTIES
+  INTERFACE_INCLUDE_DIRECTORIES "${_vitrina_ps_includes}"
+  INTERFACE_LINK_LIBRARIES "${POCKETSPHINX_LIBRARY};${SPHINXBASE_LIBRARY}")
 if(VITRINA_TESTS)
   find_package(GTest REQUIRED)
 endif()
