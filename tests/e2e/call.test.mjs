@@ -11,12 +11,11 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { SPEECH, hashFiles, sleep, useCallSuite } from './lib/call_suite.mjs';
-import { artifactsDir, captureConsole, newContext, screenshotAll } from './lib/browser.mjs';
+import { SPEECH, hashFiles, reportCallFailure, sleep, useCallSuite } from './lib/call_suite.mjs';
+import { captureConsole, newContext } from './lib/browser.mjs';
 import {
   ffprobeDuration,
   ffprobeStreams,
@@ -211,16 +210,7 @@ test('buyer and seller agree on a call in the chat, talk, and the call is record
     assert.deepEqual(part.bytes, full.bytes.subarray(0, 100));
     assert.deepEqual([...part.bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], 'starts with the EBML magic');
   } catch (err) {
-    const shots = await screenshotAll(pages, 'call');
-    t.diagnostic(`screenshots: ${shots.join(', ') || '(none)'}`);
-    const dir = shots.length ? path.dirname(shots[0]) : await artifactsDir();
-    const logFile = path.join(dir, 'call-server.log');
-    await writeFile(logFile, env.server.logs());
-    t.diagnostic(`server log: ${logFile}`);
-    if (lastCall) t.diagnostic(`last call seen: ${JSON.stringify(lastCall)}`);
-    for (const line of logs) t.diagnostic(line);
-    t.diagnostic('server log (tail):');
-    for (const line of env.server.logs().split('\n').slice(-80)) t.diagnostic(line);
+    await reportCallFailure(t, { name: 'call', pages, server: env.server, lastCall, logs });
     throw err;
   } finally {
     await buyerCtx.close();

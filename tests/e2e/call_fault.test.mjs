@@ -12,12 +12,11 @@
 //     tests/e2e/run-in-netns node --test tests/e2e/call_fault.test.mjs
 
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { SPEECH, hashFiles, sleep, useCallSuite } from './lib/call_suite.mjs';
-import { artifactsDir, captureConsole, newContext, screenshotAll } from './lib/browser.mjs';
+import { SPEECH, hashFiles, reportCallFailure, sleep, useCallSuite } from './lib/call_suite.mjs';
+import { captureConsole, newContext } from './lib/browser.mjs';
 import {
   ffprobeDuration,
   statsSummary,
@@ -236,16 +235,7 @@ test('Janus is killed mid-call: both pages reconnect and the recording keeps bot
     for (const [role, page] of Object.entries(pages)) {
       if (!page.isClosed()) t.diagnostic(`${role} call-states seen: ${(await callStatesSeen(page).catch(() => [])).join(' → ')}`);
     }
-    const shots = await screenshotAll(pages, 'call-fault');
-    t.diagnostic(`screenshots: ${shots.join(', ') || '(none)'}`);
-    const dir = shots.length ? path.dirname(shots[0]) : await artifactsDir();
-    const logFile = path.join(dir, 'call-fault-server.log');
-    await writeFile(logFile, env.server.logs());
-    t.diagnostic(`server log: ${logFile}`);
-    if (lastCall) t.diagnostic(`last call seen: ${JSON.stringify(lastCall)}`);
-    for (const line of logs) t.diagnostic(line);
-    t.diagnostic('server log (tail):');
-    for (const line of env.server.logs().split('\n').slice(-80)) t.diagnostic(line);
+    await reportCallFailure(t, { name: 'call-fault', pages, server: env.server, lastCall, logs });
     throw err;
   } finally {
     await buyerCtx.close();

@@ -3,11 +3,12 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 
+import { artifactsDir, screenshotAll } from './browser.mjs';
 import { launchMediaBrowser, makeSpeechWav } from './media.mjs';
 import { startServer } from './server.mjs';
 
@@ -63,4 +64,21 @@ export async function hashFiles(dir) {
     out.set(createHash('sha256').update(await readFile(file)).digest('hex'), file);
   }
   return out;
+}
+
+/**
+ * On a failed call test: screenshots of both pages, the server log saved next to them and
+ * its tail, the last call JSON seen and the pages' console lines, as test diagnostics.
+ */
+export async function reportCallFailure(t, { name, pages, server, lastCall, logs }) {
+  const shots = await screenshotAll(pages, name);
+  t.diagnostic(`screenshots: ${shots.join(', ') || '(none)'}`);
+  const dir = shots.length ? path.dirname(shots[0]) : await artifactsDir();
+  const logFile = path.join(dir, `${name}-server.log`);
+  await writeFile(logFile, server.logs());
+  t.diagnostic(`server log: ${logFile}`);
+  if (lastCall) t.diagnostic(`last call seen: ${JSON.stringify(lastCall)}`);
+  for (const line of logs) t.diagnostic(line);
+  t.diagnostic('server log (tail):');
+  for (const line of server.logs().split('\n').slice(-80)) t.diagnostic(line);
 }

@@ -96,21 +96,24 @@ function keep(track: MediaStreamTrack): MediaStreamTrack {
   return track;
 }
 
+/** What the page shows before (or without) a session. */
+export const IDLE_SNAPSHOT: CallSnapshot = {
+  state: 'idle',
+  local: null,
+  remote: null,
+  remotePresent: false,
+  hasAudio: false,
+  hasVideo: false,
+  micOn: true,
+  camOn: true,
+  facing: 'user',
+  switching: false,
+  connectedAt: null,
+  problem: null,
+};
+
 export class CallSession {
-  private snap: CallSnapshot = {
-    state: 'idle',
-    local: null,
-    remote: null,
-    remotePresent: false,
-    hasAudio: false,
-    hasVideo: false,
-    micOn: true,
-    camOn: true,
-    facing: 'user',
-    switching: false,
-    connectedAt: null,
-    problem: null,
-  };
+  private snap: CallSnapshot = { ...IDLE_SNAPSHOT };
   private listeners = new Set<() => void>();
 
   /** Bumped for every fresh attempt; callbacks of older Janus sessions compare and bail out. */

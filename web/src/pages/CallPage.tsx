@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api';
-import { CallSession, type CallProblem, type CallSnapshot, type CallUiState } from '../call/CallSession';
+import { CallSession, IDLE_SNAPSHOT, type CallProblem, type CallUiState } from '../call/CallSession';
 import { callStatusKey, formatDuration, isFinalCallState, joinOpensLater, useCallClock } from '../calls';
 import { errorText, formatWhen, isMessageKey } from '../format';
 import { useI18n, type MessageKey, type TFunction } from '../i18n';
@@ -17,20 +17,6 @@ declare global {
   }
 }
 
-const IDLE_SNAPSHOT: CallSnapshot = {
-  state: 'idle',
-  local: null,
-  remote: null,
-  remotePresent: false,
-  hasAudio: false,
-  hasVideo: false,
-  micOn: true,
-  camOn: true,
-  facing: 'user',
-  switching: false,
-  connectedAt: null,
-  problem: null,
-};
 const noSubscribe = () => () => {};
 const idleSnapshot = () => IDLE_SNAPSHOT;
 
