@@ -142,6 +142,10 @@ struct Call {
   std::int64_t recording_attempts = 0;
   std::optional<std::int64_t> recording_duration_ms;
   std::optional<std::int64_t> recording_timeline_start_us;  // wall clock of offset 0
+  // Transcription (none | pending | processing | ready | failed), as for the recording.
+  std::string transcript_status = "none";
+  std::optional<std::string> transcript_error;
+  std::optional<std::int64_t> transcript_progress;  // percent while processing
   TimeMs updated_at = 0;
 };
 
@@ -165,6 +169,82 @@ struct RecordingFile {
   std::int64_t offset_ms = 0;  // where it starts on the call timeline
   std::string sha256;
   TimeMs created_at = 0;
+};
+
+// Transcripts (docs/transcripts.md). Times are on the call's timeline (ms from its offset 0).
+struct TranscriptWord {
+  std::string w;
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  double conf = 0;  // 0..1
+};
+
+struct TranscriptSegment {
+  Id id = 0;  // assigned by the store; ascends with the call's start time
+  Id call_id = 0;
+  std::int64_t version = 0;
+  std::string speaker;  // buyer | seller
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  std::string text;
+  double confidence = 0;  // 0..1
+  std::vector<TranscriptWord> words;
+};
+
+// One version of a call's transcript: a run of one engine/model over the call's audio.
+struct Transcript {
+  Id call_id = 0;
+  std::int64_t version = 0;  // 1, 2, ... per call
+  std::string engine;        // e.g. pocketsphinx, openai-http
+  std::string model;         // e.g. en-us, whisper-large-v3
+  std::string language;      // en | ru | ...
+  bool current = false;      // the version that is served and searchable
+  TimeMs created_at = 0;
+  std::vector<TranscriptSegment> segments;  // by start_ms (empty in version lists)
+};
+
+struct NewTranscript {
+  std::string engine;
+  std::string model;
+  std::string language;
+  std::vector<TranscriptSegment> segments;  // id/call_id/version ignored
+};
+
+// Keyset position in a ranked search: the tier (rowid upper bound) and the last hit.
+struct SearchCursor {
+  Id tier_hi = 0;
+  double score = 0;
+  Id segment_id = 0;
+};
+
+struct SearchQuery {
+  std::string match;  // an FTS5 expression over the segment text (search::Query::ToFts)
+  std::optional<std::string> speaker;  // buyer | seller
+  std::optional<Id> user_id;           // calls where this user is buyer or seller
+  std::optional<Id> listing_id;
+  std::optional<std::string> vertical;
+  std::optional<TimeMs> from;  // call started at or after
+  std::optional<TimeMs> to;    // call started at or before
+  std::optional<Id> call_id;
+  std::optional<Id> visible_to;  // access: only calls where this user is a party (non-moderators)
+  std::optional<SearchCursor> after;
+  int limit = 20;
+};
+
+struct SearchHit {
+  Id call_id = 0;
+  Id segment_id = 0;
+  std::string speaker;
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  std::string text;  // the whole segment text (the caller makes the snippet)
+  double score = 0;  // bm25, lower is better (as SQLite returns it)
+  TimeMs call_started_at = 0;
+};
+
+struct SearchPage {
+  std::vector<SearchHit> hits;
+  std::optional<SearchCursor> next;
 };
 
 // A durable background job (docs/jobs.md).

@@ -122,6 +122,25 @@ class JobRepository {
   virtual Result<bool> Retry(Id id, TimeMs now) = 0;
 };
 
+class TranscriptRepository {
+ public:
+  virtual ~TranscriptRepository() = default;
+  // Stores a new version of the call's transcript and makes it current: its segments replace
+  // the previous version's in the search index (older versions stay readable). Returns the
+  // stored version with segment ids. NotFound "call_not_found" for an unknown call.
+  virtual Result<Transcript> Insert(Id call_id, const NewTranscript& transcript, TimeMs now) = 0;
+  // The current version with its segments and words; nullopt when the call has none.
+  virtual Result<std::optional<Transcript>> Current(Id call_id) = 0;
+  // One version with its segments; nullopt if missing.
+  virtual Result<std::optional<Transcript>> Version(Id call_id, std::int64_t version) = 0;
+  // Every version of the call, newest first, without segments.
+  virtual Result<std::vector<Transcript>> Versions(Id call_id) = 0;
+  // Every version and segment of the call, out of the index too (retention). Returns rows.
+  virtual Result<std::int64_t> DeleteForCall(Id call_id) = 0;
+  // Ranked full-text search over current segments (docs/search.md).
+  virtual Result<SearchPage> Search(const SearchQuery& query) = 0;
+};
+
 // One transaction's view of every repository.
 class Tx {
  public:
@@ -132,6 +151,7 @@ class Tx {
   virtual ChatRepository& chat() = 0;
   virtual CallRepository& calls() = 0;
   virtual JobRepository& jobs() = 0;
+  virtual TranscriptRepository& transcripts() = 0;
 };
 
 class Store {
