@@ -11,6 +11,7 @@ import { LoginPage } from './pages/LoginPage';
 import { MyListingsPage } from './pages/MyListingsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RegisterPage } from './pages/RegisterPage';
+import { SearchPage } from './pages/SearchPage';
 import { useSession } from './session';
 
 // The call page pulls in janus.js and the WebRTC adapter: load it only when needed.
@@ -121,6 +122,14 @@ export function App() {
             element={
               <RequireUser>
                 <ConversationPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/search"
+            element={
+              <RequireUser>
+                <SearchPage />
               </RequireUser>
             }
           />

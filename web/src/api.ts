@@ -14,6 +14,9 @@ import type {
   ListingInput,
   Message,
   Page,
+  SearchHit,
+  Speaker,
+  Transcript,
   User,
   Vertical,
 } from './types';
@@ -124,6 +127,30 @@ export interface ListingFilters {
   cursor?: string | null;
 }
 
+/** Filters of GET /api/v1/search; user_id, listing_id and call_id are for moderators. */
+export interface SearchFilters {
+  q: string;
+  speaker?: Speaker | '';
+  vertical?: Vertical | '';
+  /** YYYY-MM-DD or RFC 3339: calls started at or after. */
+  from?: string;
+  /** YYYY-MM-DD or RFC 3339: calls started at or before. */
+  to?: string;
+  user_id?: string;
+  listing_id?: string;
+  call_id?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+/** Media URLs (same origin: the session cookie authenticates them). */
+export const callMedia = {
+  /** The combined WebM (moderators only; Range requests supported). */
+  recordingUrl: (callId: string) => `/api/v1/calls/${encodeURIComponent(callId)}/recording`,
+  /** WebVTT captions with <v Buyer>/<v Seller> voice tags. */
+  captionsUrl: (callId: string) => `/api/v1/calls/${encodeURIComponent(callId)}/captions.vtt`,
+};
+
 export const api = {
   register: (email: string, password: string, display_name: string) =>
     request<AuthResponse>('POST', '/api/v1/auth/register', {
@@ -196,4 +223,24 @@ export const api = {
   joinCall: (id: string) =>
     request<CallJoinGrant>('POST', `/api/v1/calls/${enc(id)}/join`, { body: { consent: true } }),
   hangupCall: (id: string) => request<Call>('POST', `/api/v1/calls/${enc(id)}/hangup`, { body: {} }),
+
+  // Transcripts and search.
+  /** 404 `transcript_not_found` while the call has none. */
+  getTranscript: (id: string) => request<Transcript>('GET', `/api/v1/calls/${enc(id)}/transcript`),
+  search: (f: SearchFilters) =>
+    request<Page<SearchHit>>(
+      'GET',
+      `/api/v1/search${query({
+        q: f.q,
+        speaker: f.speaker,
+        user_id: f.user_id,
+        listing_id: f.listing_id,
+        vertical: f.vertical,
+        from: f.from,
+        to: f.to,
+        call_id: f.call_id,
+        cursor: f.cursor,
+        limit: f.limit,
+      })}`,
+    ),
 };

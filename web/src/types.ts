@@ -121,8 +121,80 @@ export interface Call {
     buyer?: CallParticipant | null;
     seller?: CallParticipant | null;
   };
-  recording?: { status: ProcessingStatus; duration_ms: number | null; error?: string | null; attempts?: number };
-  transcript?: { status: ProcessingStatus };
+  recording?: CallRecordingInfo;
+  transcript?: CallTranscriptInfo;
+}
+
+/** One stored part of a call's recording (moderators only). */
+export interface RecordingFile {
+  participant: string;
+  kind: string;
+  bytes: number;
+  duration_ms: number | null;
+  offset_ms: number | null;
+  sha256: string;
+}
+
+export interface CallRecordingInfo {
+  status: ProcessingStatus;
+  duration_ms: number | null;
+  error?: string | null;
+  attempts?: number;
+  /** Moderators only. */
+  files?: RecordingFile[];
+}
+
+export interface CallTranscriptInfo {
+  status: ProcessingStatus;
+  /** Percent done (0–100) while processing, when the server knows it. */
+  progress?: number | null;
+  error?: string | null;
+}
+
+// ---------- transcripts and search (docs/API.md) ----------
+
+export type Speaker = 'buyer' | 'seller';
+export const SPEAKERS: readonly Speaker[] = ['buyer', 'seller'];
+
+export interface TranscriptWord {
+  w: string;
+  start_ms: number;
+  end_ms: number;
+  /** 0..1 */
+  conf: number;
+}
+
+export interface TranscriptSegment {
+  id: string;
+  speaker: Speaker;
+  start_ms: number;
+  end_ms: number;
+  text: string;
+  /** 0..1 */
+  confidence?: number;
+  words?: TranscriptWord[];
+}
+
+export interface Transcript {
+  call_id: string;
+  version?: number;
+  engine?: string;
+  model?: string;
+  language?: string;
+  segments: TranscriptSegment[];
+}
+
+export interface SearchHit {
+  call_id: string;
+  segment_id: string;
+  speaker: Speaker;
+  start_ms: number;
+  end_ms: number;
+  /** HTML-escaped segment text with the matches wrapped in <mark>. */
+  snippet: string;
+  call_started_at: string | null;
+  listing_id: string | null;
+  listing_title: string | null;
 }
 
 /** What the browser needs to connect to the media server; valid for this user and call only. */

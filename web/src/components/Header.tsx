@@ -36,6 +36,11 @@ export function Header() {
               )}
             </NavLink>
           )}
+          {user && (
+            <NavLink to="/search" data-testid="nav-search">
+              {t('nav.search')}
+            </NavLink>
+          )}
         </nav>
         <div className="topbar-right">
           <label className="lang">

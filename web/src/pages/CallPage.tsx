@@ -1,12 +1,15 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, api } from '../api';
 import { CallSession, IDLE_SNAPSHOT, type CallProblem, type CallUiState } from '../call/CallSession';
 import { callStatusKey, formatDuration, isFinalCallState, joinOpensLater, useCallClock } from '../calls';
+import { CallProcessing, useCallProcessingPoll } from '../components/CallProcessing';
+import { CallReview } from '../components/CallReview';
 import { errorText, formatWhen, isMessageKey } from '../format';
 import { useI18n, type MessageKey, type TFunction } from '../i18n';
 import { useRealtime } from '../realtime';
 import { useSession } from '../session';
+import { isModerator, parseOffsetParam } from '../transcripts';
 import type { Call, Conversation } from '../types';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -67,9 +70,14 @@ export function CallPage() {
   const { id = '' } = useParams();
   const { t, locale } = useI18n();
   const { user } = useSession();
+  const [params] = useSearchParams();
+  // ?t=<ms>: a search hit's place on the call timeline.
+  const initialMs = parseOffsetParam(params.get('t'));
 
   const [call, setCall] = useState<Call | null>(null);
   const [conv, setConv] = useState<Conversation | null>(null);
+  // Moderators are not in the conversation: the listing title comes from the listing then.
+  const [listingTitle, setListingTitle] = useState<string | null>(null);
   const [notFound, setNotFound] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [session, setSession] = useState<CallSession | null>(null);
@@ -94,6 +102,7 @@ export function CallPage() {
     let cancelled = false;
     setCall(null);
     setConv(null);
+    setListingTitle(null);
     setNotFound(false);
     setLoadError(null);
     api
@@ -106,7 +115,14 @@ export function CallPage() {
           .then((cv) => {
             if (!cancelled) setConv(cv);
           })
-          .catch(() => {});
+          .catch(() => {
+            api
+              .getListing(c.listing_id)
+              .then((l) => {
+                if (!cancelled) setListingTitle(l.title);
+              })
+              .catch(() => {});
+          });
       })
       .catch((e: unknown) => {
         if (cancelled) return;
@@ -135,6 +151,9 @@ export function CallPage() {
     }
   });
 
+  // While the recording and transcript are being produced.
+  useCallProcessingPoll(call, setCall);
+
   if (notFound) return <NotFoundPage />;
   if (!call) {
     return (
@@ -151,14 +170,18 @@ export function CallPage() {
   }
 
   const iAmBuyer = user?.id === call.buyer_id;
+  const isParticipant = iAmBuyer || user?.id === call.seller_id;
+  const moderator = isModerator(user);
   const otherName = conv ? (iAmBuyer ? conv.seller_name : conv.buyer_name) : t(iAmBuyer ? 'callPage.seller' : 'callPage.buyer');
+  const finalCall = isFinalCallState(call.state);
 
   // What the page shows: the local session state, or the server's verdict before joining.
   let state: CallUiState = snap.state;
   if (state === 'idle' && isFinalCallState(call.state)) state = call.state === 'failed' ? 'failed' : 'ended';
   const inCall = IN_CALL.includes(snap.state);
   const serverOpen = !isFinalCallState(call.state);
-  const canJoin = !inCall && serverOpen && call.state !== 'proposed' && (snap.state === 'idle' || snap.state === 'failed');
+  const canJoin =
+    isParticipant && !inCall && serverOpen && call.state !== 'proposed' && (snap.state === 'idle' || snap.state === 'failed');
   const problem = problemText(t, snap.problem);
 
   return (
@@ -167,12 +190,14 @@ export function CallPage() {
         <div className="call-head-main">
           <h1>{t('callPage.title')}</h1>
           <div className="small">
-            <span data-testid="call-other">{t('callPage.with', { name: otherName })}</span>
-            {conv && (
+            <span data-testid="call-other">
+              {isParticipant || conv ? t('callPage.with', { name: otherName }) : t('callPage.parties')}
+            </span>
+            {(conv || listingTitle) && (
               <>
                 {' · '}
-                <Link to={`/listings/${encodeURIComponent(conv.listing_id)}`} data-testid="call-listing">
-                  {conv.listing_title}
+                <Link to={`/listings/${encodeURIComponent(call.listing_id)}`} data-testid="call-listing">
+                  {conv ? conv.listing_title : listingTitle}
                 </Link>
               </>
             )}
@@ -334,24 +359,31 @@ export function CallPage() {
             </>
           )}
           {!serverOpen && snap.state !== 'failed' && <p className="call-ended-text">{t('callPage.failedText')}</p>}
-          <p className="small center">
-            <Link to={`/conversations/${encodeURIComponent(call.conversation_id)}`} data-testid="back-to-chat">
-              {t('callPage.backToChat')}
-            </Link>
-          </p>
+          {isParticipant && (
+            <p className="small center">
+              <Link to={`/conversations/${encodeURIComponent(call.conversation_id)}`} data-testid="back-to-chat">
+                {t('callPage.backToChat')}
+              </Link>
+            </p>
+          )}
         </div>
       )}
 
       {state === 'ended' && (
         <div className="panel call-prejoin" data-testid="call-ended">
           <p className="call-ended-text">{t('callPage.endedText')}</p>
-          <p className="small center">
-            <Link to={`/conversations/${encodeURIComponent(call.conversation_id)}`} className="btn btn-block" data-testid="back-to-chat">
-              {t('callPage.backToChat')}
-            </Link>
-          </p>
+          {isParticipant && (
+            <p className="small center">
+              <Link to={`/conversations/${encodeURIComponent(call.conversation_id)}`} className="btn btn-block" data-testid="back-to-chat">
+                {t('callPage.backToChat')}
+              </Link>
+            </p>
+          )}
         </div>
       )}
+
+      {finalCall && <CallProcessing call={call} moderator={moderator} />}
+      {finalCall && <CallReview call={call} moderator={moderator} initialMs={initialMs} />}
     </main>
   );
 }

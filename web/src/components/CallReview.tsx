@@ -1,0 +1,337 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { ApiError, api, callMedia } from '../api';
+import { formatDuration } from '../calls';
+import { errorText } from '../format';
+import { useI18n } from '../i18n';
+import { displayWords, segmentAt, segmentNear, sortSegments, speakerKey } from '../transcripts';
+import type { Call, Transcript, TranscriptSegment } from '../types';
+
+declare global {
+  interface Window {
+    /** Test hook: the recording player's position on the call timeline, in ms. */
+    __vitrinaPlayer?: { currentTimeMs: () => number; seekMs: (ms: number) => void };
+  }
+}
+
+type TranscriptLoad =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'loaded'; transcript: Transcript; segments: TranscriptSegment[] }
+  | { kind: 'missing' }
+  | { kind: 'error'; message: string };
+
+/** Scrolls `el` into the middle of its scrollable list without moving the page. */
+function scrollWithin(list: HTMLElement, el: HTMLElement): void {
+  if (list.scrollHeight <= list.clientHeight) return;
+  const top = el.offsetTop - list.offsetTop;
+  const bottom = top + el.offsetHeight;
+  if (top >= list.scrollTop && bottom <= list.scrollTop + list.clientHeight) return;
+  list.scrollTop = Math.max(0, top - (list.clientHeight - el.offsetHeight) / 2);
+}
+
+interface Props {
+  call: Call;
+  /** Moderators also get the recording player (GET /calls/{id}/recording is theirs only). */
+  moderator: boolean;
+  /** ?t= from a search hit: where to start, in ms on the call timeline. */
+  initialMs: number | null;
+}
+
+/**
+ * After the call: the transcript (when ready) and, for moderators, the recording with
+ * captions. The transcript follows playback; clicking a segment or a word seeks there.
+ */
+export function CallReview({ call, moderator, initialMs }: Props) {
+  const { t, lang } = useI18n();
+  const trStatus = call.transcript?.status ?? 'none';
+  const recReady = call.recording?.status === 'ready';
+  const showPlayer = moderator && recReady;
+
+  const [load, setLoad] = useState<TranscriptLoad>({ kind: 'idle' });
+  const [currentMs, setCurrentMs] = useState<number | null>(null);
+  // A ?t= target stays highlighted until playback starts or the user seeks elsewhere.
+  const [pinnedMs, setPinnedMs] = useState<number | null>(initialMs);
+  const [playerError, setPlayerError] = useState(false);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const trackRef = useRef<HTMLTrackElement>(null);
+  const listRef = useRef<HTMLOListElement>(null);
+  const pendingSeek = useRef<number | null>(initialMs);
+  const scrolledToInitial = useRef(false);
+
+  useEffect(() => {
+    setPinnedMs(initialMs);
+    pendingSeek.current = initialMs;
+    scrolledToInitial.current = false;
+    const v = videoRef.current;
+    if (v && initialMs !== null && v.readyState >= HTMLMediaElement.HAVE_METADATA) {
+      v.currentTime = initialMs / 1000;
+      pendingSeek.current = null;
+    }
+  }, [initialMs]);
+
+  // The transcript, once the server says it is ready.
+  useEffect(() => {
+    if (trStatus !== 'ready') {
+      setLoad({ kind: 'idle' });
+      return undefined;
+    }
+    let cancelled = false;
+    setLoad({ kind: 'loading' });
+    api
+      .getTranscript(call.id)
+      .then((tr) => {
+        if (!cancelled) setLoad({ kind: 'loaded', transcript: tr, segments: sortSegments(tr.segments ?? []) });
+      })
+      .catch((e: unknown) => {
+        if (cancelled) return;
+        if (e instanceof ApiError && e.status === 404) setLoad({ kind: 'missing' });
+        else setLoad({ kind: 'error', message: errorText(t, e) });
+      });
+    return () => {
+      cancelled = true;
+    };
+    // t only formats the error text.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [call.id, trStatus]);
+
+  const segments = load.kind === 'loaded' ? load.segments : null;
+
+  const active = useMemo<TranscriptSegment | null>(() => {
+    if (!segments) return null;
+    if (pinnedMs !== null) return segmentNear(segments, pinnedMs);
+    if (currentMs !== null) return segmentAt(segments, currentMs);
+    return null;
+  }, [segments, pinnedMs, currentMs]);
+  const activeId = active ? String(active.id) : null;
+
+  // Bring the active segment into view: the ?t= target once (page included), then, while
+  // playing, only inside the transcript's own scroll box so the player stays on screen.
+  useEffect(() => {
+    const list = listRef.current;
+    if (!list || activeId === null) return;
+    const el = list.querySelector<HTMLElement>(`[data-segment-id="${CSS.escape(activeId)}"]`);
+    if (!el) return;
+    scrollWithin(list, el);
+    if (!scrolledToInitial.current && initialMs !== null) {
+      scrolledToInitial.current = true;
+      el.scrollIntoView({ block: 'nearest' });
+    }
+  }, [activeId, initialMs]);
+
+  const readTime = useCallback(() => {
+    const v = videoRef.current;
+    if (v) setCurrentMs(Math.round(v.currentTime * 1000));
+  }, []);
+
+  const seek = useCallback((ms: number) => {
+    const v = videoRef.current;
+    setPinnedMs(null);
+    setCurrentMs(ms);
+    if (!v) return;
+    if (v.readyState >= HTMLMediaElement.HAVE_METADATA) {
+      v.currentTime = ms / 1000;
+      pendingSeek.current = null;
+    } else {
+      pendingSeek.current = ms;
+    }
+  }, []);
+
+  // Test hook, live while the player is on the page.
+  useEffect(() => {
+    if (!showPlayer) return undefined;
+    const hook = {
+      currentTimeMs: () => Math.round((videoRef.current?.currentTime ?? 0) * 1000),
+      seekMs: (ms: number) => seek(ms),
+    };
+    window.__vitrinaPlayer = hook;
+    return () => {
+      if (window.__vitrinaPlayer === hook) delete window.__vitrinaPlayer;
+    };
+  }, [showPlayer, seek]);
+
+  // A <track> added after the video loaded is not switched on by `default` in every browser.
+  const captionsLang = load.kind === 'loaded' && load.transcript.language ? load.transcript.language : lang;
+  const showTrack = showPlayer && trStatus === 'ready';
+  useEffect(() => {
+    const tr = trackRef.current?.track;
+    if (showTrack && tr && tr.mode === 'disabled') tr.mode = 'showing';
+  }, [showTrack, captionsLang]);
+
+  function onListClick(e: MouseEvent<HTMLOListElement>) {
+    if (!showPlayer) return;
+    const target = e.target as HTMLElement;
+    const word = target.closest<HTMLElement>('[data-word-ms]');
+    const row = target.closest<HTMLElement>('[data-testid="transcript-segment"]');
+    if (!row || !e.currentTarget.contains(row)) return;
+    const ms = Number((word ?? row).dataset[word ? 'wordMs' : 'startMs']);
+    if (Number.isFinite(ms)) seek(ms);
+  }
+
+  if (!showPlayer && trStatus !== 'ready') return null;
+
+  return (
+    <section className="panel call-review" data-testid="call-review" aria-labelledby="call-review-title">
+      <h2 id="call-review-title">{showPlayer ? t('review.titleRecording') : t('review.title')}</h2>
+
+      {showPlayer && (
+        <div className="recording-box">
+          <video
+            ref={videoRef}
+            className="recording-video"
+            data-testid="recording-player"
+            data-current-ms={currentMs ?? 0}
+            controls
+            playsInline
+            preload="metadata"
+            src={callMedia.recordingUrl(call.id)}
+            aria-label={t('review.player')}
+            onLoadedMetadata={() => {
+              const v = videoRef.current;
+              if (v && pendingSeek.current !== null) {
+                v.currentTime = pendingSeek.current / 1000;
+                pendingSeek.current = null;
+              }
+              readTime();
+            }}
+            onTimeUpdate={readTime}
+            onSeeked={() => {
+              const v = videoRef.current;
+              // Dragging the native scrubber away from a ?t= target releases it.
+              if (v && pinnedMs !== null && Math.abs(v.currentTime * 1000 - pinnedMs) > 500) setPinnedMs(null);
+              readTime();
+            }}
+            onPlay={() => setPinnedMs(null)}
+            onError={() => setPlayerError(true)}
+          >
+            {showTrack && (
+              <track
+                key={`${captionsLang}:${trStatus}`}
+                ref={trackRef}
+                kind="captions"
+                srcLang={captionsLang}
+                label={t('review.captions')}
+                src={callMedia.captionsUrl(call.id)}
+                default
+              />
+            )}
+          </video>
+          {playerError && (
+            <p className="form-error small" role="alert" data-testid="recording-error">
+              {t('review.playerError')}
+            </p>
+          )}
+          <p className="muted small">{t('review.moderatorNote')}</p>
+        </div>
+      )}
+
+      {trStatus === 'ready' && (
+        <div className="transcript" data-testid="transcript" data-state={load.kind}>
+          <h3>{t('review.transcript')}</h3>
+          {load.kind === 'loading' && <p className="muted">{t('common.loading')}</p>}
+          {load.kind === 'missing' && (
+            <p className="muted" data-testid="transcript-missing">
+              {t('review.transcriptMissing')}
+            </p>
+          )}
+          {load.kind === 'error' && (
+            <p className="form-error" role="alert" data-testid="transcript-error">
+              {load.message}
+            </p>
+          )}
+          {load.kind === 'loaded' && load.segments.length === 0 && (
+            <p className="muted" data-testid="transcript-empty">
+              {t('review.transcriptEmpty')}
+            </p>
+          )}
+          {load.kind === 'loaded' && load.segments.length > 0 && (
+            <>
+              <p className="muted small" data-testid="transcript-meta">
+                {t('review.auto')}
+                {moderator && load.transcript.engine
+                  ? ` (${[load.transcript.engine, load.transcript.model, load.transcript.version ? `v${load.transcript.version}` : '']
+                      .filter(Boolean)
+                      .join(', ')})`
+                  : ''}
+                {showPlayer ? ` ${t('review.clickToSeek')}` : ''}
+              </p>
+              {/* Clicks are delegated: a word seeks to itself, anything else in a row to the row
+                  (keyboard users have each row's time button). */}
+              <ol ref={listRef} className={showPlayer ? 'transcript-list seekable' : 'transcript-list'} data-testid="transcript-list" onClick={onListClick}>
+                {load.segments.map((s) => (
+                  <SegmentRow key={s.id} seg={s} active={String(s.id) === activeId} seekable={showPlayer} onSeek={seek} />
+                ))}
+              </ol>
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SegmentRow({
+  seg,
+  active,
+  seekable,
+  onSeek,
+}: {
+  seg: TranscriptSegment;
+  active: boolean;
+  seekable: boolean;
+  onSeek: (ms: number) => void;
+}) {
+  const { t } = useI18n();
+  const words = displayWords(seg);
+  const time = formatDuration(seg.start_ms);
+  const speaker = t(speakerKey(seg.speaker));
+  return (
+    <li
+      className={`tseg tseg-${seg.speaker === 'seller' ? 'seller' : 'buyer'}${active ? ' active' : ''}`}
+      data-testid="transcript-segment"
+      data-segment-id={seg.id}
+      data-speaker={seg.speaker}
+      data-start-ms={seg.start_ms}
+      data-end-ms={seg.end_ms}
+      data-active={active ? 'true' : 'false'}
+      aria-current={active ? 'true' : undefined}
+    >
+      <div className="tseg-head">
+        {seekable ? (
+          <button
+            type="button"
+            className="tseg-time"
+            data-testid="transcript-seek"
+            aria-label={t('review.playFrom', { time, speaker })}
+            onClick={(e) => {
+              e.stopPropagation();
+              onSeek(seg.start_ms);
+            }}
+          >
+            {time}
+          </button>
+        ) : (
+          <span className="tseg-time">{time}</span>
+        )}
+        <span className="tseg-speaker" data-testid="transcript-speaker">
+          {speaker}
+        </span>
+      </div>
+      <p className="tseg-text" data-testid="transcript-text">
+        {words
+          ? words.map((w, i) => (
+              <span key={i}>
+                {i > 0 && ' '}
+                <span
+                  className={w.conf < 0.5 ? 'tw tw-low' : 'tw'}
+                  data-word-ms={w.start_ms}
+                  title={seekable ? `${formatDuration(w.start_ms)} · ${Math.round(w.conf * 100)}%` : undefined}
+                >
+                  {w.w}
+                </span>
+              </span>
+            ))
+          : seg.text}
+      </p>
+    </li>
+  );
+}
