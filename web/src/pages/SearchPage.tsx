@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, type SearchFilters } from '../api';
 import { formatDuration } from '../calls';
-import { errorText, formatWhen } from '../format';
+import { errorText } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
 import { isModerator, parseSnippet, parseSpeaker, speakerKey } from '../transcripts';
@@ -17,6 +17,13 @@ function parseVertical(v: string | null): Vertical | '' {
 /** YYYY-MM-DD only: what <input type="date"> holds (the API also takes RFC 3339). */
 function parseDay(v: string | null): string {
   return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : '';
+}
+
+/** When the call started: date with year (hits span years) and time. */
+function formatCallDate(iso: string, locale: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
 function parseId(v: string | null): string {
@@ -253,7 +260,10 @@ export function SearchPage() {
         </p>
       )}
 
-      <section aria-live="polite" aria-busy={loading} data-testid="search-results" data-loading={loading ? 'true' : 'false'}>
+      <section aria-busy={loading} aria-label={t('search.results')} data-testid="search-results" data-loading={loading ? 'true' : 'false'}>
+        <p className="visually-hidden" role="status">
+          {done && !loading ? t('search.found', { count: items.length }) : ''}
+        </p>
         {loading && <p className="muted">{t('common.loading')}</p>}
         {!loading && done && !error && items.length === 0 && (
           <p className="empty muted" data-testid="search-empty">
@@ -287,7 +297,7 @@ function SearchResult({ hit, locale }: { hit: SearchHit; locale: string }) {
   const speaker = t(speakerKey(hit.speaker));
   const time = formatDuration(hit.start_ms);
   const title = hit.listing_title || (hit.listing_id ? t('search.listingN', { id: hit.listing_id }) : '');
-  const when = hit.call_started_at ? formatWhen(hit.call_started_at, locale) : '';
+  const when = hit.call_started_at ? formatCallDate(hit.call_started_at, locale) : '';
   return (
     <Link
       to={`/calls/${encodeURIComponent(hit.call_id)}?t=${Math.max(0, Math.floor(hit.start_ms))}`}
