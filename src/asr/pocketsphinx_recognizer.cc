@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "asr/audio.h"
+#include "asr/language_tag.h"
 #include "asr/speech_recognizer.h"
 
 namespace vitrina::asr {
@@ -71,16 +72,6 @@ std::string TakeSphinxLog() {
 base::Error SphinxError(const std::string& what) {
   return base::Error{base::ErrorKind::kInternal, "asr_failed",
                      "pocketsphinx: " + what + ": " + TakeSphinxLog()};
-}
-
-// "en-US", "en_us" -> "en-us".
-std::string NormaliseTag(std::string_view tag) {
-  std::string out;
-  out.reserve(tag.size());
-  for (char c : tag) {
-    out.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return out;
 }
 
 // <s>, </s>, <sil>, [NOISE], [SPEECH], and ++NOISE++-style fillers of older models.
@@ -356,15 +347,10 @@ class PocketSphinxRecognizer final : public SpeechRecognizer {
 
  private:
   Result<DecoderPool*> Resolve(const std::string& language) const {
-    const std::string tag = NormaliseTag(language);
-    if (auto it = pools_.find(tag); it != pools_.end()) return it->second.get();
-    const std::string primary = tag.substr(0, tag.find('-'));
-    if (auto it = pools_.find(primary); it != pools_.end()) return it->second.get();
-    std::string known;
-    for (const auto& [name, pool] : pools_) known += (known.empty() ? "" : ", ") + name;
-    return base::InvalidArgument("unsupported_language",
-                                 "no pocketsphinx model for language \"" + language +
-                                     "\" (configured: " + (known.empty() ? "none" : known) + ")");
+    if (auto it = internal::FindLanguage(pools_, language); it != pools_.end()) {
+      return it->second.get();
+    }
+    return internal::UnsupportedLanguage("pocketsphinx model", language, pools_);
   }
 
   // Text, span and confidence of a segment from its words.
@@ -406,7 +392,7 @@ Result<std::unique_ptr<SpeechRecognizer>> MakePocketSphinxRecognizer(PocketSphin
   }
   std::map<std::string, SphinxModel> languages;
   for (auto& [language, model] : options.languages) {
-    const std::string tag = NormaliseTag(language);
+    const std::string tag = internal::NormaliseLanguageTag(language);
     if (tag.empty()) return base::InvalidArgument("asr_config", "empty language tag");
     TRY(CheckModel(tag, model));
     if (model.name.empty()) model.name = std::filesystem::path(model.hmm).filename().string();

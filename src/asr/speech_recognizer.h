@@ -1,11 +1,12 @@
 #pragma once
 // The speech-recognition boundary: 16 kHz mono PCM in, words with times and confidences out.
-// Backends are swappable (pocketsphinx in-process here; an HTTP backend for OpenAI-compatible
-// transcription servers is planned), chosen per language by whoever wires them up.
+// Backends are swappable (pocketsphinx in-process; OpenAI-compatible transcription servers over
+// HTTP), chosen per language by whoever wires them up (MakeLanguageRouter).
 //
 // Times are milliseconds on the caller's timeline: every time in a Recognition is the position
 // inside the given PCM plus `offset_ms` (the chunk's place on the call's common timeline).
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -58,7 +59,8 @@ class SpeechRecognizer {
   // ("en", "en-US"; matched case-insensitively, then by its primary subtag). Silence or
   // unintelligible audio is not an error: the result then has no segments. Errors:
   // kInvalidArgument "unsupported_language" (no model configured for it, naming those that
-  // are); kInternal "asr_failed" naming the backend's complaint.
+  // are); kInternal "asr_failed" naming the backend's complaint; kUnavailable "asr_unavailable"
+  // when a backend server is down, overloaded or too slow (retry later).
   virtual Result<Recognition> Recognize(std::span<const std::int16_t> pcm_16k_mono,
                                         std::int64_t offset_ms, const std::string& language) = 0;
 
@@ -104,5 +106,48 @@ struct PocketSphinxOptions {
 // pocketsphinx cannot load a model (with its complaint; only with preload).
 [[nodiscard]] Result<std::unique_ptr<SpeechRecognizer>> MakePocketSphinxRecognizer(
     PocketSphinxOptions options = {});
+
+// ---- OpenAI-compatible transcription servers over HTTP -------------------------------------
+//
+// POST /v1/audio/transcriptions (OpenAI, faster-whisper-server/speaches; whisper.cpp's server
+// with --inference-path /v1/audio/transcriptions, or its /inference URL as it is): the chunk as
+// a 16 kHz mono 16-bit WAV, response_format=verbose_json with word and segment timestamps,
+// temperature 0, language = the tag's primary subtag. Plain http:// only (net's client has no
+// TLS): for a https:// service put a TLS-terminating proxy on the worker's host or LAN.
+
+struct OpenAiHttpModel {
+  std::string url;      // e.g. http://gpu-host:8080/v1/audio/transcriptions
+  std::string model;    // form field "model", e.g. whisper-1 / large-v3; Recognition::model
+  std::string api_key;  // optional: sent as "Authorization: Bearer ..."; never logged
+  // For one request, from connecting to the last byte of the answer. Generous by default: a
+  // CPU-only server may take longer than the audio lasts.
+  std::chrono::milliseconds timeout{120000};
+  // Requests in flight at once to this server (host:port); more callers wait. Languages served
+  // by the same host:port share one limit, the smallest of theirs.
+  int max_concurrent = 2;
+};
+
+struct OpenAiHttpOptions {
+  // Servers by language tag ("ru", "en-gb"), matched like pocketsphinx's models.
+  std::map<std::string, OpenAiHttpModel> languages;
+};
+
+// Errors: kInvalidArgument "asr_config" (no languages, an empty or duplicate tag, a URL that is
+// not http://host[:port]/path, an empty model, timeout or max_concurrent below 1). Nothing is
+// sent at creation: a server that is down shows in the first Recognize as "asr_unavailable".
+[[nodiscard]] Result<std::unique_ptr<SpeechRecognizer>> MakeOpenAiHttpRecognizer(
+    OpenAiHttpOptions options);
+
+// ---- Routing by language -------------------------------------------------------------------
+
+// A recognizer that hands each call to the one configured for its language (e.g. pocketsphinx
+// for "en", an HTTP server for "ru"), matched like the backends match theirs: the whole tag
+// case-insensitively, then its primary subtag. The chosen recognizer gets the caller's tag as
+// it was. Unknown languages: kInvalidArgument "unsupported_language" naming the configured
+// ones. The recognizers are shared (one may serve several languages) and must be thread-safe,
+// as every SpeechRecognizer is. Errors: kInvalidArgument "asr_config" for no languages, an
+// empty or duplicate tag, or a null recognizer.
+[[nodiscard]] Result<std::unique_ptr<SpeechRecognizer>> MakeLanguageRouter(
+    std::map<std::string, std::shared_ptr<SpeechRecognizer>> by_language);
 
 }  // namespace vitrina::asr
