@@ -29,6 +29,13 @@ add_library(PocketSphinx::pocketsphinx INTERFACE IMPORTED)
 set_target_properties(PocketSphinx::pocketsphinx PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${_vitrina_ps_includes}"
   INTERFACE_LINK_LIBRARIES "${POCKETSPHINX_LIBRARY};${SPHINXBASE_LIBRARY}")
+# Snowball stemmers (libstemmer-dev): no pkg-config file, so an imported target by hand.
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIBRARY stemmer REQUIRED)
+add_library(Stemmer::stemmer INTERFACE IMPORTED)
+set_target_properties(Stemmer::stemmer PROPERTIES
+  INTERFACE_INCLUDE_DIRECTORIES "${STEMMER_INCLUDE_DIR}"
+  INTERFACE_LINK_LIBRARIES "${STEMMER_LIBRARY}")
 if(VITRINA_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -204,6 +204,9 @@ struct StoreOptions {
   int busy_timeout_ms = 5000;
   // SQLite: checkpoint the WAL from Maintain() instead of inside committing requests.
   bool background_checkpoint = false;
+  // Full-text search ranks the newest this-many matches at a time (one "tier",
+  // docs/search.md): bounds the cost of common words. Tests set it small.
+  int search_tier_size = 10000;
 };
 
 // Opens the store chosen by `options.driver`.

@@ -12,7 +12,8 @@ constexpr const char* kCallColumns =
     " buyer_media_id, buyer_room_token, buyer_consent_at, buyer_joined_at, buyer_left_at,"
     " seller_media_id, seller_room_token, seller_consent_at, seller_joined_at, seller_left_at,"
     " recording_status, recording_error, recording_attempts, recording_duration_ms,"
-    " recording_timeline_start_us, updated_at";
+    " recording_timeline_start_us, updated_at, transcript_status, transcript_error,"
+    " transcript_progress";
 
 std::optional<std::string> OptText(const Stmt& s, int col) {
   if (s.IsNull(col)) return std::nullopt;
@@ -59,10 +60,13 @@ Call ReadCall(const Stmt& s) {
   c.recording_duration_ms = s.OptInt(34);
   c.recording_timeline_start_us = s.OptInt(35);
   c.updated_at = s.Int(36);
+  c.transcript_status = s.Text(37);
+  c.transcript_error = OptText(s, 38);
+  c.transcript_progress = s.OptInt(39);
   return c;
 }
 
-// Binds every column but id, in kCallColumns order starting at parameter 1 (36 parameters).
+// Binds every column but id, in kCallColumns order starting at parameter 1 (39 parameters).
 void BindCall(Stmt& s, const Call& c) {
   s.Bind(1, c.conversation_id).Bind(2, c.listing_id).Bind(3, c.buyer_id).Bind(4, c.seller_id)
       .Bind(5, c.proposed_by).Bind(6, c.state).Bind(7, c.scheduled_for).Bind(8, c.join_opens_at)
@@ -83,7 +87,8 @@ void BindCall(Stmt& s, const Call& c) {
   bind_participant(26, c.seller);
   s.Bind(31, c.recording_status).Bind(32, c.recording_error).Bind(33, c.recording_attempts)
       .Bind(34, c.recording_duration_ms).Bind(35, c.recording_timeline_start_us)
-      .Bind(36, c.updated_at);
+      .Bind(36, c.updated_at).Bind(37, c.transcript_status).Bind(38, c.transcript_error)
+      .Bind(39, c.transcript_progress);
 }
 
 constexpr const char* kJobColumns =
@@ -114,7 +119,8 @@ Result<Call> SqliteCalls::Insert(const Call& call) {
   auto stmt = TRY(c_.Prepare(
       std::string("INSERT INTO calls (") + (kCallColumns + 4) +
       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-      " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)"));
+      " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36,"
+      " ?37, ?38, ?39)"));
   BindCall(stmt, call);
   auto done = stmt.Exec();
   if (!done) {
@@ -140,10 +146,11 @@ Result<void> SqliteCalls::Update(const Call& call) {
       " seller_media_id = ?26, seller_room_token = ?27, seller_consent_at = ?28,"
       " seller_joined_at = ?29, seller_left_at = ?30,"
       " recording_status = ?31, recording_error = ?32, recording_attempts = ?33,"
-      " recording_duration_ms = ?34, recording_timeline_start_us = ?35, updated_at = ?36"
-      " WHERE id = ?37"));
+      " recording_duration_ms = ?34, recording_timeline_start_us = ?35, updated_at = ?36,"
+      " transcript_status = ?37, transcript_error = ?38, transcript_progress = ?39"
+      " WHERE id = ?40"));
   BindCall(stmt, call);
-  stmt.Bind(37, call.id);
+  stmt.Bind(40, call.id);
   auto done = stmt.Exec();
   if (!done && done.error().kind == base::ErrorKind::kConflict) {
     return base::Conflict("call_exists", "This conversation already has an open call");

@@ -42,6 +42,7 @@ class Stmt {
   Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
   Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   Stmt& BindNull(int i) { sqlite3_bind_null(stmt_, i); return *this; }
+  Stmt& BindDouble(int i, double v) { sqlite3_bind_double(stmt_, i, v); return *this; }
   template <typename T>
   Stmt& Bind(int i, const std::optional<T>& v) {
     return v ? Bind(i, *v) : BindNull(i);
@@ -53,6 +54,10 @@ class Stmt {
   Result<void> Exec();
 
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  // A blob column: the pointer is valid until the next Step (call Blob before Bytes).
+  const void* Blob(int col) const { return sqlite3_column_blob(stmt_, col); }
+  int Bytes(int col) const { return sqlite3_column_bytes(stmt_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::optional<std::int64_t> OptInt(int col) const {
     if (IsNull(col)) return std::nullopt;

@@ -175,6 +175,57 @@ CREATE INDEX jobs_due ON jobs(run_after) WHERE state = 'queued';
 CREATE INDEX jobs_leased ON jobs(lease_until) WHERE state = 'running';
 CREATE INDEX jobs_by_state ON jobs(state, id DESC);
 )sql"},
+    // Transcripts and their full-text index (docs/search.md). Segment ids are
+    // (call start in seconds << 24 | n): ids ascend with time, so a date range is an id range
+    // and id order is recency. The FTS rows are written by the application in the same
+    // transaction (no triggers) and only the current version is indexed; `fts_source` lists
+    // exactly what the index should hold, so `INSERT INTO segments_fts(segments_fts)
+    // VALUES ('rebuild')` can recreate it (e.g. after a stemmer upgrade).
+    {3, "transcripts_search", R"sql(
+ALTER TABLE calls ADD COLUMN transcript_status TEXT NOT NULL DEFAULT 'none'
+  CHECK (transcript_status IN ('none', 'recording', 'pending', 'processing', 'ready', 'failed'));
+ALTER TABLE calls ADD COLUMN transcript_error TEXT;
+ALTER TABLE calls ADD COLUMN transcript_progress INTEGER;
+
+CREATE TABLE transcripts (
+  call_id       INTEGER NOT NULL REFERENCES calls(id),
+  version       INTEGER NOT NULL,
+  engine        TEXT NOT NULL,
+  model         TEXT NOT NULL,
+  language      TEXT NOT NULL,
+  current       INTEGER NOT NULL CHECK (current IN (0, 1)),
+  segment_count INTEGER NOT NULL,
+  -- The filter tags of this version's index rows but the speaker's, as indexed (an index
+  -- delete must repeat the indexed values exactly, whatever happened to the call since).
+  fts_tags      TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  PRIMARY KEY (call_id, version)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX transcripts_one_current ON transcripts(call_id) WHERE current = 1;
+
+CREATE TABLE transcript_segments (
+  id         INTEGER PRIMARY KEY,
+  call_id    INTEGER NOT NULL,
+  version    INTEGER NOT NULL,
+  speaker    TEXT NOT NULL CHECK (speaker IN ('buyer', 'seller')),
+  start_ms   INTEGER NOT NULL,
+  end_ms     INTEGER NOT NULL,
+  text       TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  words      TEXT NOT NULL,  -- [["word", start_ms, end_ms, conf], ...]
+  FOREIGN KEY (call_id, version) REFERENCES transcripts(call_id, version)
+);
+CREATE INDEX transcript_segments_by_call ON transcript_segments(call_id, version, start_ms);
+
+CREATE VIEW fts_source AS
+  SELECT s.id AS id, s.text AS text, t.fts_tags || ' _s' || s.speaker AS tags
+  FROM transcripts t CROSS JOIN transcript_segments s
+    ON s.call_id = t.call_id AND s.version = t.version
+  WHERE t.current = 1;
+
+CREATE VIRTUAL TABLE segments_fts USING fts5(
+  text, tags, content = 'fts_source', content_rowid = 'id', tokenize = 'vitrina');
+)sql"},
 };
 
 }  // namespace

@@ -8,9 +8,11 @@
 #include <mutex>
 #include <vector>
 
+#include "search/fts5_tokenizer.h"
 #include "store/sqlite/calls_jobs.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/transcripts.h"
 
 namespace vitrina::store::sqlite {
 namespace {
@@ -427,14 +429,16 @@ class SqliteChat final : public ChatRepository {
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c)
-      : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c) {}
+  SqliteTx(Connection& c, const StoreOptions& options)
+      : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
+        transcripts_(c, options.search_tier_size) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
   ChatRepository& chat() override { return chat_; }
   CallRepository& calls() override { return calls_; }
   JobRepository& jobs() override { return jobs_; }
+  TranscriptRepository& transcripts() override { return transcripts_; }
 
  private:
   SqliteUsers users_;
@@ -443,6 +447,7 @@ class SqliteTx final : public Tx {
   SqliteChat chat_;
   SqliteCalls calls_;
   SqliteJobs jobs_;
+  SqliteTranscripts transcripts_;
 };
 
 class SqliteStore final : public Store {
@@ -457,6 +462,9 @@ class SqliteStore final : public Store {
     }
     for (int i = 0; i < std::max(1, options_.pool_size); ++i) {
       auto conn = TRY(Connection::Open(options_.sqlite_path, options_.busy_timeout_ms));
+      // The transcript index (segments_fts) needs these on every connection, before use.
+      TRY(search::RegisterFts5Tokenizer(conn->raw()));
+      TRY(search::RegisterFts5StatsFunction(conn->raw()));
       if (options_.background_checkpoint) TRY(conn->ExecScript("PRAGMA wal_autocheckpoint=0"));
       idle_.push_back(std::move(conn));
     }
@@ -527,7 +535,7 @@ class SqliteStore final : public Store {
     // Prepared (and cached) transaction statements: no re-parsing on every request.
     auto begin = TRY(conn->Prepare(write ? "BEGIN IMMEDIATE" : "BEGIN"));
     TRY(begin.Exec());
-    SqliteTx tx(*conn);
+    SqliteTx tx(*conn, options_);
     Result<void> result = fn(tx);
     if (result) {
       auto commit = TRY(conn->Prepare("COMMIT"));
