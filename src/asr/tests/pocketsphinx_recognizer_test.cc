@@ -1,10 +1,6 @@
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdlib>
 #include <fstream>
-#include <iostream>
-#include <sstream>
 #include <thread>
 
 #include "asr/audio.h"
@@ -19,7 +15,6 @@ using testing::EncodeOpus;
 using testing::Speak;
 using testing::TempDir;
 using testing::Wav;
-using testing::WriteWav;
 
 // flite's slt voice says this so that en-us recognises it word for word.
 constexpr const char* kSentence = "can you turn the camera to the back panel please";
@@ -278,75 +273,6 @@ TEST(PocketSphinxConfigTest, BadModelsAndOptionsFailAtCreation) {
 
   options.max_decoders_per_language = 0;
   EXPECT_EQ(MakePocketSphinxRecognizer(options).error().code, "asr_config");
-}
-
-// CPU cost of the whole per-track pipeline (decode + VAD + recognition) on ~25 s of flite
-// speech with pauses. Off by default (it takes several seconds): VITRINA_ASR_MEASURE=1.
-TEST(PocketSphinxMeasureTest, CpuSecondsPerSecondOfAudio) {
-  if (std::getenv("VITRINA_ASR_MEASURE") == nullptr) GTEST_SKIP() << "set VITRINA_ASR_MEASURE=1";
-  const std::vector<std::string> sentences = {
-      "can you turn the camera to the back panel please",
-      "the screen has a small scratch near the top left corner",
-      "i bought it two years ago and it still works very well",
-      "the battery lasts about six hours when you watch videos",
-      "we can meet tomorrow afternoon near the station if you like",
-      "the price includes the charger and the original box",
-      "please show me the serial number on the bottom of the case",
-  };
-  TempDir dir;
-  Wav all{16'000, {}};
-  std::string reference;
-  for (std::size_t i = 0; i < sentences.size(); ++i) {
-    const Wav w = Speak(sentences[i], dir.path() / ("s" + std::to_string(i) + ".wav"));
-    all.samples.insert(all.samples.end(), w.samples.begin(), w.samples.end());
-    all.samples.insert(all.samples.end(), kSampleRate, 0);  // 1 s pause
-    reference += (reference.empty() ? "" : " ") + sentences[i];
-  }
-  WriteWav(dir.path() / "all.wav", all);
-  EncodeOpus(dir.path() / "all.wav", dir.path() / "all.opus", {"-b:a", "32k"});
-
-  const double t0 = testing::ProcessCpuSeconds();
-  auto made = MakePocketSphinxRecognizer();
-  ASSERT_TRUE(made) << made.error().message;
-  const double t1 = testing::ProcessCpuSeconds();
-  auto audio = DecodeOpusFile(dir.path() / "all.opus");
-  ASSERT_TRUE(audio);
-  const double t2 = testing::ProcessCpuSeconds();
-  const auto regions = DetectSpeech(audio->samples);
-  const double t3 = testing::ProcessCpuSeconds();
-  auto t = TranscribeOpusFile(**made, dir.path() / "all.opus", 0, "en");
-  ASSERT_TRUE(t) << t.error().message;
-  const double t4 = testing::ProcessCpuSeconds();
-
-  // Word error rate (Levenshtein over words).
-  auto words = [](const std::string& s) {
-    std::istringstream in(s);
-    return std::vector<std::string>{std::istream_iterator<std::string>(in), {}};
-  };
-  const auto ref = words(reference), hyp = words(Joined(t->recognition));
-  std::vector<std::vector<std::size_t>> d(ref.size() + 1, std::vector<std::size_t>(hyp.size() + 1));
-  for (std::size_t i = 0; i <= ref.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= hyp.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= ref.size(); ++i) {
-    for (std::size_t j = 1; j <= hyp.size(); ++j) {
-      d[i][j] = std::min(
-          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (ref[i - 1] == hyp[j - 1] ? 0 : 1)});
-    }
-  }
-  const double seconds = static_cast<double>(audio->samples.size()) / kSampleRate;
-  std::cout << "audio " << seconds << " s, " << regions.size() << " regions, speech "
-            << t->speech_ms / 1000.0 << " s\n"
-            << "load model  " << (t1 - t0) << " CPU-s\n"
-            << "decode      " << (t2 - t1) / seconds << " CPU-s per s\n"
-            << "vad         " << (t3 - t2) / seconds << " CPU-s per s\n"
-            << "pipeline    " << (t4 - t3) / seconds
-            << " CPU-s per s (decode + VAD + recognition)\n"
-            << "WER         "
-            << 100.0 * static_cast<double>(d[ref.size()][hyp.size()]) /
-                   static_cast<double>(ref.size())
-            << " % (" << ref.size() << " words)\n"
-            << "hyp: " << Joined(t->recognition) << "\n";
-  EXPECT_GE(seconds, 20.0);
 }
 
 }  // namespace

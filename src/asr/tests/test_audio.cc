@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstring>
@@ -108,15 +107,6 @@ void EncodeOpus(const fs::path& in, const fs::path& out, const std::vector<std::
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back(out.string());
   MustRun(argv);
-}
-
-double ProcessCpuSeconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace vitrina::asr::testing

@@ -41,7 +41,4 @@ std::string MustRun(const std::vector<std::string>& argv);
 void EncodeOpus(const fs::path& in, const fs::path& out,
                 const std::vector<std::string>& extra = {});
 
-// Seconds of CPU (user + system) this process has used.
-double ProcessCpuSeconds();
-
 }  // namespace vitrina::asr::testing
