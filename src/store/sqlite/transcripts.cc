@@ -246,39 +246,43 @@ Result<std::int64_t> SqliteTranscripts::DeleteForCall(Id call_id) {
   return deleted;
 }
 
-Result<std::vector<SqliteTranscripts::Candidate>> SqliteTranscripts::Tier(
-    const std::string& match, Id lo, Id hi, bool* older, Id* tier_min) {
+Result<SqliteTranscripts::Tier> SqliteTranscripts::FetchTier(const std::string& match, Id lo,
+                                                              Id hi) {
   auto stmt = TRY(c_.Prepare(kSearchTierSql));
   stmt.Bind(1, match).Bind(2, lo).Bind(3, hi).Bind(4, static_cast<std::int64_t>(tier_size_) + 1);
-  std::vector<Candidate> out;
+  Tier tier;
   search::TierScorer scorer;
-  *older = false;
   while (true) {
     auto row = stmt.Step();
     if (!row) {
-      auto e = row.error();
-      if (e.message.find("fts5") != std::string::npos) {
-        return base::InvalidArgument("bad_query", "The search expression is not valid");
+      // FTS5 reports a malformed MATCH expression as a plain SQLITE_ERROR with these texts.
+      const auto& m = row.error().message;
+      for (const char* syntax : {"fts5: syntax error", "unterminated string", "no such column",
+                                 "fts5: column queries"}) {
+        if (m.find(syntax) != std::string::npos) {
+          return base::InvalidArgument("bad_query", "The search expression is not valid");
+        }
       }
-      return tl::unexpected(e);
+      return tl::unexpected(row.error());
     }
     if (!*row) break;
-    if (out.size() == static_cast<std::size_t>(tier_size_)) {
-      *older = true;  // the extra row: there is at least one more below this tier
+    if (tier.hits.size() == static_cast<std::size_t>(tier_size_)) {
+      tier.older = true;  // the extra row: there is at least one more below this tier
       break;
     }
-    out.push_back({stmt.Int(0), 0});
+    tier.hits.push_back({stmt.Int(0), 0});
     const void* stats = stmt.Blob(1);  // before Bytes(): sqlite3_column_bytes after _blob
     scorer.Add(stats, stmt.Bytes(1));
   }
-  *tier_min = out.empty() ? lo : out.back().id;
+  if (tier.hits.empty()) return tier;
+  tier.newest = tier.hits.front().id;
+  tier.oldest = tier.hits.back().id;
   const auto scores = scorer.Scores();
-  for (std::size_t i = 0; i < out.size(); ++i) out[i].score = scores[i];
-  // Rank order: best (lowest) score first, newer first among equals.
-  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+  for (std::size_t i = 0; i < tier.hits.size(); ++i) tier.hits[i].score = scores[i];
+  std::sort(tier.hits.begin(), tier.hits.end(), [](const Candidate& a, const Candidate& b) {
     return a.score != b.score ? a.score < b.score : a.id > b.id;
   });
-  return out;
+  return tier;
 }
 
 Result<SearchPage> SqliteTranscripts::Search(const SearchQuery& q) {
@@ -321,10 +325,12 @@ Result<SearchPage> SqliteTranscripts::Search(const SearchQuery& q) {
 
   SearchPage page;
   while (hi >= lo) {
-    bool older = false;
-    Id tier_min = 0;
-    auto tier = TRY(Tier(match, lo, hi, &older, &tier_min));
+    const Tier tier_data = TRY(FetchTier(match, lo, hi));
+    const std::vector<Candidate>& tier = tier_data.hits;
     if (tier.empty()) return page;
+    // The cursor names the tier by its newest row, not by `hi`: rows indexed later (newer
+    // calls) then stay out of it, so its candidates and their scores do not move.
+    hi = tier_data.newest;
     std::size_t i = 0;
     if (after) {
       const auto [score, id] = *after;
@@ -354,12 +360,12 @@ Result<SearchPage> SqliteTranscripts::Search(const SearchQuery& q) {
       page.next = SearchCursor{hi, last->score, last->id};
       return page;
     }
-    if (!older) return page;  // this was the oldest tier
+    if (!tier_data.older) return page;  // this was the oldest tier
     if (page.hits.size() >= static_cast<std::size_t>(limit)) {
-      page.next = SearchCursor{tier_min - 1, 0, 0};  // the next tier, from its best hit
+      page.next = SearchCursor{tier_data.oldest - 1, 0, 0};  // the next tier, from its best hit
       return page;
     }
-    hi = tier_min - 1;
+    hi = tier_data.oldest - 1;
     after.reset();
   }
   return page;

@@ -44,10 +44,14 @@ class SqliteTranscripts final : public TranscriptRepository {
     Id id;
     double score;
   };
-  // The newest tier_size_ matches with rowid in [lo, hi], scored and in rank order; `older`
-  // tells whether older matches exist below the tier.
-  Result<std::vector<Candidate>> Tier(const std::string& match, Id lo, Id hi, bool* older,
-                                      Id* tier_min);
+  struct Tier {
+    std::vector<Candidate> hits;  // rank order: best score first, newer first among equals
+    Id newest = 0;                // rowid range of the tier
+    Id oldest = 0;
+    bool older = false;           // more matches exist below `oldest`
+  };
+  // The newest tier_size_ matches with rowid in [lo, hi], scored with the tier's statistics.
+  Result<Tier> FetchTier(const std::string& match, Id lo, Id hi);
   Result<std::optional<Transcript>> FindVersion(Id call_id, std::optional<std::int64_t> version);
   // Removes one version's segments from the search index (the rows themselves stay).
   Result<void> Unindex(Id call_id, std::int64_t version, const std::string& fts_tags);
