@@ -51,6 +51,7 @@ Api::Api(Services services, ApiOptions options)
   AddChatRoutes(*this);
   AddCallRoutes(*this, options_.media_events_secret);
   AddJobRoutes(*this);
+  AddTranscriptRoutes(*this);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {

@@ -23,6 +23,7 @@
 #include "net/router.h"
 #include "net/static_files.h"
 #include "store/store.h"
+#include "transcripts/transcript_service.h"
 
 namespace vitrina::api {
 
@@ -62,6 +63,7 @@ struct Services {
   listings::ListingService& listings;
   chat::ChatService& chat;
   calls::CallService& calls;
+  transcripts::TranscriptService& transcripts;
   LiveHub& hub;
 };
 
@@ -123,5 +125,6 @@ void AddListingRoutes(Api& api);
 void AddChatRoutes(Api& api);
 void AddCallRoutes(Api& api, const std::string& events_secret);
 void AddJobRoutes(Api& api);
+void AddTranscriptRoutes(Api& api);
 
 }  // namespace vitrina::api

@@ -225,7 +225,9 @@ boost::json::object CallJson(const store::Call& c, const std::vector<store::Reco
           {"join_closes_at", base::FormatRfc3339(c.join_closes_at)},
           {"participants", {{"buyer", ParticipantJson(c.buyer)}, {"seller", ParticipantJson(c.seller)}}},
           {"recording", std::move(recording)},
-          {"transcript", {{"status", "none"}}}};
+          {"transcript", {{"status", c.transcript_status},
+                          {"progress", OptValue(c.transcript_progress)},
+                          {"error", OptValue(c.transcript_error)}}}};
 }
 
 }  // namespace vitrina::api

@@ -168,6 +168,25 @@ const std::vector<ConfigKey>& Keys() {
       IntKey("jobs.retry_base_seconds", "VITRINA_JOBS_RETRY_BASE_SECONDS",
              "First retry delay of a failed job (doubles per attempt, up to 10 minutes)",
              &Config::job_retry_base_seconds, 0, 3600),
+      StringKey("asr.language", "VITRINA_ASR_LANGUAGE",
+                "Language calls are transcribed in (a key of asr.languages)", &Config::asr_language),
+      {"asr.languages", "VITRINA_ASR_LANGUAGES",
+       "Recognizer per language (JSON object), e.g. {\"en\": {\"engine\": \"pocketsphinx\"}, \"ru\": "
+       "{\"engine\": \"openai-http\", \"url\": \"http://gpu:8000/v1/audio/transcriptions\", "
+       "\"model\": \"large-v3\"}}",
+       [](Config& c, const std::string& raw) {
+         const auto first = raw.find_first_not_of(" \t\r\n");
+         const auto last = raw.find_last_not_of(" \t\r\n");
+         const std::string v = first == std::string::npos ? "" : raw.substr(first, last - first + 1);
+         if (v.empty() || v.front() != '{' || v.back() != '}') {
+           throw ConfigError("asr.languages: expected a JSON object");
+         }
+         c.asr_languages = v;
+       }},
+      BoolKey("asr.preload", "VITRINA_ASR_PRELOAD", "Load speech models at start-up (else at the first job)",
+              &Config::asr_preload),
+      IntKey("asr.decoders", "VITRINA_ASR_DECODERS",
+             "pocketsphinx decoders kept per language (~100 MB each)", &Config::asr_decoders, 1, 16),
       StringKey("log.level", "VITRINA_LOG_LEVEL", "trace, debug, info, warn, error, off",
                 &Config::log_level),
   };

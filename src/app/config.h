@@ -74,6 +74,14 @@ struct Config {
   int job_workers = 2;
   std::int64_t job_lease_seconds = 60;
   std::int64_t job_retry_base_seconds = 5;
+  // [asr]
+  std::string asr_language = "en";  // language of calls (until a call carries its own)
+  // Recognizer per language (JSON object), see docs/configuration.md.
+  std::string asr_languages = R"({"en": {"engine": "pocketsphinx"}})";
+  bool asr_preload = true;  // load the models at start-up (fail fast on a bad path)
+  // pocketsphinx decoders per language (~100 MB each). A job recognises both tracks at once,
+  // so 2 job threads could use 4; more decoders than cores buy nothing.
+  int asr_decoders = 2;
   // [log]
   std::string log_level = "info";
 };

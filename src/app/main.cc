@@ -16,8 +16,10 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "base/time_format.h"
+#include "calls/call_service.h"
 #include "jobs/job_admin.h"
 #include "listings/listing_service.h"
+#include "media/recording_processor.h"
 #include "store/store.h"
 
 namespace {
@@ -145,6 +147,17 @@ int main(int argc, char** argv) {
   store::Id job_id = 0;
   jobs_retry->add_option("id", job_id, "Job id")->required();
 
+  auto* reprocess = cli.add_subcommand(
+      "reprocess", "Queue a call's transcription again (a new transcript version), or its recording");
+  add_common(reprocess);
+  store::Id reprocess_call = 0;
+  bool reprocess_recording = false;
+  std::optional<std::string> reprocess_language;
+  reprocess->add_option("--call", reprocess_call, "Call id")->required();
+  reprocess->add_flag("--recording", reprocess_recording,
+                      "Post-process the raw recordings again first (if they are still there)");
+  reprocess->add_option("--language", reprocess_language, "Transcribe in this language (default asr.language)");
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -192,6 +205,17 @@ int main(int argc, char** argv) {
     auto job = jobs::RetryJob(*store, job_id, clock.NowMs());
     if (!job) return Fail(job.error());
     std::cout << "job " << job->id << " queued again\n";
+    return 0;
+  }
+  if (reprocess->parsed()) {
+    media::RecordingProcessor processor;
+    calls::CallOptions call_options;
+    call_options.recordings_dir = std::filesystem::absolute(app::RecordingsDir(config));
+    calls::CallService calls(*store, clock, {}, processor, call_options, nullptr);
+    auto job = calls.Reprocess(reprocess_call, reprocess_recording, reprocess_language);
+    if (!job) return Fail(job.error());
+    std::cout << "job " << *job << " queued (" << (reprocess_recording ? calls::kPostprocessJob : calls::kTranscribeJob)
+              << "); a running server or `vitrina worker` picks it up\n";
     return 0;
   }
   accounts::AccountService accounts(*store, clock, app::AuthOptionsFrom(config));

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "app/asr_setup.h"
 #include "app/version.h"
 #include "base/log.h"
 #include "base/random.h"
@@ -129,6 +130,13 @@ base::Result<void> Server::Start() {
   fs::create_directories(call_options.recordings_dir, ec);
   calls_ = std::make_unique<calls::CallService>(*store_, *clock_, std::move(nodes), *processor_,
                                                 call_options, hub_.get());
+  recognizer_ = TRY(MakeRecognizer(config_));
+  base::log::Info("speech_recognizer", {{"recognizer", recognizer_->Describe()}});
+  transcripts::TranscriptOptions transcript_options;
+  transcript_options.default_language = config_.asr_language;
+  transcript_options.recordings_dir = call_options.recordings_dir;
+  transcripts_ = std::make_unique<transcripts::TranscriptService>(
+      *store_, *clock_, metrics_, *recognizer_, *calls_, hub_.get(), transcript_options);
   if (mode_ == Mode::kWorker) {
     StartJobs();
     base::log::Info("worker_started", {{"threads", config_.job_workers}});
@@ -149,7 +157,7 @@ base::Result<void> Server::Start() {
     api_options.static_dir = config_.static_dir;
   }
   api_ = std::make_unique<api::Api>(
-      api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *hub_}, api_options);
+      api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *transcripts_, *hub_}, api_options);
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
   // cores busy without paying for needless context switches (docs/PERFORMANCE.md).
@@ -185,6 +193,9 @@ void Server::StartJobs() {
   jobs_ = std::make_unique<jobs::WorkerPool>(*store_, *clock_, metrics_, job_options);
   jobs_->Register(calls::kPostprocessJob, [this](const store::Job& job, jobs::JobContext&) {
     return calls_->ProcessRecording(job);
+  });
+  jobs_->Register(calls::kTranscribeJob, [this](const store::Job& job, jobs::JobContext& ctx) {
+    return transcripts_->Transcribe(job, ctx);
   });
   if (config_.job_workers > 0) jobs_->Start();
 }

@@ -13,6 +13,7 @@
 #include "accounts/account_service.h"
 #include "api/api.h"
 #include "api/live_hub.h"
+#include "asr/speech_recognizer.h"
 #include "app/config.h"
 #include "base/clock.h"
 #include "base/metrics.h"
@@ -24,6 +25,7 @@
 #include "media/recording_processor.h"
 #include "listings/listing_service.h"
 #include "net/http_server.h"
+#include "transcripts/transcript_service.h"
 #include "store/store.h"
 
 namespace vitrina::app {
@@ -46,6 +48,7 @@ class Server {
   store::Store& store() { return *store_; }
   accounts::AccountService& accounts() { return *accounts_; }
   calls::CallService& calls() { return *calls_; }
+  transcripts::TranscriptService& transcripts() { return *transcripts_; }
   // The embedded Janus (null with external media nodes), e.g. for fault tests.
   media::JanusSupervisor* janus() { return janus_.get(); }
   const std::string& media_events_secret() const { return events_secret_; }
@@ -70,6 +73,8 @@ class Server {
   std::unique_ptr<media::JanusSupervisor> janus_;
   std::unique_ptr<media::RecordingProcessor> processor_;
   std::unique_ptr<calls::CallService> calls_;
+  std::unique_ptr<asr::SpeechRecognizer> recognizer_;
+  std::unique_ptr<transcripts::TranscriptService> transcripts_;
   std::unique_ptr<jobs::WorkerPool> jobs_;
   std::string events_secret_;
   std::string admin_key_;

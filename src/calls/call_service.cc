@@ -302,6 +302,7 @@ Result<void> CallService::EndInTx(store::Tx& tx, store::Call& c, const std::stri
   if (c.room != 0) {
     // Something may have been recorded: process it, whatever the events said.
     c.recording_status = "pending";
+    c.transcript_status = "pending";
     store::NewJob job;
     job.kind = kPostprocessJob;
     job.payload = json::serialize(json::object{{"call_id", c.id}});
@@ -311,8 +312,73 @@ Result<void> CallService::EndInTx(store::Tx& tx, store::Call& c, const std::stri
     TRY(tx.jobs().Insert(job, now));
   } else {
     c.recording_status = "none";
+    c.transcript_status = "none";
   }
   return {};
+}
+
+Result<std::optional<store::Id>> CallService::EnqueueTranscriptionInTx(
+    store::Tx& tx, store::Call& c, const std::optional<std::string>& language, base::TimeMs now) {
+  json::object payload{{"call_id", c.id}};
+  if (language) payload["language"] = *language;
+  store::NewJob job;
+  job.kind = kTranscribeJob;
+  job.payload = json::serialize(payload);
+  job.dedupe_key = "transcribe:" + std::to_string(c.id);
+  job.max_attempts = 5;
+  job.run_after = now;
+  auto id = TRY(tx.jobs().Insert(job, now));
+  if (id) {  // else one is queued already, and the call shows its state
+    c.transcript_status = "pending";
+    c.transcript_error.reset();
+    c.transcript_progress.reset();
+  }
+  return id;
+}
+
+Result<store::Id> CallService::Reprocess(store::Id call_id, bool recording,
+                                         const std::optional<std::string>& language) {
+  const auto now = clock_.NowMs();
+  auto [call, job_id] = TRY(store_.Write([&](store::Tx& tx) -> Result<std::pair<store::Call, store::Id>> {
+    auto c = TRY(LoadCall(tx, call_id));
+    if (c.state == "proposed" || c.state == "accepted" || c.state == "active") {
+      return base::Conflict("call_not_ended", "The call has not ended yet");
+    }
+    std::optional<store::Id> id;
+    if (recording) {
+      std::error_code ec;
+      if (!fs::exists(RawDir(call_id), ec)) {
+        return base::Conflict("raw_recording_missing",
+                              "The raw recordings of this call are gone (processed or deleted); "
+                              "reprocess the transcript only");
+      }
+      store::NewJob job;
+      job.kind = kPostprocessJob;
+      json::object payload{{"call_id", c.id}};
+      if (language) payload["language"] = *language;  // handed on to the transcription
+      job.payload = json::serialize(payload);
+      job.dedupe_key = "postprocess:" + std::to_string(c.id);
+      job.run_after = now;
+      id = TRY(tx.jobs().Insert(job, now));
+      if (id) {
+        c.recording_status = "pending";
+        c.transcript_status = "pending";
+      }
+    } else {
+      if (c.recording_status != "ready") {
+        return base::Conflict("recording_not_ready",
+                              "The call has no processed recording to transcribe (recording status " +
+                                  c.recording_status + ")");
+      }
+      id = TRY(EnqueueTranscriptionInTx(tx, c, language, now));
+    }
+    if (!id) return base::Conflict("job_already_queued", "This call is already being processed");
+    c.updated_at = now;
+    TRY(tx.calls().Update(c));
+    return std::make_pair(c, *id);
+  }));
+  Notify(call);
+  return job_id;
 }
 
 void CallService::AfterEnd(const store::Call& call) {
@@ -538,6 +604,7 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
       auto c = TRY(LoadCall(tx, call_id));
       c.recording_status = "none";
       c.recording_error = "Nothing was recorded (no one sent audio or video)";
+      c.transcript_status = "none";
       c.recording_attempts = job.attempts;
       c.updated_at = now;
       TRY(tx.calls().Update(c));
@@ -553,6 +620,10 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
       auto c = TRY(LoadCall(tx, call_id));
       c.recording_status = last ? "failed" : "pending";
       c.recording_error = error.message;
+      if (last) {
+        c.transcript_status = "failed";
+        c.transcript_error = "The recording could not be processed";
+      }
       c.recording_attempts = job.attempts;
       c.updated_at = now;
       TRY(tx.calls().Update(c));
@@ -584,6 +655,12 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
     c.recording_duration_ms = result->duration_ms;
     c.recording_timeline_start_us = result->timeline_start_us;
     c.recording_attempts = job.attempts;
+    // Transcription follows in its own job, enqueued with the files it reads.
+    std::optional<std::string> language;
+    if (const auto* l = payload.as_object().if_contains("language"); l && l->is_string()) {
+      language = std::string(l->as_string());
+    }
+    TRY(EnqueueTranscriptionInTx(tx, c, language, now));
     // Join times the events missed come from the recordings themselves.
     for (const auto& t : result->participants) {
       auto* p = t.participant == "buyer" ? &c.buyer : t.participant == "seller" ? &c.seller : nullptr;

@@ -25,6 +25,8 @@ namespace vitrina::calls {
 using base::Result;
 
 inline constexpr const char* kPostprocessJob = "recording.postprocess";
+// Enqueued when post-processing succeeds; run by transcripts::TranscriptService.
+inline constexpr const char* kTranscribeJob = "transcript.transcribe";
 
 // Told after a change to a call commits (the API pushes it to both participants).
 class CallListener {
@@ -95,6 +97,14 @@ class CallService {
   // The recording.postprocess job: idempotent, retried by the worker pool.
   Result<void> ProcessRecording(const store::Job& job);
 
+  // Runs processing again for an ended call (`vitrina reprocess`): the transcription from the
+  // processed audio (as a new transcript version, in `language` or the default), or with
+  // `recording` the post-processing from the raw recordings if they are still there (which
+  // is followed by a transcription). Returns the job id. Conflict "call_not_ended",
+  // "recording_not_ready", "raw_recording_missing", "job_already_queued".
+  Result<store::Id> Reprocess(store::Id call_id, bool recording,
+                              const std::optional<std::string>& language);
+
   std::filesystem::path RawDir(store::Id call_id) const;
   std::filesystem::path ProcessedDir(store::Id call_id) const;
 
@@ -106,6 +116,10 @@ class CallService {
   Result<void> EndInTx(store::Tx& tx, store::Call& call, const std::string& state,
                        const std::string& reason, std::optional<store::Id> by, base::TimeMs now);
   void AfterEnd(const store::Call& call);
+  // Queues the transcription job and marks the transcript pending. nullopt: already queued.
+  Result<std::optional<store::Id>> EnqueueTranscriptionInTx(store::Tx& tx, store::Call& call,
+                                                            const std::optional<std::string>& language,
+                                                            base::TimeMs now);
   void ReconcilePresence(const store::Call& call, base::TimeMs now);
   void Notify(const store::Call& call);
   const MediaNode& NodeFor(const store::Call& call) const;

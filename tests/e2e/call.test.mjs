@@ -3,7 +3,10 @@
 // microphone), hang up, and the server turns the call into a recording: per-participant
 // audio and muxed files plus a combined WebM that a moderator can stream with Range.
 // The buyer's recorded audio is run through speech recognition: it must hold the buyer's
-// words and not the seller's.
+// words and not the seller's. Then the server's own transcription follows by itself: both
+// pages show the transcript, a word the seller said is found by search as a seller hit within
+// 1.5 s of when it was said (measured from the audio), never as the buyer's, and a moderator
+// searches in the UI and lands on the recording at that moment.
 //
 // Must run inside a private network namespace (Janus offers no loopback candidates):
 //   VITRINA_BIN=build/release/src/app/vitrina VITRINA_WEB_DIST=web/dist \
@@ -19,8 +22,10 @@ import { captureConsole, newContext } from './lib/browser.mjs';
 import {
   ffprobeDuration,
   ffprobeStreams,
+  speechOnsets,
   statsSummary,
   transcribe,
+  wordOffsetInUtterance,
   wordsOf,
 } from './lib/media.mjs';
 import { apiRequest, pollCall, registerViaAPI } from './lib/server.mjs';
@@ -38,6 +43,7 @@ import {
 const TALK_MS = 25_000; // deliberate: the call itself
 const CONNECT_TIMEOUT_MS = 45_000;
 const RECORDING_TIMEOUT_MS = 120_000;
+const TRANSCRIPT_TIMEOUT_MS = 180_000;
 const DURATION_TOLERANCE_S = 2;
 
 const env = useCallSuite('call.test.mjs');
@@ -48,7 +54,7 @@ const near = (actualS, expectedS, what) =>
     `${what}: ${actualS.toFixed(2)} s, expected ${expectedS.toFixed(2)} ± ${DURATION_TOLERANCE_S} s`,
   );
 
-test('buyer and seller agree on a call in the chat, talk, and the call is recorded', { timeout: 360_000 }, async (t) => {
+test('buyer and seller agree on a call in the chat, talk, and the call is recorded', { timeout: 600_000 }, async (t) => {
   const { baseURL } = env.server;
   const buyerCtx = await newContext(env.browsers.buyer, baseURL);
   const sellerCtx = await newContext(env.browsers.seller, baseURL);
@@ -209,6 +215,83 @@ test('buyer and seller agree on a call in the chat, talk, and the call is record
     assert.equal(part.headers.get('content-range'), `bytes 0-99/${combined.bytes}`);
     assert.deepEqual(part.bytes, full.bytes.subarray(0, 100));
     assert.deepEqual([...part.bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], 'starts with the EBML magic');
+
+    // --- the transcript follows without a manual step, and both pages show it ---
+    lastCall = await pollCall(
+      baseURL,
+      buyerUser.token,
+      callId,
+      (c) => ['ready', 'failed'].includes(c.transcript?.status),
+      TRANSCRIPT_TIMEOUT_MS,
+    );
+    assert.equal(lastCall.transcript.status, 'ready', `transcript: ${JSON.stringify(lastCall.transcript)}`);
+    t.diagnostic(`transcript ready ${((Date.now() - hangupAt) / 1000).toFixed(1)} s after hang-up`);
+    for (const [role, page] of Object.entries(pages)) {
+      const mine = page.locator(`[data-testid="transcript-segment"][data-speaker="seller"]`).filter({ hasText: 'battery' });
+      await mine.first().waitFor({ timeout: 15_000 });
+      assert.ok((await mine.count()) > 0, `${role}'s call page shows the seller saying "battery"`);
+    }
+
+    // --- search: the seller's word is a seller hit at the moment it was said ---
+    const sellerAudio = found['seller/audio'];
+    const loopMs = (await ffprobeDuration(env.wavs.seller)) * 1000;
+    const onsets = (await speechOnsets(sellerAudio.file)).filter((o) => o > 0);
+    const wordAt = await wordOffsetInUtterance(env.wavs.seller, 'battery');
+    const said = onsets.flatMap((o) => [o, o - loopMs]).map((o) => sellerAudio.offset_ms + o + wordAt);
+    t.diagnostic(`"battery" said at (ms on the call timeline): ${said.map(Math.round).join(', ')}`);
+    const search = async (token, query) => {
+      const r = await apiRequest(baseURL, 'GET', `/api/v1/search?${query}`, { token });
+      assert.equal(r.status, 200, `search ${query}: ${r.text}`);
+      return r.json.items;
+    };
+    const hits = await search(modToken, `q=battery&call_id=${callId}&limit=50`);
+    t.diagnostic(`search "battery": ${JSON.stringify(hits.map((h) => [h.speaker, h.start_ms]))}`);
+    assert.ok(hits.length >= 2, `the seller's repeated "battery" is found: ${hits.length} hits`);
+    for (const h of hits) {
+      assert.equal(h.speaker, 'seller', `"battery" is attributed to the seller: ${JSON.stringify(h)}`);
+      assert.match(h.snippet, /<mark>battery<\/mark>/i);
+      const off = Math.min(...said.map((x) => Math.abs(x - h.start_ms)));
+      assert.ok(off <= 1500, `hit at ${h.start_ms} ms is ${off} ms from when "battery" was said`);
+    }
+    assert.equal((await search(modToken, `q=battery&call_id=${callId}&speaker=buyer`)).length, 0, 'never a buyer hit');
+    const cameraHits = await search(modToken, `q=camera&call_id=${callId}`);
+    assert.ok(cameraHits.length > 0 && cameraHits.every((h) => h.speaker === 'buyer'), 'the buyer\'s word is the buyer\'s');
+    assert.ok((await search(buyerUser.token, 'q=battery')).length > 0, 'the buyer finds it in their own call');
+    const stranger = await registerViaAPI(baseURL, makeUser('stranger'));
+    assert.equal((await search(stranger.token, 'q=battery')).length, 0, 'a stranger finds nothing');
+
+    // --- a moderator searches in the UI and opens the recording at the hit ---
+    const modCtx = await newContext(env.browsers.buyer, baseURL);
+    try {
+      const mod = await modCtx.newPage();
+      logs.push(...captureConsole(mod, 'moderator'));
+      pages.moderator = mod;
+      await loginViaUI(mod, moderator);
+      await mod.goto('/search');
+      await mod.getByTestId('search-input').fill('battery');
+      await mod.getByTestId('search-submit').click();
+      const result = mod.locator(`[data-testid="search-result"][data-call-id="${callId}"]`).first();
+      await result.waitFor();
+      assert.equal(await result.getAttribute('data-speaker'), 'seller');
+      const hitMs = Number(await result.getAttribute('data-start-ms'));
+      await result.click();
+      await mod.waitForURL(new RegExp(`/calls/${callId}\\?t=${hitMs}$`));
+      const player = mod.getByTestId('recording-player');
+      await player.waitFor();
+      await mod.waitForFunction(
+        ([ms]) => {
+          const el = document.querySelector('[data-testid="recording-player"]');
+          return el && Math.abs(Number(el.getAttribute('data-current-ms')) - ms) < 1000;
+        },
+        [hitMs],
+        { timeout: 20_000 },
+      );
+      const active = mod.locator('[data-testid="transcript-segment"][data-active="true"]');
+      await active.first().waitFor();
+      assert.equal(await active.first().getAttribute('data-speaker'), 'seller', 'the hit\'s segment is highlighted');
+    } finally {
+      await modCtx.close();
+    }
   } catch (err) {
     await reportCallFailure(t, { name: 'call', pages, server: env.server, lastCall, logs });
     throw err;

@@ -209,3 +209,59 @@ export async function transcribe(file) {
 export function wordsOf(text) {
   return new Set(text.toLowerCase().match(/[a-z']+/g) ?? []);
 }
+
+/** `file` decoded by ffmpeg to 16 kHz mono 16-bit samples. */
+async function decode16k(file) {
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-i', file, '-vn', '-ac', '1', '-ar', '16000', '-f', 's16le', '-'],
+    { encoding: 'buffer', maxBuffer: BIG },
+  );
+  return new Int16Array(stdout.buffer, stdout.byteOffset, Math.floor(stdout.length / 2));
+}
+
+/**
+ * Where utterances begin in `file` (ms from its start): rises of 20 ms frame energy above a
+ * tenth of the loudest frame after at least `minGapMs` of quiet. The ground truth for "when
+ * something was said", measured acoustically and independent of any recogniser.
+ */
+export async function speechOnsets(file, minGapMs = 600) {
+  const pcm = await decode16k(file);
+  const frame = 320; // 20 ms
+  const energy = [];
+  for (let i = 0; i + frame <= pcm.length; i += frame) {
+    let sum = 0;
+    for (let j = i; j < i + frame; j++) sum += pcm[j] * pcm[j];
+    energy.push(Math.sqrt(sum / frame));
+  }
+  const threshold = Math.max(...energy) / 10;
+  const onsets = [];
+  let quietFrames = Infinity;
+  for (let k = 0; k < energy.length; k++) {
+    if (energy[k] >= threshold) {
+      if (quietFrames * 20 >= minGapMs) onsets.push(k * 20);
+      quietFrames = 0;
+    } else {
+      quietFrames++;
+    }
+  }
+  return onsets;
+}
+
+/**
+ * Start of `word` (ms) within a clean 16 kHz speech WAV, from pocketsphinx_continuous with
+ * word times, minus the start of the first word: the word's offset from the utterance onset.
+ */
+export async function wordOffsetInUtterance(wav, word) {
+  const { stdout } = await run('pocketsphinx_continuous', ['-infile', wav, '-time', 'yes', '-logfn', '/dev/null'], {
+    maxBuffer: BIG,
+  });
+  const rows = stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 3 && !f[0].startsWith('<') && !f[0].startsWith('['));
+  const first = rows.find((f) => !Number.isNaN(Number(f[1])));
+  const hit = rows.find((f) => f[0].replace(/\(\d+\)$/, '') === word);
+  if (!first || !hit) throw new Error(`"${word}" not recognised in ${wav}: ${stdout}`);
+  return Math.round((Number(hit[1]) - Number(first[1])) * 1000);
+}

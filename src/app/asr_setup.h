@@ -1,0 +1,18 @@
+#pragma once
+// The speech recognizer the configuration asks for (asr.languages): pocketsphinx for some
+// languages, an OpenAI-compatible HTTP server for others, behind one SpeechRecognizer.
+
+#include <memory>
+
+#include "app/config.h"
+#include "asr/speech_recognizer.h"
+#include "base/result.h"
+
+namespace vitrina::app {
+
+// Errors: kInvalidArgument "asr_config" naming the bad entry; a backend's own errors (e.g. a
+// missing model) when `config.asr_preload`. Without preload the backends are built at the
+// first recognition, and an error then fails that job (and shows in its last_error).
+base::Result<std::unique_ptr<asr::SpeechRecognizer>> MakeRecognizer(const Config& config);
+
+}  // namespace vitrina::app

@@ -1,0 +1,203 @@
+// The job queue survives `kill -9`: a `vitrina worker` process is killed in the middle of a
+// transcription; a new worker takes the job over once its lease runs out and finishes it, and
+// the call ends up with one transcript and no duplicate segments or search hits.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "app/config.h"
+#include "app/server.h"
+#include "base/subprocess.h"
+#include "calls/call_service.h"
+#include "media/recording_processor.h"
+#include "search/query.h"
+#include "store/store.h"
+
+namespace vitrina {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+void MustRun(const std::vector<std::string>& argv) {
+  auto out = base::RunProcess(argv, 120s);
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_TRUE(out->Succeeded()) << argv[0] << ": " << out->Describe() << "\n" << out->stderr_text;
+}
+
+class JobsKillTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("vitrina-kill-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_file_ = dir_ / "vitrina.toml";
+    std::ofstream(config_file_) << "[storage]\ndata_dir = \"" << dir_.string() << "\"\n"
+                                << "[jobs]\nworkers = 1\nlease_seconds = 5\nretry_base_seconds = 0\n"
+                                << "[asr]\npreload = false\n"
+                                << "[log]\nlevel = \"info\"\n";
+    config_.data_dir = dir_.string();
+    auto store = store::OpenStore(app::StoreOptionsFrom(config_));
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_->Migrate());
+  }
+  void TearDown() override {
+    if (worker_ > 0) base::Terminate(worker_, 5s);
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void StartWorker(const std::string& log_name) {
+    auto pid = base::SpawnDetached({VITRINA_BIN, "worker", "--config", config_file_.string()}, dir_ / log_name);
+    ASSERT_TRUE(pid) << pid.error().message;
+    worker_ = *pid;
+  }
+
+  store::Job Job(store::Id id) {
+    return **store_->Read([&](store::Tx& tx) { return tx.jobs().FindById(id); });
+  }
+
+  // A finished call whose two audio files hold ~40 s of speech each (a job of seconds).
+  store::Id FinishedCall() {
+    const auto now = base::SystemClock().NowMs();
+    auto ids = *store_->Write([&](store::Tx& tx) -> base::Result<std::array<store::Id, 3>> {
+      auto seller = TRY(tx.users().Insert({"s@k.test", "S", "h", {"user"}, "UTC"}, now));
+      auto buyer = TRY(tx.users().Insert({"b@k.test", "B", "h", {"user"}, "UTC"}, now));
+      store::Listing l;
+      l.seller_id = seller.id;
+      l.title = "Phone";
+      l.description = "d";
+      l.vertical = "goods";
+      l.call_hours_json = R"({"timezone":"UTC","weekly":[]})";
+      auto listing = TRY(tx.listings().Insert(l));
+      return std::array<store::Id, 3>{seller.id, buyer.id, listing.id};
+    });
+    auto conversation = *store_->Write([&](store::Tx& tx) {
+      return tx.chat().FindOrCreateConversation(ids[2], ids[1], ids[0], now);
+    });
+    store::Call c;
+    c.conversation_id = conversation.first.id;
+    c.listing_id = ids[2];
+    c.buyer_id = ids[1];
+    c.seller_id = ids[0];
+    c.proposed_by = c.buyer_id;
+    c.state = "ended";
+    c.created_at = now - 120'000;
+    c.join_opens_at = c.created_at;
+    c.join_closes_at = c.created_at + 600'000;
+    c.started_at = now - 100'000;
+    c.ended_at = now - 10'000;
+    c.recording_status = "ready";
+    c.updated_at = now;
+    auto call = *store_->Write([&](store::Tx& tx) { return tx.calls().Insert(c); });
+    const auto rel = fs::path(std::to_string(call.id)) / "processed";
+    const auto out = fs::path(app::RecordingsDir(config_)) / rel;
+    fs::create_directories(out);
+    std::vector<store::RecordingFile> files;
+    for (auto [who, voice, text] : {std::tuple<std::string, std::string, std::string>{
+                                        "buyer", "slt", "can you turn the camera to the back panel please"},
+                                    {"seller", "rms", "the battery holds a charge for two days"}}) {
+      const auto wav = dir_ / (who + ".wav");
+      MustRun({"flite", "-voice", voice, "-t", text, "-o", wav.string()});
+      // Twelve times, a second of silence after each: ~40 s.
+      const auto padded = dir_ / (who + "-padded.wav");
+      MustRun({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", wav.string(), "-af", "apad=pad_dur=1",
+               padded.string()});
+      MustRun({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-stream_loop", "11", "-i", padded.string(),
+               "-ar", "48000", "-ac", "1", "-c:a", "libopus", (out / (who + ".opus")).string()});
+      store::RecordingFile f;
+      f.call_id = call.id;
+      f.participant = who;
+      f.kind = "audio";
+      f.path = (rel / (who + ".opus")).string();
+      f.bytes = static_cast<std::int64_t>(fs::file_size(out / (who + ".opus")));
+      f.duration_ms = 40'000;
+      f.sha256 = "x";
+      f.created_at = now;
+      files.push_back(f);
+    }
+    EXPECT_TRUE(store_->Write([&](store::Tx& tx) { return tx.calls().ReplaceFiles(call.id, files); }));
+    return call.id;
+  }
+
+  fs::path dir_;
+  fs::path config_file_;
+  app::Config config_;
+  std::unique_ptr<store::Store> store_;
+  pid_t worker_ = -1;
+};
+
+TEST_F(JobsKillTest, KilledWorkersJobIsResumedAfterRestartWithoutDuplicates) {
+  const auto call_id = FinishedCall();
+  media::RecordingProcessor processor;
+  calls::CallOptions options;
+  options.recordings_dir = fs::absolute(app::RecordingsDir(config_));
+  base::SystemClock clock;
+  calls::CallService calls(*store_, clock, {}, processor, options, nullptr);
+  auto job_id = calls.Reprocess(call_id, false, std::nullopt);
+  ASSERT_TRUE(job_id) << job_id.error().message;
+
+  // Worker 1 starts the job; once it reports progress (mid-recognition) it is killed.
+  StartWorker("worker1.log");
+  bool mid_job = false;
+  for (int i = 0; i < 1200 && !mid_job; ++i) {
+    const auto job = Job(*job_id);
+    ASSERT_NE(job.state, "done") << "the job finished before it could be interrupted";
+    mid_job = job.state == "running" && job.progress && job.progress->find("transcribing") == 0;
+    if (!mid_job) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(mid_job) << "the worker never got into the job";
+  ASSERT_EQ(::kill(worker_, SIGKILL), 0);
+  base::Terminate(worker_, 1s);  // reaps it
+  worker_ = -1;
+  auto interrupted = Job(*job_id);
+  EXPECT_EQ(interrupted.state, "running");  // as the dead worker left it
+  EXPECT_EQ(interrupted.attempts, 1);
+  auto versions = *store_->Read([&](store::Tx& tx) { return tx.transcripts().Versions(call_id); });
+  EXPECT_TRUE(versions.empty()) << "nothing is stored half-way";
+
+  // Worker 2 takes the job over when the lease (5 s) has run out, and finishes it.
+  StartWorker("worker2.log");
+  store::Job done;
+  for (int i = 0; i < 3000; ++i) {
+    done = Job(*job_id);
+    if (done.state == "done" || done.state == "failed") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(done.state, "done") << done.last_error.value_or("");
+  EXPECT_EQ(done.attempts, 2);
+
+  auto transcript = *store_->Read([&](store::Tx& tx) { return tx.transcripts().Current(call_id); });
+  ASSERT_TRUE(transcript);
+  EXPECT_EQ(transcript->version, 1);
+  versions = *store_->Read([&](store::Tx& tx) { return tx.transcripts().Versions(call_id); });
+  EXPECT_EQ(versions.size(), 1u);
+  std::set<std::pair<std::string, std::int64_t>> seen;
+  int battery = 0;
+  for (const auto& s : transcript->segments) {
+    EXPECT_TRUE(seen.emplace(s.speaker, s.start_ms).second) << "duplicate segment at " << s.start_ms;
+    for (const auto& w : s.words) battery += w.w == "battery";
+  }
+  EXPECT_GE(battery, 6) << "most of the twelve sentences are recognised";
+  // The index holds each segment once.
+  store::SearchQuery q;
+  q.match = search::ParseQuery("battery")->ToFts();
+  q.limit = 100;
+  auto page = *store_->Read([&](store::Tx& tx) { return tx.transcripts().Search(q); });
+  std::set<store::Id> hits;
+  for (const auto& h : page.hits) EXPECT_TRUE(hits.insert(h.segment_id).second);
+  int segments_with_battery = 0;
+  for (const auto& s : transcript->segments) segments_with_battery += s.text.find("battery") != std::string::npos;
+  EXPECT_EQ(static_cast<int>(hits.size()), segments_with_battery);
+  auto call = **store_->Read([&](store::Tx& tx) { return tx.calls().FindById(call_id); });
+  EXPECT_EQ(call.transcript_status, "ready");
+}
+
+}  // namespace
+}  // namespace vitrina
