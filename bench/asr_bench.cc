@@ -457,7 +457,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < tracks.size(); ++i) {
     const Track& t = tracks[i];
     const Figures& f = figures[i];
-    std::printf("| %s | %.1f | %.0f %% / %.0f %% | %d | %.4f | %.4f | %.3f (%.3f-%.3f) | %.3f | "
+    std::printf("| %s | %.1f | %.0f %% / %.0f %% | %d | %.4f | %.5f | %.3f (%.3f-%.3f) | %.3f | "
                 "%.1f | %.1f %% (%zu/%zu) | %.1f %% |\n",
                 kRole[i], t.seconds, 100.0 * t.speech_ms / (t.seconds * 1000),
                 100.0 * f.transcription.speech_ms / (t.seconds * 1000), f.transcription.regions,
@@ -473,7 +473,7 @@ int main(int argc, char** argv) {
     total_ref += f.ref_words;
     total_err += f.errors;
   }
-  std::printf("| both, one after the other | %.1f | | | %.4f | %.4f | %.3f | | | %.1f %% (%zu/%zu) "
+  std::printf("| both, one after the other | %.1f | | | %.4f | %.5f | %.3f | | | %.1f %% (%zu/%zu) "
               "| |\n",
               total_audio, total_decode / total_audio, total_vad / total_audio,
               total_cpu / total_audio, 100.0 * total_err / total_ref, total_err, total_ref);
