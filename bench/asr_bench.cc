@@ -56,7 +56,7 @@ constexpr const char* kRole[] = {"seller (slt)", "buyer (rms)"};
 
 struct Turn {
   Who who;
-  const char* text;   // lower case, numbers in words: the reference for the WER
+  const char* text;    // lower case, numbers in words: the reference for the WER
   bool shows = false;  // the other side waits while something is shown: a longer pause after
 };
 
@@ -149,7 +149,8 @@ void MustRun(const std::vector<std::string>& argv) {
 
 std::uint32_t Le(const std::string& s, std::size_t at, int bytes) {
   std::uint32_t v = 0;
-  for (int i = 0; i < bytes; ++i) v |= std::uint32_t{static_cast<unsigned char>(s[at + i])} << 8 * i;
+  for (int i = 0; i < bytes; ++i)
+    v |= std::uint32_t{static_cast<unsigned char>(s[at + i])} << 8 * i;
   return v;
 }
 
@@ -228,8 +229,7 @@ struct MachineCpu {
 };
 
 double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 std::vector<std::string> Words(const std::string& text) {
@@ -249,7 +249,8 @@ std::size_t EditDistance(const std::vector<std::string>& ref, const std::vector<
   for (std::size_t i = 1; i <= ref.size(); ++i) {
     cur[0] = i;
     for (std::size_t j = 1; j <= hyp.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ref[i - 1] == hyp[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ref[i - 1] == hyp[j - 1] ? 0 : 1)});
     }
     std::swap(prev, cur);
   }
@@ -294,8 +295,8 @@ std::vector<Track> MakeCall(const fs::path& dir) {
     for (auto& p : pcm) p.resize(std::max(p.size(), at + speech.size()), 0);
     std::copy(speech.begin(), speech.end(), pcm[turn.who].begin() + static_cast<long>(at));
     Track& t = tracks[turn.who];
-    t.utterances.push_back({static_cast<std::int64_t>(at / 16),
-                            static_cast<std::int64_t>((at + speech.size()) / 16)});
+    t.utterances.push_back(
+        {static_cast<std::int64_t>(at / 16), static_cast<std::int64_t>((at + speech.size()) / 16)});
     t.speech_ms += static_cast<std::int64_t>(speech.size() / 16);
     t.reference += (t.reference.empty() ? "" : " ") + std::string(turn.text);
     const double gap_s = turn.shows ? uniform(2.0, 4.0) : uniform(0.3, 1.3);
@@ -366,8 +367,9 @@ Figures Measure(asr::SpeechRecognizer& recognizer, const Track& track, int runs)
     for (const asr::Word& w : s.words) {
       const std::int64_t mid = (w.start_ms + w.end_ms) / 2;
       ++words;
-      inside += std::any_of(track.utterances.begin(), track.utterances.end(),
-                            [&](const Utterance& u) { return mid >= u.start_ms && mid < u.end_ms; });
+      inside +=
+          std::any_of(track.utterances.begin(), track.utterances.end(),
+                      [&](const Utterance& u) { return mid >= u.start_ms && mid < u.end_ms; });
     }
   }
   const auto ref = Words(track.reference);
@@ -445,27 +447,29 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &usage);
 
   const double call_s = tracks[0].seconds;
-  std::printf("\nCall: %.1f s, %zu turns; tracks Ogg Opus 48 kHz mono 28 kbit/s; pocketsphinx "
-              "en-us (Debian), %d runs per track (median; pipeline range in brackets)\n\n",
-              call_s, kScript.size(), runs);
-  std::printf("| track | audio s | speech in script / kept by VAD | regions | decode CPU-s/s | "
-              "VAD CPU-s/s | pipeline CPU-s/s | per s kept by VAD | pipeline wall s | WER | "
-              "words in own turns |\n");
+  std::printf(
+      "\nCall: %.1f s, %zu turns; tracks Ogg Opus 48 kHz mono 28 kbit/s; pocketsphinx "
+      "en-us (Debian), %d runs per track (median; pipeline range in brackets)\n\n",
+      call_s, kScript.size(), runs);
+  std::printf(
+      "| track | audio s | speech in script / kept by VAD | regions | decode CPU-s/s | "
+      "VAD CPU-s/s | pipeline CPU-s/s | per s kept by VAD | pipeline wall s | WER | "
+      "words in own turns |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   double total_audio = 0, total_cpu = 0, total_decode = 0, total_vad = 0;
   std::size_t total_ref = 0, total_err = 0;
   for (std::size_t i = 0; i < tracks.size(); ++i) {
     const Track& t = tracks[i];
     const Figures& f = figures[i];
-    std::printf("| %s | %.1f | %.0f %% / %.0f %% | %d | %.4f | %.5f | %.3f (%.3f-%.3f) | %.3f | "
-                "%.1f | %.1f %% (%zu/%zu) | %.1f %% |\n",
-                kRole[i], t.seconds, 100.0 * t.speech_ms / (t.seconds * 1000),
-                100.0 * f.transcription.speech_ms / (t.seconds * 1000), f.transcription.regions,
-                f.decode_cpu / t.seconds, f.vad_cpu / t.seconds, f.pipeline_cpu / t.seconds,
-                f.pipeline_cpu_min / t.seconds, f.pipeline_cpu_max / t.seconds,
-                f.pipeline_cpu / (f.transcription.speech_ms / 1000.0), f.pipeline_wall,
-                100.0 * f.errors / f.ref_words, f.errors, f.ref_words,
-                100.0 * f.words_in_own_turns);
+    std::printf(
+        "| %s | %.1f | %.0f %% / %.0f %% | %d | %.4f | %.5f | %.3f (%.3f-%.3f) | %.3f | "
+        "%.1f | %.1f %% (%zu/%zu) | %.1f %% |\n",
+        kRole[i], t.seconds, 100.0 * t.speech_ms / (t.seconds * 1000),
+        100.0 * f.transcription.speech_ms / (t.seconds * 1000), f.transcription.regions,
+        f.decode_cpu / t.seconds, f.vad_cpu / t.seconds, f.pipeline_cpu / t.seconds,
+        f.pipeline_cpu_min / t.seconds, f.pipeline_cpu_max / t.seconds,
+        f.pipeline_cpu / (f.transcription.speech_ms / 1000.0), f.pipeline_wall,
+        100.0 * f.errors / f.ref_words, f.errors, f.ref_words, 100.0 * f.words_in_own_turns);
     total_audio += t.seconds;
     total_cpu += f.pipeline_cpu;
     total_decode += f.decode_cpu;
@@ -473,25 +477,29 @@ int main(int argc, char** argv) {
     total_ref += f.ref_words;
     total_err += f.errors;
   }
-  std::printf("| both, one after the other | %.1f | | | %.4f | %.5f | %.3f | | | %.1f %% (%zu/%zu) "
-              "| |\n",
-              total_audio, total_decode / total_audio, total_vad / total_audio,
-              total_cpu / total_audio, 100.0 * total_err / total_ref, total_err, total_ref);
-  std::printf("\n| both tracks at once (2 threads) | CPU-s | CPU-s per s of audio | wall s | "
-              "wall / call length |\n|---|---|---|---|---|\n");
+  std::printf(
+      "| both, one after the other | %.1f | | | %.4f | %.5f | %.3f | | | %.1f %% (%zu/%zu) "
+      "| |\n",
+      total_audio, total_decode / total_audio, total_vad / total_audio, total_cpu / total_audio,
+      100.0 * total_err / total_ref, total_err, total_ref);
+  std::printf(
+      "\n| both tracks at once (2 threads) | CPU-s | CPU-s per s of audio | wall s | "
+      "wall / call length |\n|---|---|---|---|---|\n");
   std::printf("| %.1f s call | %.1f | %.3f | %.1f | %.2f |\n", call_s, both_cpu,
               both_cpu / total_audio, both_wall, both_wall / call_s);
   // Wall times mean little when something else was busy: say how busy the machine was.
-  std::printf("\nMachine busy (/proc/stat, %% of one core, %u cores): %.0f %% during the runs one "
-              "after the other (this process %.0f %%), %.0f %% with both at once (this process "
-              "%.0f %%).\n",
-              std::thread::hardware_concurrency(), sequential_busy,
-              100.0 * sequential_cpu / sequential_wall, both_busy, 100.0 * both_cpu / both_wall);
-  std::printf("\nShares of the pipeline's CPU: decode %.1f %%, VAD %.2f %%, recognition %.1f %%. "
-              "Model load (one decoder, once per process): %.2f CPU-s. Max RSS %.0f MB.\n",
-              100.0 * total_decode / total_cpu, 100.0 * total_vad / total_cpu,
-              100.0 * (total_cpu - total_decode - total_vad) / total_cpu, load_cpu,
-              static_cast<double>(usage.ru_maxrss) / 1024.0);
+  std::printf(
+      "\nMachine busy (/proc/stat, %% of one core, %u cores): %.0f %% during the runs one "
+      "after the other (this process %.0f %%), %.0f %% with both at once (this process "
+      "%.0f %%).\n",
+      std::thread::hardware_concurrency(), sequential_busy,
+      100.0 * sequential_cpu / sequential_wall, both_busy, 100.0 * both_cpu / both_wall);
+  std::printf(
+      "\nShares of the pipeline's CPU: decode %.1f %%, VAD %.2f %%, recognition %.1f %%. "
+      "Model load (one decoder, once per process): %.2f CPU-s. Max RSS %.0f MB.\n",
+      100.0 * total_decode / total_cpu, 100.0 * total_vad / total_cpu,
+      100.0 * (total_cpu - total_decode - total_vad) / total_cpu, load_cpu,
+      static_cast<double>(usage.ru_maxrss) / 1024.0);
   for (std::size_t i = 0; i < tracks.size(); ++i) {
     std::string hyp;
     for (const auto& s : figures[i].transcription.recognition.segments) hyp += s.text + " | ";

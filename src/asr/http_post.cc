@@ -67,9 +67,8 @@ base::Result<net::HttpClientResponse> PostWithDeadline(
           http::async_write(socket, req, [&](const error_code& ec, std::size_t) {
             if (ec) return finish(ec);
             stage = "receive";
-            http::async_read(socket, buffer, parser, [&](const error_code& ec, std::size_t) {
-              finish(ec);
-            });
+            http::async_read(socket, buffer, parser,
+                             [&](const error_code& ec, std::size_t) { finish(ec); });
           });
         });
       });
@@ -80,8 +79,8 @@ base::Result<net::HttpClientResponse> PostWithDeadline(
                       "POST " + url + ": " + what);
   };
   if (timed_out) {
-    return unavailable("no complete answer within " + std::to_string(timeout.count()) +
-                       " ms (at " + stage + ")");
+    return unavailable("no complete answer within " + std::to_string(timeout.count()) + " ms (at " +
+                       stage + ")");
   }
   if (failure) return unavailable(std::string(stage) + ": " + failure.message());
   error_code ignored;

@@ -43,8 +43,8 @@ tl::unexpected<base::Error> UnsupportedLanguage(std::string_view what, std::stri
   for (const auto& entry : by_tag) known += (known.empty() ? "" : ", ") + entry.first;
   return base::InvalidArgument("unsupported_language",
                                std::string("no ") + std::string(what) + " for language \"" +
-                                   std::string(language) + "\" (configured: " +
-                                   (known.empty() ? "none" : known) + ")");
+                                   std::string(language) +
+                                   "\" (configured: " + (known.empty() ? "none" : known) + ")");
 }
 
 }  // namespace vitrina::asr::internal

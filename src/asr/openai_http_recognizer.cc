@@ -161,8 +161,7 @@ class Reader {
     return std::nullopt;
   }
 
-  bool Number(const json::object& o, std::string_view key, const std::string& where,
-              double& out) {
+  bool Number(const json::object& o, std::string_view key, const std::string& where, double& out) {
     const json::value* v = Get(o, key);
     const auto n = v ? AsNumber(*v) : std::nullopt;
     if (!n) return Fail(where + "." + std::string(key) + " is missing or not a number");
@@ -235,9 +234,9 @@ std::optional<std::string> ParseAnswer(std::string_view body, RawAnswer& answer)
     // OpenAI: {"error": {"message": ...}}.
     const json::value* message =
         error->is_object() ? Reader::Get(error->get_object(), "message") : error;
-    return "the server reports an error: " +
-           (message && message->is_string() ? std::string(message->get_string())
-                                            : json::serialize(*error));
+    return "the server reports an error: " + (message && message->is_string()
+                                                  ? std::string(message->get_string())
+                                                  : json::serialize(*error));
   }
   Reader reader;
   if (!reader.String(o, "text", "answer", answer.text, false)) return reader.problem;
@@ -366,9 +365,8 @@ void DropAnnotations(std::vector<Draft>& words) {
 std::vector<DraftSegment> Draw(const RawAnswer& answer, double duration_s) {
   std::vector<DraftSegment> out;
   out.reserve(answer.segments.size() + 1);
-  const bool segment_words =
-      std::any_of(answer.segments.begin(), answer.segments.end(),
-                  [](const RawSegment& s) { return !s.words.empty(); });
+  const bool segment_words = std::any_of(answer.segments.begin(), answer.segments.end(),
+                                         [](const RawSegment& s) { return !s.words.empty(); });
 
   if (segment_words) {
     // faster-whisper words all start with a space, OpenAI-style ones never do; whisper.cpp's
@@ -592,8 +590,8 @@ class OpenAiHttpRecognizer final : public SpeechRecognizer {
     base::Result<net::HttpClientResponse> res = base::Internal("not sent");
     {
       SemaphoreGuard in_flight(*server.limit);
-      res = internal::PostWithDeadline(m.url, EncodeMultipart(fields, boundary), headers,
-                                       m.timeout);
+      res =
+          internal::PostWithDeadline(m.url, EncodeMultipart(fields, boundary), headers, m.timeout);
     }
     if (!res) {
       return base::Fail(base::ErrorKind::kUnavailable, "asr_unavailable",
@@ -615,8 +613,7 @@ class OpenAiHttpRecognizer final : public SpeechRecognizer {
                         std::string(kEngine) + ": POST " + m.url + ": unexpected answer: " +
                             *problem + ": " + Excerpt(res->body, m.api_key));
     }
-    return Finish(Draw(answer, static_cast<double>(duration_ms) / 1000.0), offset_ms,
-                  duration_ms);
+    return Finish(Draw(answer, static_cast<double>(duration_ms) / 1000.0), offset_ms, duration_ms);
   }
 
   // The start of a body for an error message: one line, cut at a UTF-8 boundary, and without
