@@ -59,13 +59,15 @@ base::Result<net::HttpClientResponse> PostWithDeadline(
 
   resolver.async_resolve(
       parsed.host, parsed.port, [&](const error_code& ec, const tcp::resolver::results_type& eps) {
-        if (ec) return finish(ec);
+        // The deadline may have fired after this step completed but before its handler ran
+        // (it closed nothing then): every step checks before starting the next one.
+        if (ec || timed_out) return finish(ec);
         stage = "connect";
         asio::async_connect(socket, eps, [&](const error_code& ec, const tcp::endpoint&) {
-          if (ec) return finish(ec);
+          if (ec || timed_out) return finish(ec);
           stage = "send";
           http::async_write(socket, req, [&](const error_code& ec, std::size_t) {
-            if (ec) return finish(ec);
+            if (ec || timed_out) return finish(ec);
             stage = "receive";
             http::async_read(socket, buffer, parser,
                              [&](const error_code& ec, std::size_t) { finish(ec); });
