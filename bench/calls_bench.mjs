@@ -307,6 +307,21 @@ async function scenario(n, wavs) {
     );
     const s1 = await procStat(serverPid);
     const m1 = await machineTicks();
+    // Then the transcription (its own job): until the transcript is ready and a word each
+    // side said is found by search, i.e. the call is searchable.
+    const searchableAt = {};
+    await Promise.all(
+      calls.map(async (c) => {
+        await pollCall(server.baseURL, c.buyerUser.token, c.callId, (x) => ['ready', 'failed'].includes(x.transcript?.status),
+          RECORDING_TIMEOUT_MS, 250);
+        for (const word of ['battery', 'camera']) {
+          const r = await apiRequest(server.baseURL, 'GET', `/api/v1/search?q=${word}&call_id=${c.callId}`, { token: modToken });
+          if (r.status !== 200 || !r.json.items.length) throw new Error(`call ${c.callId}: "${word}" not searchable: ${r.text}`);
+        }
+        searchableAt[c.callId] = Date.now();
+      }),
+    );
+    const s2 = await procStat(serverPid);
     const jobs = jobDoneSeconds(server).slice(jobsBefore);
     const firstHangup = Math.min(...Object.values(hangupAt));
     const lastReady = Math.max(...Object.values(readyAt));
@@ -318,6 +333,10 @@ async function scenario(n, wavs) {
       server_cpu_s: s1.cpu - s0.cpu,
       machine_busy_pct: (100 * (m1.busy - m0.busy)) / (m1.total - m0.total),
       job_done_seconds: jobs.map((j) => j.seconds),
+      // In-process recognition: the server's own CPU from the last recording ready to the
+      // last call searchable (decode, VAD, pocketsphinx, indexing).
+      transcribe_window_s: (Math.max(...Object.values(searchableAt)) - lastReady) / 1000,
+      transcribe_server_cpu_s: s2.cpu - s1.cpu,
     };
 
     const perCall = [];
@@ -338,6 +357,7 @@ async function scenario(n, wavs) {
         call_s: callS,
         participant_s: partS,
         post_wall_s: (readyAt[c.callId] - hangupAt[c.callId]) / 1000,
+        searchable_s: (searchableAt[c.callId] - hangupAt[c.callId]) / 1000,
         track_audio_bytes: trackAudio,
         track_video_bytes: trackVideo,
         audio_bytes: byKind('audio'),
@@ -388,6 +408,17 @@ function report(results) {
   out.push('');
   out.push('CPU s per call-min: CPU of the server and the tools it ran (janus-pp-rec, ffmpeg, ffprobe:');
   out.push('cutime+cstime) from the first hang-up until the last recording was ready, over all calls.');
+  out.push('');
+  out.push('### Hang-up → searchable (post-processing, then transcription and indexing)');
+  out.push('');
+  out.push('| calls | call | length s | hang-up → searchable s | ÷ call length | transcription server CPU s per s of participant audio |');
+  out.push('|---|---|---|---|---|---|');
+  for (const r of results) {
+    const audioS = r.calls.reduce((a, c) => a + c.participant_s, 0);
+    r.calls.forEach((c) => {
+      out.push(`| ${r.n} | ${c.call_id} | ${f1(c.call_s)} | ${f1(c.searchable_s)} | ${f2(c.searchable_s / c.call_s)} | ${(r.post.transcribe_server_cpu_s / audioS).toFixed(3)}${r.n > 1 ? ' (avg)' : ''} |`);
+    });
+  }
   out.push('Audio/video per participant-min: the per-track files (Janus\'s media, not re-encoded) over');
   out.push('the participants\' recorded minutes; "all kept files": tracks + per-participant audio and muxed + combined.');
   return out.join('\n');
