@@ -28,7 +28,6 @@
 #include <utility>
 
 #include "asr/audio.h"
-#include "asr/http_post.h"
 #include "asr/language_tag.h"
 #include "asr/speech_recognizer.h"
 #include "base/log.h"
@@ -591,7 +590,7 @@ class OpenAiHttpRecognizer final : public SpeechRecognizer {
     {
       SemaphoreGuard in_flight(*server.limit);
       res =
-          internal::PostWithDeadline(m.url, EncodeMultipart(fields, boundary), headers, m.timeout);
+          net::HttpRequest("POST", m.url, EncodeMultipart(fields, boundary), headers, m.timeout);
     }
     if (!res) {
       return base::Fail(base::ErrorKind::kUnavailable, "asr_unavailable",

@@ -1,10 +1,8 @@
 #include "net/http_client.h"
 
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -47,26 +45,7 @@ base::Result<HttpClientResponse> HttpRequest(
     const std::string& method, const std::string& url, const std::string& body,
     const std::vector<std::pair<std::string, std::string>>& headers,
     std::chrono::milliseconds timeout) {
-  auto parsed = TRY(ParseUrl(url));
-  auto unavailable = [&](const std::string& what) {
-    return base::Fail(base::ErrorKind::kUnavailable, "upstream_unavailable",
-                      method + " " + url + ": " + what);
-  };
-  boost::system::error_code ec;
-  boost::asio::io_context ioc;
-  tcp::resolver resolver(ioc);
-  auto endpoints = resolver.resolve(parsed.host, parsed.port, ec);
-  if (ec) return unavailable(ec.message());
-  tcp::socket socket(ioc);
-  boost::asio::connect(socket, endpoints, ec);
-  if (ec) return unavailable(ec.message());
-  // Blocking reads/writes honour SO_RCVTIMEO/SO_SNDTIMEO: a hung peer cannot hold a thread.
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-
+  const ParsedUrl parsed = TRY(ParseUrl(url));
   http::request<http::string_body> req(http::string_to_verb(method), parsed.target, 11);
   req.set(http::field::host, parsed.host + ":" + parsed.port);
   req.set(http::field::connection, "close");
@@ -75,17 +54,67 @@ base::Result<HttpClientResponse> HttpRequest(
     req.body() = body;
     req.prepare_payload();
   }
-  http::write(socket, req, ec);
-  if (ec) return unavailable(ec.message());
+
+  // One deadline over the whole exchange. (Not SO_RCVTIMEO on a blocking socket: Asio's
+  // blocking read goes back to poll() without a timeout on the EAGAIN that produces, so a
+  // peer that accepts and never answers would hold the caller until it closes.) Everything
+  // runs on this thread inside ioc.run(), so the plain variables below need no lock.
+  boost::asio::io_context ioc;
+  tcp::resolver resolver(ioc);
+  tcp::socket socket(ioc);
+  boost::asio::steady_timer deadline(ioc, timeout);
   boost::beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
-  http::read(socket, buffer, parser, ec);
-  if (ec) return unavailable(ec.message());
+
+  const char* stage = "resolve";
+  boost::system::error_code failure;
+  bool timed_out = false;
+  bool finished = false;
+  auto finish = [&](const boost::system::error_code& ec) {
+    finished = true;
+    failure = ec;
+    deadline.cancel();
+  };
+  deadline.async_wait([&](const boost::system::error_code& ec) {
+    if (ec || finished) return;  // cancelled: the exchange ended in time
+    timed_out = true;
+    // Both make the pending operation complete with operation_aborted. (A name lookup already
+    // inside getaddrinfo still finishes first: the system resolver has its own timeout.)
+    resolver.cancel();
+    boost::system::error_code ignored;
+    socket.close(ignored);
+  });
+  // The deadline may fire after a step completed but before its handler ran (closing nothing
+  // then): every step checks before starting the next one.
+  resolver.async_resolve(parsed.host, parsed.port,
+                         [&](const boost::system::error_code& ec, const tcp::resolver::results_type& eps) {
+    if (ec || timed_out) return finish(ec);
+    stage = "connect";
+    boost::asio::async_connect(socket, eps, [&](const boost::system::error_code& ec, const tcp::endpoint&) {
+      if (ec || timed_out) return finish(ec);
+      stage = "send";
+      http::async_write(socket, req, [&](const boost::system::error_code& ec, std::size_t) {
+        if (ec || timed_out) return finish(ec);
+        stage = "receive";
+        http::async_read(socket, buffer, parser,
+                         [&](const boost::system::error_code& ec, std::size_t) { finish(ec); });
+      });
+    });
+  });
+  ioc.run();
+
+  auto unavailable = [&](const std::string& what) {
+    return base::Fail(base::ErrorKind::kUnavailable, "upstream_unavailable", method + " " + url + ": " + what);
+  };
+  if (timed_out) {
+    return unavailable("no complete answer within " + std::to_string(timeout.count()) + " ms (at " + stage + ")");
+  }
+  if (failure) return unavailable(std::string(stage) + ": " + failure.message());
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
   auto& res = parser.get();
-  socket.shutdown(tcp::socket::shutdown_both, ec);
-  return HttpClientResponse{res.result_int(), std::string(res[http::field::content_type]),
-                            std::move(res.body())};
+  return HttpClientResponse{res.result_int(), std::string(res[http::field::content_type]), std::move(res.body())};
 }
 
 }  // namespace vitrina::net

@@ -29,7 +29,8 @@ struct ParsedUrl {
 base::Result<ParsedUrl> ParseUrl(const std::string& url);
 
 // Sends one request; any status is a value, only connection/timeout failures are errors
-// (kind kUnavailable, code "upstream_unavailable").
+// (kind kUnavailable, code "upstream_unavailable", saying at which step). `timeout` bounds the
+// whole exchange: name lookup, connect, sending and the complete answer (capped at 64 MiB).
 base::Result<HttpClientResponse> HttpRequest(
     const std::string& method, const std::string& url, const std::string& body,
     const std::vector<std::pair<std::string, std::string>>& headers,
