@@ -96,6 +96,51 @@ TEST_F(WorkerPoolTest, EveryJobRunsExactlyOnceAcrossWorkers) {
   EXPECT_FALSE(overlap);
 }
 
+TEST_F(WorkerPoolTest, TwoWorkerProcessesNeverRunTheSameJobAtOnce) {
+  // Two pools, each with its own connections to the same database file, as `vitrina serve`
+  // and `vitrina worker` would be: every job runs once, and never on both at the same time.
+  store::StoreOptions options;
+  options.sqlite_path = (dir_ / "jobs.db").string();
+  auto other_store = std::move(*store::OpenStore(options));
+  constexpr int kJobs = 150;
+  std::vector<std::atomic<int>> running(kJobs + 1), runs(kJobs + 1);
+  std::atomic<bool> overlap{false};
+  std::atomic<int> by_second{0};
+  auto handler = [&](bool second) {
+    return [&, second](const store::Job& job, JobContext&) -> base::Result<void> {
+      const auto i = static_cast<std::size_t>(std::stoi(job.payload));
+      if (++running[i] > 1) overlap = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a little work to overlap with
+      runs[i]++;
+      if (second) by_second++;
+      --running[i];
+      return {};
+    };
+  };
+  WorkerOptions o;
+  o.threads = 2;
+  o.poll_ms = 5;
+  o.owner_prefix = "first";
+  WorkerPool first(*store_, clock_, metrics_, o);
+  o.owner_prefix = "second";
+  WorkerPool second(*other_store, clock_, metrics_, o);
+  first.Register("count", handler(false));
+  second.Register("count", handler(true));
+  for (int i = 1; i <= kJobs; ++i) Enqueue("count", std::to_string(i));
+  first.Start();
+  second.Start();
+  ASSERT_TRUE(WaitFor([&] {
+    return store_->Read([](store::Tx& tx) { return tx.jobs().List("done", std::nullopt, 1000); })
+               ->size() == kJobs;
+  }));
+  first.Stop();
+  second.Stop();
+  for (int i = 1; i <= kJobs; ++i) EXPECT_EQ(runs[static_cast<std::size_t>(i)].load(), 1) << i;
+  EXPECT_FALSE(overlap);
+  EXPECT_GT(by_second.load(), 0) << "both pools took jobs";
+  EXPECT_LT(by_second.load(), kJobs) << "both pools took jobs";
+}
+
 TEST_F(WorkerPoolTest, FailingJobIsRetriedWithBackoffThenFailedWithItsError) {
   std::atomic<int> attempts{0};
   WorkerOptions o;
