@@ -10,6 +10,7 @@
 
 #include "accounts/account_service.h"
 #include "app/config.h"
+#include "app/demo_call.h"
 #include "app/demo_seed.h"
 #include "app/server.h"
 #include "app/version.h"
@@ -235,6 +236,14 @@ int main(int argc, char** argv) {
     const char* env_password = std::getenv("VITRINA_DEMO_PASSWORD");
     auto used = app::SeedDemo(accounts, listings, env_password ? env_password : "");
     if (!used) return Fail(used.error());
+    auto demo_call = app::SeedDemoCall(*store, clock, std::filesystem::absolute(app::RecordingsDir(config)),
+                                       config.ffmpeg);
+    if (!demo_call) {
+      std::cerr << "demo call not created (" << demo_call.error().message << "); everything else is seeded\n";
+    } else if (*demo_call) {
+      std::cout << "Recorded demo call " << **demo_call
+                << " (buyer and seller, yesterday): transcribed once the server runs; search it at /search\n";
+    }
     std::cout << "Demo accounts (password: " << *used << ")\n"
               << "  seller@demo.test     seller with three listings\n"
               << "  buyer@demo.test      buyer\n"

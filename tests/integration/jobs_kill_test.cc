@@ -8,6 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <thread>
 
 #include "app/config.h"
@@ -17,18 +19,13 @@
 #include "media/recording_processor.h"
 #include "search/query.h"
 #include "store/store.h"
+#include "recorded_call.h"
 
 namespace vitrina {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-void MustRun(const std::vector<std::string>& argv) {
-  auto out = base::RunProcess(argv, 120s);
-  ASSERT_TRUE(out) << out.error().message;
-  ASSERT_TRUE(out->Succeeded()) << argv[0] << ": " << out->Describe() << "\n" << out->stderr_text;
-}
 
 class JobsKillTest : public ::testing::Test {
  protected:
@@ -49,6 +46,13 @@ class JobsKillTest : public ::testing::Test {
   }
   void TearDown() override {
     if (worker_ > 0) base::Terminate(worker_, 5s);
+    if (HasFailure()) {  // what the workers said, for the failure report
+      for (const char* name : {"worker1.log", "worker2.log"}) {
+        std::ifstream in(dir_ / name);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::cerr << "---- " << name << " ----\n" << text.substr(text.size() > 20000 ? text.size() - 20000 : 0);
+      }
+    }
     store_.reset();
     fs::remove_all(dir_);
   }
@@ -78,52 +82,12 @@ class JobsKillTest : public ::testing::Test {
       auto listing = TRY(tx.listings().Insert(l));
       return std::array<store::Id, 3>{seller.id, buyer.id, listing.id};
     });
-    auto conversation = *store_->Write([&](store::Tx& tx) {
-      return tx.chat().FindOrCreateConversation(ids[2], ids[1], ids[0], now);
-    });
-    store::Call c;
-    c.conversation_id = conversation.first.id;
-    c.listing_id = ids[2];
-    c.buyer_id = ids[1];
-    c.seller_id = ids[0];
-    c.proposed_by = c.buyer_id;
-    c.state = "ended";
-    c.created_at = now - 120'000;
-    c.join_opens_at = c.created_at;
-    c.join_closes_at = c.created_at + 600'000;
-    c.started_at = now - 100'000;
-    c.ended_at = now - 10'000;
-    c.recording_status = "ready";
-    c.updated_at = now;
-    auto call = *store_->Write([&](store::Tx& tx) { return tx.calls().Insert(c); });
-    const auto rel = fs::path(std::to_string(call.id)) / "processed";
-    const auto out = fs::path(app::RecordingsDir(config_)) / rel;
-    fs::create_directories(out);
-    std::vector<store::RecordingFile> files;
-    for (auto [who, voice, text] : {std::tuple<std::string, std::string, std::string>{
-                                        "buyer", "slt", "can you turn the camera to the back panel please"},
-                                    {"seller", "rms", "the battery holds a charge for two days"}}) {
-      const auto wav = dir_ / (who + ".wav");
-      MustRun({"flite", "-voice", voice, "-t", text, "-o", wav.string()});
-      // Twelve times, a second of silence after each: ~40 s.
-      const auto padded = dir_ / (who + "-padded.wav");
-      MustRun({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", wav.string(), "-af", "apad=pad_dur=1",
-               padded.string()});
-      MustRun({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-stream_loop", "11", "-i", padded.string(),
-               "-ar", "48000", "-ac", "1", "-c:a", "libopus", (out / (who + ".opus")).string()});
-      store::RecordingFile f;
-      f.call_id = call.id;
-      f.participant = who;
-      f.kind = "audio";
-      f.path = (rel / (who + ".opus")).string();
-      f.bytes = static_cast<std::int64_t>(fs::file_size(out / (who + ".opus")));
-      f.duration_ms = 40'000;
-      f.sha256 = "x";
-      f.created_at = now;
-      files.push_back(f);
-    }
-    EXPECT_TRUE(store_->Write([&](store::Tx& tx) { return tx.calls().ReplaceFiles(call.id, files); }));
-    return call.id;
+    // Twelve sentences each, a second of silence after each: ~40 s.
+    return testing::InsertRecordedCall(
+        *store_, app::RecordingsDir(config_), ids[2], ids[1], ids[0],
+        {{"buyer", "slt", "can you turn the camera to the back panel please", 0, 12, 1, 0},
+         {"seller", "rms", "the battery holds a charge for two days", 0, 12, 1, 0}},
+        now);
   }
 
   fs::path dir_;
@@ -149,10 +113,11 @@ TEST_F(JobsKillTest, KilledWorkersJobIsResumedAfterRestartWithoutDuplicates) {
   for (int i = 0; i < 1200 && !mid_job; ++i) {
     const auto job = Job(*job_id);
     ASSERT_NE(job.state, "done") << "the job finished before it could be interrupted";
+    ASSERT_EQ(job.attempts <= 1, true) << "the first attempt failed: " << job.last_error.value_or("");
     mid_job = job.state == "running" && job.progress && job.progress->find("transcribing") == 0;
     if (!mid_job) std::this_thread::sleep_for(100ms);
   }
-  ASSERT_TRUE(mid_job) << "the worker never got into the job";
+  ASSERT_TRUE(mid_job) << "the worker never got into the job: " << Job(*job_id).state;
   ASSERT_EQ(::kill(worker_, SIGKILL), 0);
   base::Terminate(worker_, 1s);  // reaps it
   worker_ = -1;

@@ -6,7 +6,9 @@
 #include <fstream>
 #include <thread>
 
-#include "base/subprocess.h"
+#include "app/demo_call.h"
+#include "app/demo_seed.h"
+#include "recorded_call.h"
 #include "server_fixture.h"
 
 namespace vitrina {
@@ -17,23 +19,6 @@ using namespace std::chrono_literals;
 // What each side says. pocketsphinx (Debian en-us) recognises these voices reliably.
 constexpr const char* kBuyerText = "can you turn the camera to the back panel please";
 constexpr const char* kSellerText = "the battery holds a charge for two days";
-
-void MustRun(const std::vector<std::string>& argv) {
-  auto out = base::RunProcess(argv, 60s);
-  ASSERT_TRUE(out) << out.error().message;
-  ASSERT_TRUE(out->Succeeded()) << argv[0] << ": " << out->Describe() << "\n" << out->stderr_text;
-}
-
-// `text` spoken by flite `voice`, after `lead_s` of silence, as Ogg/Opus at 48 kHz (what
-// post-processing writes).
-void SpeechOpus(const fs::path& out, const std::string& text, const std::string& voice, double lead_s) {
-  const auto wav = out.parent_path() / (out.stem().string() + ".wav");
-  MustRun({"flite", "-voice", voice, "-t", text, "-o", wav.string()});
-  MustRun({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", wav.string(), "-af",
-           "adelay=" + std::to_string(static_cast<int>(lead_s * 1000)) + ":all=1,apad=pad_dur=1",
-           "-ar", "48000", "-ac", "1", "-c:a", "libopus", out.string()});
-  fs::remove(wav);
-}
 
 class TranscriptsTest : public ServerTest {
  protected:
@@ -55,53 +40,16 @@ class TranscriptsTest : public ServerTest {
   // kBuyerText from 0.5 s, seller.opus kSellerText from 1 s, and seller.opus starts at
   // `seller_offset_ms` on the call's timeline. `corrupt` spoils the seller's file.
   store::Id FinishedCall(std::int64_t seller_offset_ms, bool corrupt = false) {
-    auto& store = server_->store();
-    const auto now = clock_.NowMs();
-    auto conversation = *store.Write([&](store::Tx& tx) {
-      return tx.chat().FindOrCreateConversation(std::stoll(listing_), std::stoll(buyer_.id),
-                                                std::stoll(seller_.id), now);
-    });
-    store::Call c;
-    c.conversation_id = conversation.first.id;
-    c.listing_id = std::stoll(listing_);
-    c.buyer_id = std::stoll(buyer_.id);
-    c.seller_id = std::stoll(seller_.id);
-    c.proposed_by = c.buyer_id;
-    c.state = "ended";
-    c.created_at = now - 60'000;
-    c.join_opens_at = c.created_at;
-    c.join_closes_at = c.created_at + 600'000;
-    c.started_at = now - 50'000;
-    c.ended_at = now - 10'000;
-    c.end_reason = "hangup";
-    c.recording_status = "ready";
-    c.recording_duration_ms = 8'000 + seller_offset_ms;
-    c.updated_at = now;
-    auto call = *store.Write([&](store::Tx& tx) { return tx.calls().Insert(c); });
-    const auto rel = fs::path(std::to_string(call.id)) / "processed";
-    const auto dir = fs::path(app::RecordingsDir(server_->config())) / rel;
-    fs::create_directories(dir);
-    SpeechOpus(dir / "buyer.opus", kBuyerText, "slt", 0.5);
-    SpeechOpus(dir / "seller.opus", kSellerText, "rms", 1.0);
+    const auto recordings = fs::path(app::RecordingsDir(server_->config()));
+    const auto id = testing::InsertRecordedCall(
+        server_->store(), recordings, std::stoll(listing_), std::stoll(buyer_.id), std::stoll(seller_.id),
+        {{"buyer", "slt", kBuyerText, 0.5, 1, 1, 0}, {"seller", "rms", kSellerText, 1.0, 1, 1, seller_offset_ms}},
+        clock_.NowMs());
     if (corrupt) {
-      std::ofstream(dir / "seller.opus", std::ios::binary | std::ios::trunc) << "OggS but not really an Ogg file";
+      std::ofstream(recordings / std::to_string(id) / "processed" / "seller.opus", std::ios::binary | std::ios::trunc)
+          << "OggS but not really an Ogg file";
     }
-    std::vector<store::RecordingFile> files;
-    for (auto [who, offset] : {std::pair<std::string, std::int64_t>{"buyer", 0}, {"seller", seller_offset_ms}}) {
-      store::RecordingFile f;
-      f.call_id = call.id;
-      f.participant = who;
-      f.kind = "audio";
-      f.path = (rel / (who + ".opus")).string();
-      f.bytes = static_cast<std::int64_t>(fs::file_size(dir / (who + ".opus")));
-      f.duration_ms = 5'000;
-      f.offset_ms = offset;
-      f.sha256 = "x";
-      f.created_at = now;
-      files.push_back(f);
-    }
-    EXPECT_TRUE(store.Write([&](store::Tx& tx) { return tx.calls().ReplaceFiles(call.id, files); }));
-    return call.id;
+    return id;
   }
 
   // Polls the call (as the buyer) until its transcript status is `want` (or a deadline).
@@ -244,6 +192,35 @@ TEST_F(TranscriptsTest, CorruptAudioFailsWithAClearErrorAfterRetriesAndOtherJobs
   EXPECT_TRUE(seen) << jobs.body;
   ExpectError(Call("GET", "/api/v1/calls/" + std::to_string(bad) + "/transcript", buyer_.token), 404,
               "transcript_not_found");
+}
+
+TEST_F(TranscriptsTest, DemoSeedLeavesARecordedCallTheServerTranscribes) {
+  listings::ListingService listings(server_->store(), clock_);
+  ASSERT_TRUE(app::SeedDemo(server_->accounts(), listings, "demo-password"));
+  const auto recordings = fs::path(app::RecordingsDir(server_->config()));
+  auto id = app::SeedDemoCall(server_->store(), clock_, recordings, "ffmpeg");
+  ASSERT_TRUE(id) << id.error().message;
+  ASSERT_TRUE(*id);
+  auto again = app::SeedDemoCall(server_->store(), clock_, recordings, "ffmpeg");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again) << "seeding twice makes one call";
+  // The server's own workers pick the queued transcription up.
+  store::Call call;
+  for (int i = 0; i < 1200; ++i) {
+    call = **server_->store().Read([&](store::Tx& tx) { return tx.calls().FindById(**id); });
+    if (call.transcript_status == "ready" || call.transcript_status == "failed") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(call.transcript_status, "ready") << call.transcript_error.value_or("");
+  const auto sid = std::to_string(**id);
+  auto items = Search(moderator_.token, "q=prepayment&call_id=" + sid);
+  ASSERT_EQ(items.size(), 1u) << json::serialize(items);
+  EXPECT_EQ(S(items[0].at("speaker")), "seller");
+  EXPECT_TRUE(Search(moderator_.token, "q=bicycle&speaker=seller&call_id=" + sid).empty());
+  EXPECT_EQ(Search(moderator_.token, "q=bicycle&speaker=buyer&call_id=" + sid).size(), 1u);
+  // A recording a moderator can play.
+  auto rec = Call("GET", "/api/v1/calls/" + sid + "/recording", moderator_.token, "", {{"Range", "bytes=0-3"}});
+  EXPECT_EQ(rec.status, 206u);
 }
 
 TEST_F(TranscriptsTest, SearchRejectsBadInputClearly) {

@@ -1,0 +1,95 @@
+#pragma once
+// A call as the recording pipeline leaves it — ended, recording ready, one Ogg/Opus file per
+// participant under <recordings>/<id>/processed — written straight to the store, so the
+// transcription tests need no media server. The speech is flite's, encoded as Janus's
+// recordings end up (48 kHz mono Opus).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/subprocess.h"
+#include "store/store.h"
+
+namespace vitrina::testing {
+
+// Runs a tool that must succeed (the test fails otherwise).
+inline void MustRun(const std::vector<std::string>& argv) {
+  auto out = base::RunProcess(argv, std::chrono::seconds(120));
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_TRUE(out->Succeeded()) << argv[0] << ": " << out->Describe() << "\n" << out->stderr_text;
+}
+
+struct SpokenTrack {
+  std::string participant;  // buyer | seller
+  std::string voice;        // flite voice: slt, rms
+  std::string text;
+  double lead_s = 0;          // silence before the first sentence
+  int repeat = 1;             // sentences, each followed by gap_s of silence
+  double gap_s = 1;
+  std::int64_t offset_ms = 0;  // where the file starts on the call's timeline
+};
+
+// Inserts the ended call of `buyer_id` and `seller_id` on `listing_id` with one audio file per
+// track (made with flite and ffmpeg) and returns its id.
+inline store::Id InsertRecordedCall(store::Store& store, const std::filesystem::path& recordings_dir,
+                                    store::Id listing_id, store::Id buyer_id, store::Id seller_id,
+                                    const std::vector<SpokenTrack>& tracks, base::TimeMs now) {
+  namespace fs = std::filesystem;
+  auto conversation = store.Write([&](store::Tx& tx) {
+    return tx.chat().FindOrCreateConversation(listing_id, buyer_id, seller_id, now);
+  });
+  EXPECT_TRUE(conversation) << conversation.error().message;
+  store::Call c;
+  c.conversation_id = conversation->first.id;
+  c.listing_id = listing_id;
+  c.buyer_id = buyer_id;
+  c.seller_id = seller_id;
+  c.proposed_by = buyer_id;
+  c.state = "ended";
+  c.created_at = now - 120'000;
+  c.join_opens_at = c.created_at;
+  c.join_closes_at = c.created_at + 600'000;
+  c.started_at = now - 100'000;
+  c.ended_at = now - 10'000;
+  c.end_reason = "hangup";
+  c.recording_status = "ready";
+  c.updated_at = now;
+  auto call = store.Write([&](store::Tx& tx) { return tx.calls().Insert(c); });
+  EXPECT_TRUE(call) << call.error().message;
+  const auto rel = fs::path(std::to_string(call->id)) / "processed";
+  const auto dir = recordings_dir / rel;
+  fs::create_directories(dir);
+  std::vector<store::RecordingFile> files;
+  for (const auto& t : tracks) {
+    const auto wav = dir / (t.participant + ".wav");
+    const auto padded = dir / (t.participant + "-padded.wav");
+    const auto opus = dir / (t.participant + ".opus");
+    MustRun({"flite", "-voice", t.voice, "-t", t.text, "-o", wav.string()});
+    MustRun({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", wav.string(), "-af",
+             "apad=pad_dur=" + std::to_string(t.gap_s), padded.string()});
+    MustRun({"ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-stream_loop", std::to_string(t.repeat - 1),
+             "-i", padded.string(), "-af",
+             "adelay=" + std::to_string(static_cast<int>(t.lead_s * 1000)) + ":all=1", "-ar", "48000", "-ac",
+             "1", "-c:a", "libopus", opus.string()});
+    fs::remove(wav);
+    fs::remove(padded);
+    store::RecordingFile f;
+    f.call_id = call->id;
+    f.participant = t.participant;
+    f.kind = "audio";
+    f.path = (rel / opus.filename()).string();
+    f.bytes = static_cast<std::int64_t>(fs::file_size(opus));
+    f.duration_ms = 5'000 * t.repeat;  // what the job uses it for: progress
+    f.offset_ms = t.offset_ms;
+    f.sha256 = "x";
+    f.created_at = now;
+    files.push_back(f);
+  }
+  EXPECT_TRUE(store.Write([&](store::Tx& tx) { return tx.calls().ReplaceFiles(call->id, files); }));
+  return call->id;
+}
+
+}  // namespace vitrina::testing
