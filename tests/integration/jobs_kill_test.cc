@@ -58,7 +58,9 @@ class JobsKillTest : public ::testing::Test {
   }
 
   void StartWorker(const std::string& log_name) {
-    auto pid = base::SpawnDetached({VITRINA_BIN, "worker", "--config", config_file_.string()}, dir_ / log_name);
+    // --data-dir: a flag, so the VITRINA_DATA_DIR that `make test` exports cannot override it.
+    auto pid = base::SpawnDetached(
+        {VITRINA_BIN, "worker", "--config", config_file_.string(), "--data-dir", dir_.string()}, dir_ / log_name);
     ASSERT_TRUE(pid) << pid.error().message;
     worker_ = *pid;
   }
