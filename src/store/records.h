@@ -247,6 +247,38 @@ struct SearchPage {
   std::optional<SearchCursor> next;
 };
 
+// One entry of the append-only, hash-chained audit log (docs/audit.md).
+struct AuditEntry {
+  Id id = 0;  // 1, 2, ... in the order entries were appended
+  TimeMs at = 0;
+  std::optional<Id> actor_id;  // null: the system (retention, jobs)
+  std::string action;          // e.g. recording.accessed, transcript.accessed, user.roles_changed
+  std::string object_type;     // call | user | ...
+  std::string object_id;
+  std::string details = "{}";   // JSON object
+  std::string evidence = "[]";  // JSON array of the files involved: [{"path", "sha256"}]
+  std::string prev_hash;        // hash of the entry before ("" for the first)
+  std::string hash;             // AuditEntryHash(this entry)
+};
+
+struct NewAuditEntry {
+  std::optional<Id> actor_id;
+  std::string action;
+  std::string object_type;
+  std::string object_id;
+  std::string details = "{}";
+  std::string evidence = "[]";
+};
+
+struct AuditFilter {
+  std::optional<std::string> action;
+  std::optional<std::string> object_type;
+  std::optional<std::string> object_id;
+  std::optional<Id> actor_id;
+  std::optional<Id> before_id;  // cursor: entries with id < before_id, newest first
+  int limit = 50;
+};
+
 // A durable background job (docs/jobs.md).
 struct Job {
   Id id = 0;

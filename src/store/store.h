@@ -141,6 +141,18 @@ class TranscriptRepository {
   virtual Result<SearchPage> Search(const SearchQuery& query) = 0;
 };
 
+class AuditRepository {
+ public:
+  virtual ~AuditRepository() = default;
+  // Appends an entry chained to the last one (its hash computed here). Entries are never
+  // updated or deleted (the database refuses it).
+  virtual Result<AuditEntry> Append(const NewAuditEntry& entry, TimeMs now) = 0;
+  // Newest first, filtered.
+  virtual Result<std::vector<AuditEntry>> List(const AuditFilter& filter) = 0;
+  // Entries with id > after_id in id order, as stored (for verification).
+  virtual Result<std::vector<AuditEntry>> Scan(Id after_id, int limit) = 0;
+};
+
 // One transaction's view of every repository.
 class Tx {
  public:
@@ -152,6 +164,7 @@ class Tx {
   virtual CallRepository& calls() = 0;
   virtual JobRepository& jobs() = 0;
   virtual TranscriptRepository& transcripts() = 0;
+  virtual AuditRepository& audit() = 0;
 };
 
 class Store {
@@ -208,6 +221,18 @@ struct StoreOptions {
   // docs/search.md): bounds the cost of common words. Tests set it small.
   int search_tier_size = 10000;
 };
+
+// The hash of an audit entry: SHA-256 (hex) over its prev_hash and every field but `hash`,
+// each length-prefixed, so no two different entries hash the same. Backend-independent.
+std::string AuditEntryHash(const AuditEntry& entry);
+
+struct AuditVerification {
+  std::int64_t entries = 0;            // entries checked
+  std::optional<Id> first_broken;      // the first entry whose link or hash does not hold
+  std::string reason;                  // why, for that entry
+};
+// Walks the whole audit log in order and checks every link and hash.
+Result<AuditVerification> VerifyAuditChain(Store& store);
 
 // Opens the store chosen by `options.driver`.
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);

@@ -226,6 +226,27 @@ CREATE VIEW fts_source AS
 CREATE VIRTUAL TABLE segments_fts USING fts5(
   text, tags, content = 'fts_source', content_rowid = 'id', tokenize = 'vitrina');
 )sql"},
+    {4, "audit_log", R"sql(
+-- Append-only and hash-chained (docs/audit.md): each row's hash covers the previous row's.
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  actor_id    INTEGER,
+  action      TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id   TEXT NOT NULL,
+  details     TEXT NOT NULL,
+  evidence    TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE INDEX audit_by_object ON audit_log(object_type, object_id, id DESC);
+CREATE INDEX audit_by_action ON audit_log(action, id DESC);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql"},
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "search/fts5_tokenizer.h"
+#include "store/sqlite/audit.h"
 #include "store/sqlite/calls_jobs.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
@@ -431,7 +432,8 @@ class SqliteTx final : public Tx {
  public:
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
-        transcripts_(c, options.search_tier_size) {}
+        transcripts_(c, options.search_tier_size),
+        audit_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -439,6 +441,7 @@ class SqliteTx final : public Tx {
   CallRepository& calls() override { return calls_; }
   JobRepository& jobs() override { return jobs_; }
   TranscriptRepository& transcripts() override { return transcripts_; }
+  AuditRepository& audit() override { return audit_; }
 
  private:
   SqliteUsers users_;
@@ -448,6 +451,7 @@ class SqliteTx final : public Tx {
   SqliteCalls calls_;
   SqliteJobs jobs_;
   SqliteTranscripts transcripts_;
+  SqliteAudit audit_;
 };
 
 class SqliteStore final : public Store {
