@@ -52,6 +52,7 @@ Api::Api(Services services, ApiOptions options)
   AddCallRoutes(*this, options_.media_events_secret);
   AddJobRoutes(*this);
   AddTranscriptRoutes(*this);
+  AddAuditRoutes(*this);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {

@@ -126,5 +126,6 @@ void AddChatRoutes(Api& api);
 void AddCallRoutes(Api& api, const std::string& events_secret);
 void AddJobRoutes(Api& api);
 void AddTranscriptRoutes(Api& api);
+void AddAuditRoutes(Api& api);
 
 }  // namespace vitrina::api

@@ -91,6 +91,13 @@ void AddAccountRoutes(Api& api) {
             auto body = TRY(ParseObject(ctx.req.body));
             auto names = TRY(StringArray(body, "roles"));
             auto user = TRY(accounts.SetRoles(id, names));
+            json::array roles;
+            for (const auto& r : user.roles) roles.push_back(json::value(r));
+            TRY(api.services().store.Write([&](store::Tx& tx) {
+              return tx.audit().Append({ctx.user().id, "user.roles_changed", "user", std::to_string(id),
+                                        json::serialize(json::object{{"roles", std::move(roles)}}), "[]"},
+                                       api.services().clock.NowMs());
+            }));
             return Api::Json(200, UserJson(user));
           });
 }

@@ -147,7 +147,20 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
             std::error_code ec;
             const auto size = static_cast<std::uint64_t>(std::filesystem::file_size(path, ec));
             if (!in || ec) return base::Internal("recording file unreadable: " + path.string());
-            base::log::Info("recording_accessed", {{"call_id", id}, {"moderator_id", ctx.user().id}});
+            // Audited once per opening: a request from the start of the file (a player's first
+            // request, or a download), not each seek or chunk after it. No entry, no bytes.
+            const auto range = ctx.req.Header("range");
+            if (!range || range->starts_with("bytes=0-")) {
+              json::array evidence;
+              for (const auto& f : TRY(calls.Files(id))) {
+                if (f.kind == "combined") evidence.push_back({{"path", f.path}, {"sha256", f.sha256}});
+              }
+              TRY(api.services().store.Write([&](store::Tx& tx) {
+                return tx.audit().Append({ctx.user().id, "recording.accessed", "call", std::to_string(id), "{}",
+                                          json::serialize(evidence)},
+                                         api.services().clock.NowMs());
+              }));
+            }
             net::Response res;
             res.content_type = "video/webm";
             res.SetHeader("Accept-Ranges", "bytes");

@@ -159,6 +159,12 @@ int main(int argc, char** argv) {
                       "Post-process the raw recordings again first (if they are still there)");
   reprocess->add_option("--language", reprocess_language, "Transcribe in this language (default asr.language)");
 
+  auto* audit_cmd = cli.add_subcommand("audit", "The audit log");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify = audit_cmd->add_subcommand(
+      "verify", "Check every link of the audit log's hash chain; exit 1 at the first broken entry");
+  add_common(audit_verify);
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -206,6 +212,17 @@ int main(int argc, char** argv) {
     auto job = jobs::RetryJob(*store, job_id, clock.NowMs());
     if (!job) return Fail(job.error());
     std::cout << "job " << job->id << " queued again\n";
+    return 0;
+  }
+  if (audit_verify->parsed()) {
+    auto result = store::VerifyAuditChain(*store);
+    if (!result) return Fail(result.error());
+    if (result->first_broken) {
+      std::cout << "audit log BROKEN at entry " << *result->first_broken << ": " << result->reason << " ("
+                << result->entries << " entries read)\n";
+      return 1;
+    }
+    std::cout << "audit log intact: " << result->entries << " entries, every link and hash verified\n";
     return 0;
   }
   if (reprocess->parsed()) {

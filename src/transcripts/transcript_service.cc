@@ -267,14 +267,20 @@ Result<void> TranscriptService::Run(const store::Job& job, jobs::JobContext& ctx
 
 Result<store::Transcript> TranscriptService::Get(const store::User& viewer, store::Id call_id,
                                                  std::optional<std::int64_t> version) {
-  TRY(calls_.Get(viewer, call_id));  // the call's access rule: its two parties and moderators
+  const auto call = TRY(calls_.Get(viewer, call_id));  // its two parties and moderators
   auto transcript = TRY(store_.Read([&](store::Tx& tx) -> Result<std::optional<store::Transcript>> {
     if (version) return tx.transcripts().Version(call_id, *version);
     return tx.transcripts().Current(call_id);
   }));
   if (!transcript) return base::NotFound("transcript_not_found", "This call has no transcript (yet)");
-  if (IsModerator(viewer)) {
-    base::log::Info("transcript_accessed", {{"call_id", call_id}, {"moderator_id", viewer.id}});
+  if (IsModerator(viewer) && viewer.id != call.buyer_id && viewer.id != call.seller_id) {
+    // A moderator reading someone's call is on the record (participants reading their own
+    // call are not): no entry, no transcript.
+    TRY(store_.Write([&](store::Tx& tx) {
+      return tx.audit().Append({viewer.id, "transcript.accessed", "call", std::to_string(call_id),
+                                json::serialize(json::object{{"version", transcript->version}}), "[]"},
+                               clock_.NowMs());
+    }));
   }
   return std::move(*transcript);
 }
