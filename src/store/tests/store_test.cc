@@ -283,6 +283,21 @@ TEST_P(StoreTest, JobsLeaseRetryAndDedupe) {
   EXPECT_TRUE(claim("c", 5000));
 }
 
+TEST_P(StoreTest, AJobWhoseWorkerDiesOnEveryAttemptIsFailedNotRetriedForEver) {
+  NewJob job{"transcribe", "{}", std::nullopt, 2, 0};
+  auto id = **store_->Write([&](Tx& tx) { return tx.jobs().Insert(job, 100); });
+  auto claim = [&](TimeMs now) {
+    return *store_->Write([&](Tx& tx) { return tx.jobs().Claim({"transcribe"}, "w", now, 1000); });
+  };
+  ASSERT_TRUE(claim(100));   // attempt 1: the worker dies (no heartbeat, no completion)
+  ASSERT_TRUE(claim(1200));  // attempt 2 after the lease: dies again
+  EXPECT_FALSE(claim(2300)) << "not taken a third time";
+  auto job_now = **store_->Read([&](Tx& tx) { return tx.jobs().FindById(id); });
+  EXPECT_EQ(job_now.state, "failed");
+  EXPECT_EQ(job_now.attempts, 2);
+  EXPECT_NE(job_now.last_error.value_or("").find("worker stopped"), std::string::npos) << *job_now.last_error;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite"));
 
 }  // namespace
