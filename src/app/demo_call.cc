@@ -1,7 +1,5 @@
 #include "app/demo_call.h"
 
-#include <boost/json.hpp>
-
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -126,7 +124,6 @@ base::Result<std::optional<store::Id>> SeedDemoCall(store::Store& store, const b
   c.buyer.left_at = c.seller.left_at = c.ended_at;
   c.recording_status = "ready";
   c.recording_duration_ms = duration_ms;
-  c.transcript_status = "pending";
   c.updated_at = now;
   auto call = TRY(store.Write([&](store::Tx& tx) -> base::Result<store::Call> {
     auto conversation = TRY(tx.chat().FindOrCreateConversation(demo->listing.id, demo->buyer.id,
@@ -171,13 +168,8 @@ base::Result<std::optional<store::Id>> SeedDemoCall(store::Store& store, const b
   }
   TRY(store.Write([&](store::Tx& tx) -> base::Result<void> {
     TRY(tx.calls().ReplaceFiles(call.id, files));
-    store::NewJob job;
-    job.kind = calls::kTranscribeJob;
-    job.payload = boost::json::serialize(boost::json::object{{"call_id", call.id}});
-    job.dedupe_key = "transcribe:" + std::to_string(call.id);
-    job.run_after = now;
-    TRY(tx.jobs().Insert(job, now));
-    return {};
+    TRY(calls::EnqueueTranscriptionInTx(tx, call, std::nullopt, now));
+    return tx.calls().Update(call);
   }));
   return call.id;
 }

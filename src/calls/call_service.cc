@@ -317,7 +317,7 @@ Result<void> CallService::EndInTx(store::Tx& tx, store::Call& c, const std::stri
   return {};
 }
 
-Result<std::optional<store::Id>> CallService::EnqueueTranscriptionInTx(
+Result<std::optional<store::Id>> EnqueueTranscriptionInTx(
     store::Tx& tx, store::Call& c, const std::optional<std::string>& language, base::TimeMs now) {
   json::object payload{{"call_id", c.id}};
   if (language) payload["language"] = *language;

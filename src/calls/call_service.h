@@ -28,6 +28,12 @@ inline constexpr const char* kPostprocessJob = "recording.postprocess";
 // Enqueued when post-processing succeeds; run by transcripts::TranscriptService.
 inline constexpr const char* kTranscribeJob = "transcript.transcribe";
 
+// Queues the transcription of `call` in `tx` and marks its transcript pending (the caller
+// writes the call). nullopt: one is queued already, and the call keeps its status.
+Result<std::optional<store::Id>> EnqueueTranscriptionInTx(store::Tx& tx, store::Call& call,
+                                                          const std::optional<std::string>& language,
+                                                          base::TimeMs now);
+
 // Told after a change to a call commits (the API pushes it to both participants).
 class CallListener {
  public:
@@ -116,10 +122,6 @@ class CallService {
   Result<void> EndInTx(store::Tx& tx, store::Call& call, const std::string& state,
                        const std::string& reason, std::optional<store::Id> by, base::TimeMs now);
   void AfterEnd(const store::Call& call);
-  // Queues the transcription job and marks the transcript pending. nullopt: already queued.
-  Result<std::optional<store::Id>> EnqueueTranscriptionInTx(store::Tx& tx, store::Call& call,
-                                                            const std::optional<std::string>& language,
-                                                            base::TimeMs now);
   void ReconcilePresence(const store::Call& call, base::TimeMs now);
   void Notify(const store::Call& call);
   const MediaNode& NodeFor(const store::Call& call) const;

@@ -12,16 +12,6 @@
 
 namespace vitrina::asr::testing {
 
-TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "vitrina-asr-XXXXXX").string();
-  path_ = ::mkdtemp(tmpl.data());
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 namespace {
 
 std::uint32_t U32(const std::string& s, std::size_t at) {

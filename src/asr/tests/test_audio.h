@@ -6,21 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace vitrina::asr::testing {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under $TMPDIR, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using TempDir = vitrina::testing::TempDir;
 
 // 16-bit PCM mono WAV (flite's format). Reading fails the test on anything else.
 struct Wav {

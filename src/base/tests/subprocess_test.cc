@@ -1,3 +1,4 @@
+#include "support/temp_dir.h"
 #include "base/subprocess.h"
 
 #include <gtest/gtest.h>
@@ -21,21 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "vitrina-subprocess-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using vitrina::testing::TempDir;
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p);

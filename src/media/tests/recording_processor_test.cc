@@ -1,3 +1,4 @@
+#include "support/temp_dir.h"
 #include "media/recording_processor.h"
 
 #include <gtest/gtest.h>
@@ -23,21 +24,7 @@ using namespace std::chrono_literals;
 
 constexpr std::int64_t kT0 = 1'795'506'000'000'000;  // µs wall clock; any value works
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "vitrina-media-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using vitrina::testing::TempDir;
 
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
