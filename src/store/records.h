@@ -146,6 +146,8 @@ struct Call {
   std::string transcript_status = "none";
   std::optional<std::string> transcript_error;
   std::optional<std::int64_t> transcript_progress;  // percent while processing
+  // When retention deleted the recording and transcript (docs/moderation.md#retention).
+  std::optional<TimeMs> purged_at;
   TimeMs updated_at = 0;
 };
 
@@ -277,6 +279,146 @@ struct AuditFilter {
   std::optional<Id> actor_id;
   std::optional<Id> before_id;  // cursor: entries with id < before_id, newest first
   int limit = 50;
+};
+
+// Moderation (docs/moderation.md). JSON columns are kept as text; moderation:: owns their shape.
+
+// A moderator's routing state (their skills are User::skills).
+struct ModeratorState {
+  Id user_id = 0;
+  bool on_shift = true;
+  int capacity = 3;  // cases held at once
+  std::optional<TimeMs> last_seen_at;
+  TimeMs updated_at = 0;
+};
+
+// A unit of moderators' work: every open complaint against one user ("complaints"), or one
+// appeal against a sanction ("appeal").
+struct Case {
+  Id id = 0;
+  std::string kind = "complaints";  // complaints | appeal
+  Id accused_id = 0;
+  std::string status = "open";      // open | assigned | decided
+  int priority = 3;                 // 1 most urgent .. 3
+  TimeMs sla_due_at = 0;
+  std::string vertical;             // routing: goods | realty | auto | jobs
+  std::string language;             // routing: en | ru | ...
+  int complainants = 0;             // distinct reporters
+  std::optional<Id> assignee_id;
+  std::optional<TimeMs> assigned_at;
+  std::optional<TimeMs> lease_until;  // back to the queue when the assignee is idle past this
+  std::optional<Id> excluded_moderator_id;  // appeals: who decided the sanction
+  std::optional<Id> appeal_id;
+  TimeMs opened_at = 0;
+  std::optional<TimeMs> decided_at;
+  TimeMs updated_at = 0;
+};
+
+// Who `next` may hand a case to. Empty skill lists mean "any".
+struct CaseEligibility {
+  Id moderator_id = 0;
+  std::vector<std::string> verticals;
+  std::vector<std::string> languages;
+};
+
+struct CaseFilter {
+  std::vector<std::string> statuses;  // empty: any
+  std::optional<Id> assignee_id;
+  std::optional<Id> accused_id;
+  std::optional<Id> before_id;        // cursor, newest first
+  int limit = 50;
+};
+
+// Keyset position in the urgency order (priority, sla_due_at, id).
+struct QueueCursor {
+  int priority = 0;
+  TimeMs sla_due_at = 0;
+  Id id = 0;
+};
+
+struct Complaint {
+  Id id = 0;
+  Id call_id = 0;
+  Id reporter_id = 0;
+  Id accused_id = 0;
+  Id case_id = 0;
+  std::string category;  // fraud | prepayment_request | rude | not_as_described | no_show | other
+  std::string text;
+  std::string ranges = "[]";  // JSON [{"from_ms", "to_ms"}]
+  std::optional<std::string> quote;
+  std::optional<std::string> quote_match;  // JSON {"segment_ids", "from_ms", "to_ms"}; null: not found
+  std::string status = "open";  // open | in_review | upheld | dismissed
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
+struct ComplaintFilter {
+  std::optional<Id> case_id;
+  std::optional<Id> reporter_id;
+  std::optional<Id> accused_id;
+  std::optional<Id> call_id;
+  std::optional<Id> before_id;
+  int limit = 50;
+};
+
+struct Decision {
+  Id id = 0;
+  Id case_id = 0;
+  Id moderator_id = 0;
+  std::string action;  // dismiss | warn | block | ban (complaints); uphold | overturn (appeals)
+  std::optional<std::int64_t> days;
+  std::string reason;
+  std::string evidence = "[]";  // JSON [{"call_id", "from_ms", "to_ms"}]
+  std::vector<Id> cited_calls;  // the distinct calls of `evidence` (held by retention)
+  TimeMs created_at = 0;
+};
+
+struct Sanction {
+  Id id = 0;
+  Id user_id = 0;
+  Id decision_id = 0;
+  Id case_id = 0;
+  std::string kind;  // warn | block | ban
+  std::string reason;
+  TimeMs starts_at = 0;
+  std::optional<TimeMs> ends_at;  // block: end; ban and warn: null
+  std::string status = "active";  // active | overturned
+  TimeMs appeal_until = 0;
+  std::optional<TimeMs> lifted_at;
+  TimeMs created_at = 0;
+};
+
+struct Appeal {
+  Id id = 0;
+  Id sanction_id = 0;
+  Id user_id = 0;
+  std::string text;
+  std::string status = "open";  // open | upheld | overturned
+  Id case_id = 0;
+  std::optional<Id> decision_id;
+  TimeMs created_at = 0;
+  std::optional<TimeMs> decided_at;
+};
+
+// One entry of the reward ledger (never edited; a correction is another entry).
+struct Reward {
+  Id id = 0;
+  Id user_id = 0;
+  Id decision_id = 0;
+  std::optional<Id> complaint_id;
+  std::int64_t amount = 0;  // minor units of `currency`
+  std::string currency = "RUB";
+  std::string reason;
+  TimeMs created_at = 0;
+};
+
+struct Notification {
+  Id id = 0;
+  Id user_id = 0;
+  std::string kind;  // decision | complaint_decided | appeal_decided | ...
+  std::string payload = "{}";  // JSON, the statement of reasons
+  TimeMs created_at = 0;
+  std::optional<TimeMs> read_at;
 };
 
 // A durable background job (docs/jobs.md).

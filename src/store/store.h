@@ -95,6 +95,8 @@ class CallRepository {
   // Replaces the call's processed files.
   virtual Result<void> ReplaceFiles(Id call_id, const std::vector<RecordingFile>& files) = 0;
   virtual Result<std::vector<RecordingFile>> Files(Id call_id) = 0;
+  // Retention: forgets the call's files (the caller deletes them from disk) and sets purged_at.
+  virtual Result<void> MarkPurged(Id call_id, TimeMs now) = 0;
 };
 
 class JobRepository {
@@ -153,6 +155,79 @@ class AuditRepository {
   virtual Result<std::vector<AuditEntry>> Scan(Id after_id, int limit) = 0;
 };
 
+// Complaints, cases, routing state (docs/moderation.md).
+class CaseRepository {
+ public:
+  virtual ~CaseRepository() = default;
+  virtual Result<Case> InsertCase(const Case& c) = 0;  // id assigned
+  virtual Result<void> UpdateCase(const Case& c) = 0;  // every mutable column
+  virtual Result<std::optional<Case>> FindCase(Id id) = 0;
+  // The accused's undecided complaints case, if any.
+  virtual Result<std::optional<Case>> OpenComplaintsCase(Id accused_id) = 0;
+  // Newest first.
+  virtual Result<std::vector<Case>> ListCases(const CaseFilter& filter) = 0;
+  // Undecided cases (open and assigned) in urgency order (priority, sla_due_at, id).
+  virtual Result<std::vector<Case>> Queue(std::optional<QueueCursor> after, int limit) = 0;
+  // Returns assigned cases whose lease ended before `now` to the queue; how many.
+  virtual Result<int> ReleaseExpiredLeases(TimeMs now) = 0;
+  // The most urgent open case `who` may take (priority, then SLA due, then id), excluding
+  // cases against them and appeals of their own decisions.
+  virtual Result<std::optional<Case>> NextEligible(const CaseEligibility& who) = 0;
+  // Cases assigned to the moderator right now.
+  virtual Result<int> CountAssigned(Id moderator_id) = 0;
+  // Calls a case concerns (holds their recordings against retention).
+  virtual Result<void> AddCaseCall(Id case_id, Id call_id) = 0;
+  virtual Result<std::vector<Id>> CaseCalls(Id case_id) = 0;
+
+  // ModeratorState defaults (on shift, capacity 3) when never set.
+  virtual Result<ModeratorState> Moderator(Id user_id) = 0;
+  virtual Result<void> PutModerator(const ModeratorState& state) = 0;
+
+  // Conflict "complaint_exists" when the reporter has an undecided complaint on that call.
+  virtual Result<Complaint> InsertComplaint(const Complaint& c) = 0;
+  virtual Result<void> UpdateComplaint(const Complaint& c) = 0;
+  virtual Result<std::optional<Complaint>> FindComplaint(Id id) = 0;
+  virtual Result<std::vector<Complaint>> ListComplaints(const ComplaintFilter& filter) = 0;
+  // Sets every complaint of the case in one of `from` to `to`; how many.
+  virtual Result<int> SetComplaintStatus(Id case_id, const std::vector<std::string>& from,
+                                         const std::string& to, TimeMs now) = 0;
+
+  // Retention: ended calls older than `cutoff` with something left to delete and nothing
+  // holding them (an undecided case, an open appeal, or a sanction still appealable whose
+  // decision cites the call). Oldest first.
+  virtual Result<std::vector<Id>> PurgeableCalls(TimeMs cutoff, TimeMs now, int limit) = 0;
+};
+
+// Decisions, sanctions, appeals, rewards.
+class SanctionRepository {
+ public:
+  virtual ~SanctionRepository() = default;
+  virtual Result<Decision> InsertDecision(const Decision& d) = 0;  // id assigned
+  virtual Result<std::vector<Decision>> Decisions(Id case_id) = 0;
+  virtual Result<Sanction> InsertSanction(const Sanction& s) = 0;
+  virtual Result<void> UpdateSanction(const Sanction& s) = 0;
+  virtual Result<std::optional<Sanction>> FindSanction(Id id) = 0;
+  virtual Result<std::vector<Sanction>> Sanctions(Id user_id) = 0;  // newest first
+  // Conflict "appeal_exists" for a second appeal of one sanction.
+  virtual Result<Appeal> InsertAppeal(const Appeal& a) = 0;
+  virtual Result<void> UpdateAppeal(const Appeal& a) = 0;
+  virtual Result<std::optional<Appeal>> FindAppeal(Id id) = 0;
+  virtual Result<std::optional<Appeal>> AppealOf(Id sanction_id) = 0;
+  virtual Result<Reward> InsertReward(const Reward& r) = 0;
+  virtual Result<std::vector<Reward>> Rewards(Id user_id) = 0;  // newest first
+};
+
+class NotificationRepository {
+ public:
+  virtual ~NotificationRepository() = default;
+  virtual Result<Notification> Insert(const Notification& n) = 0;
+  // Newest first.
+  virtual Result<std::vector<Notification>> List(Id user_id, std::optional<Id> before_id, int limit) = 0;
+  virtual Result<std::int64_t> UnreadCount(Id user_id) = 0;
+  // Marks the user's notifications with id <= up_to read; how many changed.
+  virtual Result<int> MarkRead(Id user_id, Id up_to, TimeMs now) = 0;
+};
+
 // One transaction's view of every repository.
 class Tx {
  public:
@@ -165,6 +240,9 @@ class Tx {
   virtual JobRepository& jobs() = 0;
   virtual TranscriptRepository& transcripts() = 0;
   virtual AuditRepository& audit() = 0;
+  virtual CaseRepository& cases() = 0;
+  virtual SanctionRepository& sanctions() = 0;
+  virtual NotificationRepository& notifications() = 0;
 };
 
 class Store {

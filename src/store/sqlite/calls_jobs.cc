@@ -13,7 +13,7 @@ constexpr const char* kCallColumns =
     " seller_media_id, seller_room_token, seller_consent_at, seller_joined_at, seller_left_at,"
     " recording_status, recording_error, recording_attempts, recording_duration_ms,"
     " recording_timeline_start_us, updated_at, transcript_status, transcript_error,"
-    " transcript_progress";
+    " transcript_progress, purged_at";
 
 std::optional<std::string> OptText(const Stmt& s, int col) {
   if (s.IsNull(col)) return std::nullopt;
@@ -63,10 +63,11 @@ Call ReadCall(const Stmt& s) {
   c.transcript_status = s.Text(37);
   c.transcript_error = OptText(s, 38);
   c.transcript_progress = s.OptInt(39);
+  c.purged_at = s.OptInt(40);
   return c;
 }
 
-// Binds every column but id, in kCallColumns order starting at parameter 1 (39 parameters).
+// Binds every column but id, in kCallColumns order starting at parameter 1 (40 parameters).
 void BindCall(Stmt& s, const Call& c) {
   s.Bind(1, c.conversation_id).Bind(2, c.listing_id).Bind(3, c.buyer_id).Bind(4, c.seller_id)
       .Bind(5, c.proposed_by).Bind(6, c.state).Bind(7, c.scheduled_for).Bind(8, c.join_opens_at)
@@ -88,7 +89,7 @@ void BindCall(Stmt& s, const Call& c) {
   s.Bind(31, c.recording_status).Bind(32, c.recording_error).Bind(33, c.recording_attempts)
       .Bind(34, c.recording_duration_ms).Bind(35, c.recording_timeline_start_us)
       .Bind(36, c.updated_at).Bind(37, c.transcript_status).Bind(38, c.transcript_error)
-      .Bind(39, c.transcript_progress);
+      .Bind(39, c.transcript_progress).Bind(40, c.purged_at);
 }
 
 constexpr const char* kJobColumns =
@@ -120,7 +121,7 @@ Result<Call> SqliteCalls::Insert(const Call& call) {
       std::string("INSERT INTO calls (") + (kCallColumns + 4) +
       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
       " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36,"
-      " ?37, ?38, ?39)"));
+      " ?37, ?38, ?39, ?40)"));
   BindCall(stmt, call);
   auto done = stmt.Exec();
   if (!done) {
@@ -147,10 +148,10 @@ Result<void> SqliteCalls::Update(const Call& call) {
       " seller_joined_at = ?29, seller_left_at = ?30,"
       " recording_status = ?31, recording_error = ?32, recording_attempts = ?33,"
       " recording_duration_ms = ?34, recording_timeline_start_us = ?35, updated_at = ?36,"
-      " transcript_status = ?37, transcript_error = ?38, transcript_progress = ?39"
-      " WHERE id = ?40"));
+      " transcript_status = ?37, transcript_error = ?38, transcript_progress = ?39,"
+      " purged_at = ?40 WHERE id = ?41"));
   BindCall(stmt, call);
-  stmt.Bind(40, call.id);
+  stmt.Bind(41, call.id);
   auto done = stmt.Exec();
   if (!done && done.error().kind == base::ErrorKind::kConflict) {
     return base::Conflict("call_exists", "This conversation already has an open call");
@@ -232,6 +233,13 @@ Result<std::vector<RecordingFile>> SqliteCalls::Files(Id call_id) {
                                 stmt.Int(5), stmt.Int(6), stmt.Text(7), stmt.Int(8)});
   }
   return out;
+}
+
+Result<void> SqliteCalls::MarkPurged(Id call_id, TimeMs now) {
+  auto del = TRY(c_.Prepare("DELETE FROM recording_files WHERE call_id = ?1"));
+  TRY(del.Bind(1, call_id).Exec());
+  auto upd = TRY(c_.Prepare("UPDATE calls SET purged_at = ?2, updated_at = ?2 WHERE id = ?1"));
+  return upd.Bind(1, call_id).Bind(2, now).Exec();
 }
 
 Result<std::optional<Id>> SqliteJobs::Insert(const NewJob& job, TimeMs now) {

@@ -19,6 +19,7 @@ class SqliteCalls final : public CallRepository {
   Result<std::vector<Call>> ListByState(const std::string& state, int limit) override;
   Result<void> ReplaceFiles(Id call_id, const std::vector<RecordingFile>& files) override;
   Result<std::vector<RecordingFile>> Files(Id call_id) override;
+  Result<void> MarkPurged(Id call_id, TimeMs now) override;
 
  private:
   Result<std::optional<Call>> FindOne(const std::string& where, std::int64_t value);

@@ -247,6 +247,156 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql"},
+    // Moderation (docs/moderation.md): complaints gather into one undecided case per accused
+    // user; `next` takes the head of cases_queue for the moderator's verticals.
+    {5, "moderation", R"sql(
+ALTER TABLE calls ADD COLUMN purged_at INTEGER;
+CREATE INDEX calls_retention ON calls(ended_at) WHERE purged_at IS NULL AND ended_at IS NOT NULL;
+
+CREATE TABLE moderator_state (
+  user_id      INTEGER PRIMARY KEY REFERENCES users(id),
+  on_shift     INTEGER NOT NULL CHECK (on_shift IN (0, 1)),
+  capacity     INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 100),
+  last_seen_at INTEGER,
+  updated_at   INTEGER NOT NULL
+);
+
+CREATE TABLE cases (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL CHECK (kind IN ('complaints', 'appeal')),
+  accused_id   INTEGER NOT NULL REFERENCES users(id),
+  status       TEXT NOT NULL CHECK (status IN ('open', 'assigned', 'decided')),
+  priority     INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 3),
+  sla_due_at   INTEGER NOT NULL,
+  vertical     TEXT NOT NULL,
+  language     TEXT NOT NULL,
+  complainants INTEGER NOT NULL DEFAULT 0,
+  assignee_id  INTEGER REFERENCES users(id),
+  assigned_at  INTEGER,
+  lease_until  INTEGER,
+  excluded_moderator_id INTEGER REFERENCES users(id),
+  appeal_id    INTEGER,
+  opened_at    INTEGER NOT NULL,
+  decided_at   INTEGER,
+  updated_at   INTEGER NOT NULL,
+  CHECK ((status = 'assigned') = (assignee_id IS NOT NULL AND lease_until IS NOT NULL))
+);
+CREATE UNIQUE INDEX cases_one_open_per_accused ON cases(accused_id)
+  WHERE kind = 'complaints' AND status <> 'decided';
+CREATE INDEX cases_queue ON cases(vertical, priority, sla_due_at, id) WHERE status = 'open';
+CREATE INDEX cases_undecided ON cases(priority, sla_due_at, id) WHERE status <> 'decided';
+CREATE INDEX cases_leases ON cases(lease_until) WHERE status = 'assigned';
+CREATE INDEX cases_by_assignee ON cases(assignee_id) WHERE status = 'assigned';
+CREATE INDEX cases_by_accused ON cases(accused_id, id DESC);
+
+CREATE TABLE case_calls (
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  call_id INTEGER NOT NULL REFERENCES calls(id),
+  PRIMARY KEY (case_id, call_id)
+) WITHOUT ROWID;
+CREATE INDEX case_calls_by_call ON case_calls(call_id, case_id);
+
+CREATE TABLE complaints (
+  id          INTEGER PRIMARY KEY,
+  call_id     INTEGER NOT NULL REFERENCES calls(id),
+  reporter_id INTEGER NOT NULL REFERENCES users(id),
+  accused_id  INTEGER NOT NULL REFERENCES users(id),
+  case_id     INTEGER NOT NULL REFERENCES cases(id),
+  category    TEXT NOT NULL CHECK (category IN ('fraud', 'prepayment_request', 'rude',
+                                                'not_as_described', 'no_show', 'other')),
+  text        TEXT NOT NULL,
+  ranges      TEXT NOT NULL,
+  quote       TEXT,
+  quote_match TEXT,
+  status      TEXT NOT NULL CHECK (status IN ('open', 'in_review', 'upheld', 'dismissed')),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  CHECK (reporter_id <> accused_id)
+);
+CREATE UNIQUE INDEX complaints_one_undecided ON complaints(call_id, reporter_id)
+  WHERE status IN ('open', 'in_review');
+CREATE INDEX complaints_by_case ON complaints(case_id, id);
+CREATE INDEX complaints_by_reporter ON complaints(reporter_id, id DESC);
+CREATE INDEX complaints_by_accused ON complaints(accused_id, id DESC);
+CREATE INDEX complaints_by_call ON complaints(call_id, id DESC);
+
+CREATE TABLE decisions (
+  id           INTEGER PRIMARY KEY,
+  case_id      INTEGER NOT NULL REFERENCES cases(id),
+  moderator_id INTEGER NOT NULL REFERENCES users(id),
+  action       TEXT NOT NULL CHECK (action IN ('dismiss', 'warn', 'block', 'ban', 'uphold', 'overturn')),
+  days         INTEGER,
+  reason       TEXT NOT NULL,
+  evidence     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX decisions_by_case ON decisions(case_id, id);
+
+-- The calls a decision cites (from its evidence): they stay while the sanction is appealable.
+CREATE TABLE decision_calls (
+  decision_id INTEGER NOT NULL REFERENCES decisions(id),
+  call_id     INTEGER NOT NULL REFERENCES calls(id),
+  PRIMARY KEY (decision_id, call_id)
+) WITHOUT ROWID;
+CREATE INDEX decision_calls_by_call ON decision_calls(call_id, decision_id);
+
+CREATE TABLE sanctions (
+  id           INTEGER PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  decision_id  INTEGER NOT NULL REFERENCES decisions(id),
+  case_id      INTEGER NOT NULL REFERENCES cases(id),
+  kind         TEXT NOT NULL CHECK (kind IN ('warn', 'block', 'ban')),
+  reason       TEXT NOT NULL,
+  starts_at    INTEGER NOT NULL,
+  ends_at      INTEGER,
+  status       TEXT NOT NULL CHECK (status IN ('active', 'overturned')),
+  appeal_until INTEGER NOT NULL,
+  lifted_at    INTEGER,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX sanctions_by_user ON sanctions(user_id, id DESC);
+CREATE INDEX sanctions_by_decision ON sanctions(decision_id);
+
+CREATE TABLE appeals (
+  id          INTEGER PRIMARY KEY,
+  sanction_id INTEGER NOT NULL UNIQUE REFERENCES sanctions(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  text        TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open', 'upheld', 'overturned')),
+  case_id     INTEGER NOT NULL REFERENCES cases(id),
+  decision_id INTEGER REFERENCES decisions(id),
+  created_at  INTEGER NOT NULL,
+  decided_at  INTEGER
+);
+
+-- Append-only ledger.
+CREATE TABLE rewards (
+  id           INTEGER PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  decision_id  INTEGER NOT NULL REFERENCES decisions(id),
+  complaint_id INTEGER REFERENCES complaints(id),
+  amount       INTEGER NOT NULL CHECK (amount > 0),
+  currency     TEXT NOT NULL,
+  reason       TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX rewards_by_user ON rewards(user_id, id DESC);
+CREATE TRIGGER rewards_no_update BEFORE UPDATE ON rewards
+  BEGIN SELECT RAISE(ABORT, 'the reward ledger is append-only'); END;
+CREATE TRIGGER rewards_no_delete BEFORE DELETE ON rewards
+  BEGIN SELECT RAISE(ABORT, 'the reward ledger is append-only'); END;
+
+CREATE TABLE notifications (
+  id         INTEGER PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  kind       TEXT NOT NULL,
+  payload    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  read_at    INTEGER
+);
+CREATE INDEX notifications_by_user ON notifications(user_id, id DESC);
+CREATE INDEX notifications_unread ON notifications(user_id) WHERE read_at IS NULL;
+)sql"},
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "store/sqlite/calls_jobs.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/moderation.h"
 #include "store/sqlite/transcripts.h"
 
 namespace vitrina::store::sqlite {
@@ -433,7 +434,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size),
-        audit_(c) {}
+        audit_(c), cases_(c), sanctions_(c), notifications_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -442,6 +443,9 @@ class SqliteTx final : public Tx {
   JobRepository& jobs() override { return jobs_; }
   TranscriptRepository& transcripts() override { return transcripts_; }
   AuditRepository& audit() override { return audit_; }
+  CaseRepository& cases() override { return cases_; }
+  SanctionRepository& sanctions() override { return sanctions_; }
+  NotificationRepository& notifications() override { return notifications_; }
 
  private:
   SqliteUsers users_;
@@ -452,6 +456,9 @@ class SqliteTx final : public Tx {
   SqliteJobs jobs_;
   SqliteTranscripts transcripts_;
   SqliteAudit audit_;
+  SqliteCases cases_;
+  SqliteSanctions sanctions_;
+  SqliteNotifications notifications_;
 };
 
 class SqliteStore final : public Store {
