@@ -144,9 +144,8 @@ Result<IssuedSession> AccountService::Login(const std::string& raw_email,
     return base::Unauthenticated("invalid_credentials", "Wrong email or password");
   }
   email_limiter_.Reset(email_key);
-  if (IsBlocked(*user, now)) {
-    return base::PermissionDenied("user_blocked", "This account is blocked");
-  }
+  // A blocked user may still sign in: their session only reaches the statement of reasons
+  // and the appeal (api::Access::kSignedIn); everything else answers 403 user_blocked.
   if (hasher_.NeedsRehash(user->password_hash)) {
     if (auto rehashed = hasher_.Hash(password)) {
       (void)store_.Write([&](store::Tx& tx) {
@@ -166,7 +165,7 @@ Result<void> AccountService::EndSession(const std::string& token_hash) {
   return store_.Write([&](store::Tx& tx) { return tx.sessions().Delete(token_hash); });
 }
 
-Result<Principal> AccountService::Authenticate(const std::string& token) {
+Result<Principal> AccountService::Authenticate(const std::string& token, bool allow_blocked) {
   if (token.empty() || token.size() > 128) {
     return base::Unauthenticated("invalid_token", "Missing or invalid session token");
   }
@@ -182,7 +181,7 @@ Result<Principal> AccountService::Authenticate(const std::string& token) {
   if (!found || found->session.expires_at <= now) {
     return base::Unauthenticated("invalid_token", "Session expired or invalid; log in again");
   }
-  if (IsBlocked(found->user, now)) {
+  if (!allow_blocked && IsBlocked(found->user, now)) {
     return base::PermissionDenied("user_blocked", "This account is blocked");
   }
   return std::move(*found);

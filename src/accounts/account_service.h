@@ -62,7 +62,9 @@ class AccountService {
   // Ends the session whose token hashes to `token_hash` (as found by Authenticate).
   Result<void> EndSession(const std::string& token_hash);
   // 401 invalid_token for an unknown or expired token; 403 user_blocked for a blocked user.
-  Result<Principal> Authenticate(const std::string& token);
+  // With `allow_blocked` a blocked user's principal is returned too (the few requests a
+  // blocked user may make: read the statement of reasons, appeal, sign out).
+  Result<Principal> Authenticate(const std::string& token, bool allow_blocked = false);
 
   Result<store::User> UpdateProfile(store::Id user_id, std::optional<std::string> display_name,
                                     std::optional<std::string> timezone);

@@ -53,6 +53,7 @@ Api::Api(Services services, ApiOptions options)
   AddJobRoutes(*this);
   AddTranscriptRoutes(*this);
   AddAuditRoutes(*this);
+  AddModerationRoutes(*this);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {
@@ -109,7 +110,8 @@ std::vector<std::pair<std::string, std::string>> Api::ClearedCookies() const {
           {"Set-Cookie", std::string(kCsrfCookie) + attrs}};
 }
 
-Result<std::optional<accounts::Principal>> Api::Authenticate(net::Request& req, bool& via_cookie) {
+Result<std::optional<accounts::Principal>> Api::Authenticate(net::Request& req, bool& via_cookie,
+                                                             bool allow_blocked) {
   std::optional<std::string> token;
   if (auto auth = req.Header("authorization")) {
     constexpr std::string_view kBearer = "Bearer ";
@@ -122,7 +124,7 @@ Result<std::optional<accounts::Principal>> Api::Authenticate(net::Request& req, 
     via_cookie = true;
   }
   if (!token) return std::optional<accounts::Principal>();
-  auto principal = TRY(services_.accounts.Authenticate(*token));
+  auto principal = TRY(services_.accounts.Authenticate(*token, allow_blocked));
   return std::optional<accounts::Principal>(std::move(principal));
 }
 
@@ -130,7 +132,7 @@ Result<net::Response> Api::Dispatch(net::Request& req, const Route& route) {
   Context ctx{req, std::nullopt};
   if (route.access == Access::kOpen) return route.fn(ctx);
   bool via_cookie = false;
-  auto principal = Authenticate(req, via_cookie);
+  auto principal = Authenticate(req, via_cookie, route.access == Access::kSignedIn);
   if (!principal) {
     // On public routes a stale or bad token is ignored (the caller is simply anonymous);
     // a blocked account is still refused.

@@ -23,6 +23,7 @@
 #include "net/router.h"
 #include "net/static_files.h"
 #include "store/store.h"
+#include "moderation/moderation_service.h"
 #include "transcripts/transcript_service.h"
 
 namespace vitrina::api {
@@ -34,6 +35,8 @@ enum class Access {
   kOpen,          // anyone; credentials are not even looked at (health checks, metrics)
   kPublic,        // anyone; a valid token is resolved (a blocked user gets 403), a bad one ignored
   kUser,          // any signed-in, not blocked user
+  kSignedIn,      // any signed-in user, blocked too: what a blocked user needs to read the
+                  // statement of reasons, appeal and sign out (docs/moderation.md)
   kModerator,
   kAnalyst,
   kAdmin,
@@ -64,6 +67,7 @@ struct Services {
   chat::ChatService& chat;
   calls::CallService& calls;
   transcripts::TranscriptService& transcripts;
+  moderation::ModerationService& moderation;
   LiveHub& hub;
 };
 
@@ -108,7 +112,8 @@ class Api {
     RouteFn fn;
   };
   Result<net::Response> Dispatch(net::Request& req, const Route& route);
-  Result<std::optional<accounts::Principal>> Authenticate(net::Request& req, bool& via_cookie);
+  Result<std::optional<accounts::Principal>> Authenticate(net::Request& req, bool& via_cookie,
+                                                          bool allow_blocked = false);
   void ResolveClientIp(net::Request& req) const;
 
   Services services_;
@@ -127,5 +132,6 @@ void AddCallRoutes(Api& api, const std::string& events_secret);
 void AddJobRoutes(Api& api);
 void AddTranscriptRoutes(Api& api);
 void AddAuditRoutes(Api& api);
+void AddModerationRoutes(Api& api);
 
 }  // namespace vitrina::api

@@ -191,7 +191,8 @@ boost::json::object ParticipantJson(const store::CallParticipant& p) {
 }  // namespace
 
 boost::json::object CallJson(const store::Call& c, const std::vector<store::RecordingFile>* files) {
-  boost::json::object recording{{"status", c.recording_status},
+  // Retention deleted the files and transcript: the call's metadata stays.
+  boost::json::object recording{{"status", c.purged_at ? std::string("deleted") : c.recording_status},
                                 {"duration_ms", OptValue(c.recording_duration_ms)},
                                 {"error", OptValue(c.recording_error)},
                                 {"attempts", c.recording_attempts}};
@@ -225,7 +226,8 @@ boost::json::object CallJson(const store::Call& c, const std::vector<store::Reco
           {"join_closes_at", base::FormatRfc3339(c.join_closes_at)},
           {"participants", {{"buyer", ParticipantJson(c.buyer)}, {"seller", ParticipantJson(c.seller)}}},
           {"recording", std::move(recording)},
-          {"transcript", {{"status", c.transcript_status},
+          {"purged_at", OptTime(c.purged_at)},
+          {"transcript", {{"status", c.purged_at ? std::string("deleted") : c.transcript_status},
                           {"progress", OptValue(c.transcript_progress)},
                           {"error", OptValue(c.transcript_error)}}}};
 }

@@ -44,7 +44,7 @@ void AddAccountRoutes(Api& api) {
             return SessionResponse(api, 200, issued);
           });
 
-  api.Add(net::Verb::post, "/api/v1/auth/logout", Access::kUser,
+  api.Add(net::Verb::post, "/api/v1/auth/logout", Access::kSignedIn,
           [&](Context& ctx) -> Result<net::Response> {
             TRY(accounts.EndSession(ctx.principal->session.token_hash));
             api.services().hub.CloseSession(ctx.principal->session.token_hash);
@@ -54,7 +54,7 @@ void AddAccountRoutes(Api& api) {
             return res;
           });
 
-  api.Add(net::Verb::get, "/api/v1/me", Access::kUser, [](Context& ctx) -> Result<net::Response> {
+  api.Add(net::Verb::get, "/api/v1/me", Access::kSignedIn, [](Context& ctx) -> Result<net::Response> {
     return Api::Json(200, UserJson(ctx.user()));
   });
 

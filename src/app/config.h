@@ -82,6 +82,15 @@ struct Config {
   // pocketsphinx decoders per language (~100 MB each). A job recognises both tracks at once,
   // so 2 job threads could use 4; more decoders than cores buy nothing.
   int asr_decoders = 2;
+  // [moderation] (docs/moderation.md)
+  std::int64_t sla_p1_minutes = 60;
+  std::int64_t sla_p2_minutes = 480;
+  std::int64_t sla_p3_minutes = 2880;
+  std::int64_t case_lease_minutes = 15;
+  std::int64_t appeal_window_days = 180;
+  std::int64_t retention_days = 30;
+  std::int64_t retention_check_minutes = 60;
+  std::string reward_currency = "RUB";
   // [log]
   std::string log_level = "info";
 };

@@ -137,6 +137,18 @@ base::Result<void> Server::Start() {
   transcript_options.recordings_dir = call_options.recordings_dir;
   transcripts_ = std::make_unique<transcripts::TranscriptService>(
       *store_, *clock_, metrics_, *recognizer_, *calls_, hub_.get(), transcript_options);
+  moderation::ModerationOptions moderation_options;
+  moderation_options.sla.due_ms = {config_.sla_p1_minutes * 60'000, config_.sla_p2_minutes * 60'000,
+                                   config_.sla_p3_minutes * 60'000};
+  moderation_options.lease_ms = config_.case_lease_minutes * 60'000;
+  moderation_options.appeal_window_ms = config_.appeal_window_days * 86'400'000;
+  moderation_options.language = config_.asr_language;
+  moderation_options.reward_currency = config_.reward_currency;
+  moderation_ = std::make_unique<moderation::ModerationService>(*store_, *clock_, metrics_, *calls_,
+                                                                moderation_options);
+  retention_ = std::make_unique<moderation::Retention>(
+      *store_, *clock_, metrics_,
+      moderation::RetentionOptions{config_.retention_days * 86'400'000, call_options.recordings_dir});
   if (mode_ == Mode::kWorker) {
     StartJobs();
     base::log::Info("worker_started", {{"threads", config_.job_workers}});
@@ -157,7 +169,8 @@ base::Result<void> Server::Start() {
     api_options.static_dir = config_.static_dir;
   }
   api_ = std::make_unique<api::Api>(
-      api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *transcripts_, *hub_}, api_options);
+      api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *transcripts_,
+                    *moderation_, *hub_}, api_options);
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
   // cores busy without paying for needless context switches (docs/PERFORMANCE.md).
@@ -196,6 +209,10 @@ void Server::StartJobs() {
   });
   jobs_->Register(calls::kTranscribeJob, [this](const store::Job& job, jobs::JobContext& ctx) {
     return transcripts_->Transcribe(job, ctx);
+  });
+  jobs_->Register(moderation::kRetentionJob, [this](const store::Job&, jobs::JobContext& ctx) -> base::Result<void> {
+    TRY(retention_->Purge(&ctx));
+    return {};
   });
   if (config_.job_workers > 0) jobs_->Start();
 }
@@ -236,6 +253,7 @@ base::Result<void> Server::StartMedia() {
 void Server::Housekeeping() {
   std::unique_lock lock(mu_);
   auto next_purge = std::chrono::steady_clock::now();
+  auto next_retention = std::chrono::steady_clock::now();
   while (!stopping_) {
     lock.unlock();
     if (auto done = store_->Maintain(); !done) {
@@ -247,6 +265,14 @@ void Server::Housekeeping() {
         base::log::Info("sessions_purged", {{"count", *purged}});
       }
       next_purge += std::chrono::minutes(10);
+    }
+    if (std::chrono::steady_clock::now() >= next_retention) {
+      if (auto queued = retention_->Schedule(); !queued) {
+        base::log::Warn("retention_schedule_failed", {{"error", queued.error().message}});
+      } else if (*queued) {
+        jobs_->Wake();
+      }
+      next_retention += std::chrono::minutes(config_.retention_check_minutes);
     }
     lock.lock();
     wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });

@@ -23,6 +23,8 @@
 #include "media/janus_supervisor.h"
 #include "media/media_server.h"
 #include "media/recording_processor.h"
+#include "moderation/moderation_service.h"
+#include "moderation/retention.h"
 #include "listings/listing_service.h"
 #include "net/http_server.h"
 #include "transcripts/transcript_service.h"
@@ -49,6 +51,8 @@ class Server {
   accounts::AccountService& accounts() { return *accounts_; }
   calls::CallService& calls() { return *calls_; }
   transcripts::TranscriptService& transcripts() { return *transcripts_; }
+  moderation::ModerationService& moderation() { return *moderation_; }
+  moderation::Retention& retention() { return *retention_; }
   // The embedded Janus (null with external media nodes), e.g. for fault tests.
   media::JanusSupervisor* janus() { return janus_.get(); }
   const std::string& media_events_secret() const { return events_secret_; }
@@ -75,6 +79,8 @@ class Server {
   std::unique_ptr<calls::CallService> calls_;
   std::unique_ptr<asr::SpeechRecognizer> recognizer_;
   std::unique_ptr<transcripts::TranscriptService> transcripts_;
+  std::unique_ptr<moderation::ModerationService> moderation_;
+  std::unique_ptr<moderation::Retention> retention_;
   std::unique_ptr<jobs::WorkerPool> jobs_;
   std::string events_secret_;
   std::string admin_key_;

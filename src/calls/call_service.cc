@@ -389,6 +389,35 @@ void CallService::AfterEnd(const store::Call& call) {
   }
 }
 
+void CallService::EndCallsOf(store::Id user_id, const std::string& reason) {
+  store::CallFilter filter;
+  filter.user_id = user_id;
+  filter.only_open = true;
+  filter.limit = 100;
+  auto open = store_.Read([&](store::Tx& tx) { return tx.calls().List(filter); });
+  if (!open) {
+    base::log::Error("end_calls_failed", {{"user_id", user_id}, {"error", open.error().message}});
+    return;
+  }
+  for (const auto& listed : *open) {
+    const auto now = clock_.NowMs();
+    auto ended = store_.Write([&](store::Tx& tx) -> Result<std::optional<store::Call>> {
+      auto c = TRY(LoadCall(tx, listed.id));
+      if (!IsOpen(c.state)) return std::optional<store::Call>();  // ended meanwhile
+      TRY(EndInTx(tx, c, c.state == "active" ? "ended" : "cancelled", reason, std::nullopt, now));
+      TRY(tx.calls().Update(c));
+      return std::optional<store::Call>(c);
+    });
+    if (!ended) {
+      base::log::Error("end_call_failed", {{"call_id", listed.id}, {"error", ended.error().message}});
+    } else if (*ended) {
+      base::log::Info("call_ended_for_user", {{"call_id", listed.id}, {"user_id", user_id}, {"reason", reason}});
+      AfterEnd(**ended);
+      Notify(**ended);
+    }
+  }
+}
+
 Result<store::Call> CallService::Get(const store::User& user, store::Id call_id) {
   return store_.Read([&](store::Tx& tx) -> Result<store::Call> {
     auto c = TRY(LoadCall(tx, call_id));

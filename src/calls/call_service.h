@@ -85,6 +85,9 @@ class CallService {
   Result<JoinGrant> Join(const store::User& user, store::Id call_id, bool consent,
                          const std::string& request_host);
   Result<store::Call> Hangup(const store::User& user, store::Id call_id);
+  // Ends every open call of the user (they were blocked): active ones as `ended`, the
+  // others `cancelled`, with `reason`; the media rooms are destroyed and both sides told.
+  void EndCallsOf(store::Id user_id, const std::string& reason);
   // Participants and moderators.
   Result<store::Call> Get(const store::User& user, store::Id call_id);
   Result<std::vector<store::Call>> List(const store::User& user, store::CallFilter filter);

@@ -336,6 +336,13 @@ struct QueueCursor {
   Id id = 0;
 };
 
+struct QueueCounts {
+  int open = 0;
+  int assigned = 0;
+  int breached = 0;  // due before now
+  int at_risk = 0;   // not breached, due within the priority's at-risk window
+};
+
 struct Complaint {
   Id id = 0;
   Id call_id = 0;

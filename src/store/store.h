@@ -4,6 +4,7 @@
 // without touching domain code. A Store is thread-safe; a Tx belongs to the thread that
 // runs the callback and must not escape it.
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -168,6 +169,8 @@ class CaseRepository {
   virtual Result<std::vector<Case>> ListCases(const CaseFilter& filter) = 0;
   // Undecided cases (open and assigned) in urgency order (priority, sla_due_at, id).
   virtual Result<std::vector<Case>> Queue(std::optional<QueueCursor> after, int limit) = 0;
+  // Undecided cases by state, and how many are past due or within `at_risk_ms[p - 1]` of it.
+  virtual Result<QueueCounts> CountQueue(TimeMs now, const std::array<std::int64_t, 3>& at_risk_ms) = 0;
   // Returns assigned cases whose lease ended before `now` to the queue; how many.
   virtual Result<int> ReleaseExpiredLeases(TimeMs now) = 0;
   // The most urgent open case `who` may take (priority, then SLA due, then id), excluding

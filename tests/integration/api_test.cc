@@ -201,19 +201,29 @@ TEST_F(ApiTest, CookieSessionsNeedCsrfTokenForWrites) {
   EXPECT_EQ(Call("GET", "/api/v1/listings", "", "", {{"Cookie", "vitrina_session=stale"}}).status, 200u);
 }
 
-TEST_F(ApiTest, BlockedUserGets403Everywhere) {
+TEST_F(ApiTest, BlockedUserGets403EverywhereButTheirSanctionsAndAppeal) {
   Account a = Register("blocked@example.test");
   const std::string listing = CreateListing(a);
   ASSERT_TRUE(server_->store().Write([&](store::Tx& tx) {
     return tx.users().SetStatus(std::stoll(a.id), "blocked", std::nullopt, clock_.NowMs());
   }));
-  ExpectError(Call("GET", "/api/v1/me", a.token), 403, "user_blocked");
   ExpectError(Call("GET", "/api/v1/listings", a.token), 403, "user_blocked");
   ExpectError(Call("POST", "/api/v1/listings", a.token, json::object{{"title", "x"}}), 403,
               "user_blocked");
-  ExpectError(Call("POST", "/api/v1/auth/login", "",
-                   json::object{{"email", "blocked@example.test"}, {"password", "password123"}}),
-              403, "user_blocked");
+  ExpectError(Call("GET", "/api/v1/conversations", a.token), 403, "user_blocked");
+  // What a blocked user may still do (docs/moderation.md): see who they are, their
+  // sanctions and notifications, appeal, sign out; and sign in again to do so.
+  auto me = Call("GET", "/api/v1/me", a.token);
+  ASSERT_EQ(me.status, 200u) << me.body;
+  EXPECT_EQ(S(me.Json().at("status")), "blocked");
+  EXPECT_EQ(Call("GET", "/api/v1/sanctions", a.token).status, 200u);
+  EXPECT_EQ(Call("GET", "/api/v1/notifications", a.token).status, 200u);
+  auto login = Call("POST", "/api/v1/auth/login", "",
+                    json::object{{"email", "blocked@example.test"}, {"password", "password123"}});
+  ASSERT_EQ(login.status, 200u) << login.body;
+  EXPECT_EQ(S(login.Json().at("user").at("status")), "blocked");
+  ExpectError(Call("GET", "/api/v1/listings", S(login.Json().at("token"))), 403, "user_blocked");
+  EXPECT_EQ(Call("POST", "/api/v1/auth/logout", a.token).status, 204u);
   // Their listings are hidden from everyone else.
   ExpectError(Call("GET", "/api/v1/listings/" + listing), 404, "listing_not_found");
   EXPECT_TRUE(Call("GET", "/api/v1/listings").Json().at("items").as_array().empty());

@@ -92,7 +92,7 @@ TEST_F(AccountServiceTest, LoginIsRateLimitedPerEmail) {
   EXPECT_TRUE(service_->Login("d@x.test", "password1", "9.9.9.9"));
 }
 
-TEST_F(AccountServiceTest, BlockedUserIsRefusedEverywhere) {
+TEST_F(AccountServiceTest, BlockedUserIsRefusedButMaySignInToAppeal) {
   auto reg = service_->Register({"e@x.test", "password1", "E"});
   ASSERT_TRUE(reg);
   const auto until = clock_.NowMs() + 1000;
@@ -102,9 +102,13 @@ TEST_F(AccountServiceTest, BlockedUserIsRefusedEverywhere) {
   auto auth = service_->Authenticate(reg->token);
   ASSERT_FALSE(auth);
   EXPECT_EQ(auth.error().code, "user_blocked");
+  // Signing in works (the session reaches only the statement of reasons and the appeal,
+  // which the API asks for with allow_blocked).
   auto login = service_->Login("e@x.test", "password1", "1.1.1.1");
-  ASSERT_FALSE(login);
-  EXPECT_EQ(login.error().code, "user_blocked");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->user.status, "blocked");
+  EXPECT_FALSE(service_->Authenticate(login->token));
+  EXPECT_TRUE(service_->Authenticate(login->token, /*allow_blocked=*/true));
   clock_.Advance(1001);  // a temporary block lapses by itself
   EXPECT_TRUE(service_->Authenticate(reg->token));
 }

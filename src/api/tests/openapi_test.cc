@@ -65,7 +65,8 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   calls::CallService calls(*store, clock, {}, processor, {}, &hub);
   NoRecognizer recognizer;
   transcripts::TranscriptService transcripts(*store, clock, metrics, recognizer, calls, &hub, {});
-  Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, hub}, {});
+  moderation::ModerationService moderation(*store, clock, metrics, calls, {});
+  Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, moderation, hub}, {});
   ASSERT_GT(api.routes().size(), 20u);
   for (const auto& [verb, pattern] : api.routes()) {
     const std::string method =

@@ -331,6 +331,24 @@ Result<std::vector<Case>> SqliteCases::Queue(std::optional<QueueCursor> after, i
   return out;
 }
 
+Result<QueueCounts> SqliteCases::CountQueue(TimeMs now, const std::array<std::int64_t, 3>& at_risk_ms) {
+  // One pass over cases_undecided (it covers status, priority and sla_due_at).
+  auto stmt = TRY(c_.Prepare(
+      "SELECT coalesce(sum(status = 'open'), 0), coalesce(sum(status = 'assigned'), 0),"
+      " coalesce(sum(sla_due_at < ?1), 0),"
+      " coalesce(sum(sla_due_at >= ?1 AND sla_due_at - ?1 < CASE priority WHEN 1 THEN ?2 WHEN 2 THEN ?3 ELSE ?4 END), 0)"
+      " FROM cases WHERE status <> 'decided'"));
+  stmt.Bind(1, now).Bind(2, at_risk_ms[0]).Bind(3, at_risk_ms[1]).Bind(4, at_risk_ms[2]);
+  QueueCounts out;
+  if (TRY(stmt.Step())) {
+    out.open = static_cast<int>(stmt.Int(0));
+    out.assigned = static_cast<int>(stmt.Int(1));
+    out.breached = static_cast<int>(stmt.Int(2));
+    out.at_risk = static_cast<int>(stmt.Int(3));
+  }
+  return out;
+}
+
 Result<int> SqliteCases::ReleaseExpiredLeases(TimeMs now) {
   auto stmt = TRY(c_.Prepare(
       "UPDATE cases SET status = 'open', assignee_id = NULL, assigned_at = NULL,"

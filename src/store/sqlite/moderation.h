@@ -23,6 +23,7 @@ class SqliteCases final : public CaseRepository {
   Result<std::optional<Case>> OpenComplaintsCase(Id accused_id) override;
   Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
   Result<std::vector<Case>> Queue(std::optional<QueueCursor> after, int limit) override;
+  Result<QueueCounts> CountQueue(TimeMs now, const std::array<std::int64_t, 3>& at_risk_ms) override;
   Result<int> ReleaseExpiredLeases(TimeMs now) override;
   Result<std::optional<Case>> NextEligible(const CaseEligibility& who) override;
   Result<int> CountAssigned(Id moderator_id) override;

@@ -840,8 +840,9 @@ TEST_F(ModerationTest, NextEligibleQueryWalksTheQueueIndex) {
   EXPECT_EQ(plan.find("SCAN cases"), std::string::npos) << plan;
 }
 
-// 100,000 open cases: every `next` stays a few index steps per vertical.
-TEST_F(ModerationTest, NextEligibleIsFastWithAHundredThousandOpenCases) {
+// 100,000 open cases: the per-vertical index walks give what a plain scan gives (the speed is
+// measured in bench/moderation_bench.cc, not asserted here).
+TEST_F(ModerationTest, NextEligibleAgreesWithAPlainScanOverAHundredThousandCases) {
   constexpr int kCases = 100'000;
   ASSERT_EQ(RawExec("BEGIN;"
                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
@@ -857,7 +858,6 @@ TEST_F(ModerationTest, NextEligibleIsFastWithAHundredThousandOpenCases) {
                     " CASE WHEN abs(random()) % 100 < 2 THEN 'en' ELSE 'ru' END, 1, 1, 1 FROM n;"
                     "COMMIT;"),
             SQLITE_OK);
-  // Check the answer against a plain scan, then time it.
   auto expected = [&](const std::string& vertical_sql, const std::string& language) {
     sqlite3* db = nullptr;
     EXPECT_EQ(sqlite3_open((dir_ / "moderation.db").c_str(), &db), SQLITE_OK);
@@ -878,22 +878,6 @@ TEST_F(ModerationTest, NextEligibleIsFastWithAHundredThousandOpenCases) {
   EXPECT_EQ(Next(mod, {}, {"en"}), expected("", "en"));
   EXPECT_EQ(Next(mod, {"goods", "auto"}, {"en"}), expected(" AND vertical IN ('goods', 'auto')", "en"));
 
-  const std::vector<CaseEligibility> profiles = {
-      {mod, {}, {}}, {mod, {"realty"}, {}}, {mod, {}, {"en"}}, {mod, {"goods", "auto"}, {"ru"}}};
-  for (const auto& who : profiles) {
-    std::vector<double> ms;
-    for (int i = 0; i < 200; ++i) {
-      const auto t0 = std::chrono::steady_clock::now();
-      auto r = store_->Read([&](Tx& tx) { return tx.cases().NextEligible(who); });
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-      ASSERT_TRUE(r && *r);
-    }
-    std::sort(ms.begin(), ms.end());
-    const double p50 = ms[ms.size() / 2], p99 = ms[ms.size() * 99 / 100];
-    std::printf("NextEligible verticals=%zu languages=%zu: p50 %.3f ms, p99 %.3f ms\n", who.verticals.size(),
-                who.languages.size(), p50, p99);
-    EXPECT_LT(p99, 20.0);
-  }
 }
 
 }  // namespace
