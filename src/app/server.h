@@ -56,6 +56,8 @@ class Server {
   // The embedded Janus (null with external media nodes), e.g. for fault tests.
   media::JanusSupervisor* janus() { return janus_.get(); }
   const std::string& media_events_secret() const { return events_secret_; }
+  // The HTTP API (null before Start and in kWorker mode), e.g. for its route table.
+  const api::Api* api() const { return api_.get(); }
   const Config& config() const { return config_; }
 
  private:

@@ -1,0 +1,602 @@
+// The authorization matrix: every endpoint × every kind of caller, with the exact status each
+// gets. Callers: anonymous; a party to the object (the listing's seller, the conversation's or
+// the call's buyer or seller); a signed-in user who is a party to nothing; a moderator; an
+// analyst; an admin. The objects always belong to someone else than the last four.
+//
+// One table (kRows below), one row per request. Each cell (row × caller) runs against users
+// and objects made fresh for it, so a mutating row cannot change what another row sees. Passes:
+//   - Bearer tokens: the table as written;
+//   - cookie sessions with the X-CSRF-Token header: the same outcomes;
+//   - cookie sessions without it: every write a signed-in caller makes is refused (403);
+//   - every route the server registers has at least one row (a new endpoint fails this test
+//     until its row is added).
+#include <array>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "base/random.h"
+#include "recorded_call.h"
+#include "server_fixture.h"
+
+namespace vitrina {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// The table's vocabulary.
+
+enum Role { kAnon, kParty, kStranger, kModerator, kAnalyst, kAdmin };
+constexpr std::array<Role, 6> kRoles = {kAnon, kParty, kStranger, kModerator, kAnalyst, kAdmin};
+
+// Who plays the "party" column in a row.
+enum class Party {
+  kUser,    // there is no object to be party to (/me, a new listing): a plain signed-in user
+  kBuyer,   // the buyer of the conversation / call
+  kSeller,  // the seller of the listing / conversation / call
+  kEither,  // the buyer, and separately the seller: both must get the party's outcome
+};
+
+// For list endpoints: whether the response lists the fixture's object (see Row::Lists).
+enum class Vis { kAny, kSees, kHides };
+
+struct Outcome {
+  Outcome(unsigned s) : status(s) {}  // a bare status code in the table
+  Outcome(unsigned s, Vis v) : status(s), vis(v) {}
+  unsigned status;
+  Vis vis = Vis::kAny;
+};
+Outcome Sees(unsigned status) { return {status, Vis::kSees}; }
+Outcome Hides(unsigned status) { return {status, Vis::kHides}; }
+
+// The expected outcome per caller, in the table's column order.
+struct Expect {
+  Outcome anon, party, stranger, moderator, analyst, admin;
+  const Outcome& For(Role r) const {
+    switch (r) {
+      case kAnon: return anon;
+      case kParty: return party;
+      case kStranger: return stranger;
+      case kModerator: return moderator;
+      case kAnalyst: return analyst;
+      case kAdmin: return admin;
+    }
+    return anon;
+  }
+};
+
+// One request. `path`, `body` and header values may name fixture objects as {placeholder}
+// (see AuthzTest::Id for the list); each cell resolves them against its own fresh objects.
+struct Row {
+  Row(std::string m, std::string p, std::string b, Party who, Expect e)
+      : method(std::move(m)), path(std::move(p)), body(std::move(b)), party(who), expect(e) {}
+  // Sees/Hides outcomes check that `items[*].<field>` does / does not include {object}'s id.
+  Row Lists(std::string field, std::string object) && {
+    list_field = std::move(field);
+    list_object = std::move(object);
+    return std::move(*this);
+  }
+  Row With(Headers h) && {
+    headers = std::move(h);
+    return std::move(*this);
+  }
+  // Public or open route (register, login, the media hook): cookie sessions write without a
+  // CSRF token there, since the route does not act as the caller.
+  Row NoCsrf() && {
+    csrf = false;
+    return std::move(*this);
+  }
+  bool Writes() const { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+  std::string method, path, body;
+  Party party;
+  Expect expect;
+  std::string list_field, list_object;
+  Headers headers;
+  bool csrf = true;
+};
+
+const Headers kWsUpgrade = {{"Upgrade", "websocket"},
+                            {"Connection", "Upgrade"},
+                            {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                            {"Sec-WebSocket-Version", "13"}};
+
+constexpr auto kUser = Party::kUser;
+constexpr auto kBuyer = Party::kBuyer;
+constexpr auto kSeller = Party::kSeller;
+constexpr auto kEither = Party::kEither;
+
+// ---------------------------------------------------------------------------------------------
+// The matrix.
+//
+// Placeholders: {seller} {buyer} {stranger} user ids; {stranger.email}; {email} an unused
+// address; {listing} the seller's active, video-call-ready listing; {listing.archived};
+// {conversation} the buyer's on {listing}; {conversation.listing} {listing} once that
+// conversation exists; {call.proposed} (proposed by the buyer) {call.accepted} {call.active}
+// each on a listing and conversation of its own; {call.recorded} ended on {conversation}, with a
+// combined recording file and a transcript ("hello there {word}"); {word} a word no other
+// cell's transcript has; {job.failed}; {missing} an id nothing has; {events.basic} the media
+// hook's HTTP Basic credentials.
+//
+// Calls answer 403 `not_participant` for an existing call that is not the caller's and 404 for
+// an unknown one (docs/calls.md, docs/transcripts.md); conversations answer 404 either way.
+//
+// Row(method, path, body, who plays "party", {anonymous, party, stranger, moderator, analyst, admin})
+const std::vector<Row>& Rows() {
+  static const std::vector<Row> rows = [] {
+    std::vector<Row> r;
+    // --- Operations: open to anyone, credentials not even looked at.
+    r.push_back(Row("GET", "/healthz", "", kUser, {200, 200, 200, 200, 200, 200}));
+    r.push_back(Row("GET", "/readyz", "", kUser, {200, 200, 200, 200, 200, 200}));
+    r.push_back(Row("GET", "/metrics", "", kUser, {200, 200, 200, 200, 200, 200}));
+    r.push_back(Row("GET", "/api/v1/openapi.yaml", "", kUser, {200, 200, 200, 200, 200, 200}));
+    r.push_back(Row("GET", "/api/v1/version", "", kUser, {200, 200, 200, 200, 200, 200}));
+
+    // --- Accounts.
+    r.push_back(Row("POST", "/api/v1/auth/register",
+                    R"({"email": "{email}", "password": "password123", "display_name": "New"})", kUser,
+                    {201, 201, 201, 201, 201, 201})
+                    .NoCsrf());
+    r.push_back(Row("POST", "/api/v1/auth/login", R"({"email": "{stranger.email}", "password": "password123"})",
+                    kUser, {200, 200, 200, 200, 200, 200})
+                    .NoCsrf());
+    r.push_back(Row("POST", "/api/v1/auth/logout", "", kUser, {401, 204, 204, 204, 204, 204}));
+    r.push_back(Row("GET", "/api/v1/me", "", kUser, {401, 200, 200, 200, 200, 200}));
+    r.push_back(Row("PATCH", "/api/v1/me", R"({"display_name": "Renamed"})", kUser, {401, 200, 200, 200, 200, 200}));
+    r.push_back(Row("GET", "/api/v1/admin/users", "", kUser, {401, 403, 403, 403, 403, 200}));
+    r.push_back(Row("PUT", "/api/v1/admin/users/{stranger}/skills", R"({"skills": ["vertical:goods"]})", kUser,
+                    {401, 403, 403, 403, 403, 200}));
+    r.push_back(Row("POST", "/api/v1/admin/users/{stranger}/roles", R"({"roles": ["user", "moderator"]})", kUser,
+                    {401, 403, 403, 403, 403, 200}));
+
+    // --- Listings: anyone reads; only the seller changes one.
+    r.push_back(Row("POST", "/api/v1/listings", R"({"title": "Lamp", "price": 5, "vertical": "goods"})", kUser,
+                    {401, 201, 201, 201, 201, 201}));
+    r.push_back(Row("GET", "/api/v1/listings", "", kUser,
+                    {Sees(200), Sees(200), Sees(200), Sees(200), Sees(200), Sees(200)})
+                    .Lists("id", "listing"));
+    r.push_back(Row("GET", "/api/v1/listings/{listing}", "", kSeller, {200, 200, 200, 200, 200, 200}));
+    r.push_back(Row("GET", "/api/v1/listings/{listing.archived}", "", kSeller, {200, 200, 200, 200, 200, 200}));
+    r.push_back(Row("GET", "/api/v1/listings/{missing}", "", kSeller, {404, 404, 404, 404, 404, 404}));
+    // Archived listings in the feed: their seller only.
+    r.push_back(Row("GET", "/api/v1/listings?seller_id={seller}&status=all", "", kSeller,
+                    {403, Sees(200), 403, 403, 403, 403})
+                    .Lists("id", "listing.archived"));
+    r.push_back(Row("PATCH", "/api/v1/listings/{listing}", R"({"title": "Changed"})", kSeller,
+                    {401, 200, 403, 403, 403, 403}));
+    r.push_back(Row("PATCH", "/api/v1/listings/{listing}", R"({"title": "Changed"})", kBuyer,
+                    {401, 403, 403, 403, 403, 403}));
+    r.push_back(Row("POST", "/api/v1/listings/{listing}/archive", "", kSeller, {401, 200, 403, 403, 403, 403}));
+
+    // --- Chat: any signed-in user may open a conversation as a buyer; only its two users see it.
+    r.push_back(Row("POST", "/api/v1/listings/{conversation.listing}/conversations", "", kBuyer,
+                    {401, 200, 201, 201, 201, 201}));  // the buyer gets the existing one back
+    r.push_back(Row("POST", "/api/v1/listings/{listing}/conversations", "", kSeller,
+                    {401, 409, 201, 201, 201, 201}));  // not with yourself: own_listing
+    r.push_back(Row("GET", "/api/v1/conversations", "", kEither,
+                    {401, Sees(200), Hides(200), Hides(200), Hides(200), Hides(200)})
+                    .Lists("id", "conversation"));
+    r.push_back(Row("GET", "/api/v1/conversations/{conversation}", "", kEither, {401, 200, 404, 404, 404, 404}));
+    r.push_back(Row("GET", "/api/v1/conversations/{missing}", "", kEither, {401, 404, 404, 404, 404, 404}));
+    r.push_back(Row("POST", "/api/v1/conversations/{conversation}/messages", R"({"text": "hi"})", kEither,
+                    {401, 201, 404, 404, 404, 404}));
+    r.push_back(Row("GET", "/api/v1/conversations/{conversation}/messages", "", kEither,
+                    {401, 200, 404, 404, 404, 404}));
+    r.push_back(Row("POST", "/api/v1/conversations/{conversation}/read", "", kEither, {401, 204, 404, 404, 404, 404}));
+
+    // --- Calls (docs/calls.md).
+    r.push_back(Row("POST", "/api/v1/conversations/{conversation}/calls", "{}", kEither,
+                    {401, 201, 404, 404, 404, 404}));
+    r.push_back(Row("GET", "/api/v1/calls", "", kEither,
+                    {401, Sees(200), Hides(200), Hides(200), Hides(200), Hides(200)})
+                    .Lists("id", "call.recorded"));
+    r.push_back(Row("GET", "/api/v1/calls?conversation_id={conversation}", "", kEither,
+                    {401, Sees(200), Hides(200), Hides(200), Hides(200), Hides(200)})
+                    .Lists("id", "call.recorded"));
+    r.push_back(Row("GET", "/api/v1/calls/{call.recorded}", "", kEither, {401, 200, 403, 200, 403, 403}));
+    r.push_back(Row("GET", "/api/v1/calls/{missing}", "", kEither, {401, 404, 404, 404, 404, 404}));
+    // A proposal is answered by the other party (here the seller); the proposer may cancel it.
+    r.push_back(Row("POST", "/api/v1/calls/{call.proposed}/accept", "", kSeller, {401, 200, 403, 403, 403, 403}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.proposed}/accept", "", kBuyer, {401, 403, 403, 403, 403, 403}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.proposed}/decline", "", kSeller, {401, 200, 403, 403, 403, 403}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.proposed}/decline", "", kBuyer, {401, 403, 403, 403, 403, 403}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.proposed}/cancel", "", kBuyer, {401, 200, 403, 403, 403, 403}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.proposed}/cancel", "", kSeller, {401, 403, 403, 403, 403, 403}));
+    // No media server in these tests: a party gets past the access check to 503
+    // media_unavailable; anyone else stops at 403.
+    r.push_back(Row("POST", "/api/v1/calls/{call.accepted}/join", R"({"consent": true})", kEither,
+                    {401, 503, 403, 403, 403, 403}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.active}/hangup", "", kEither, {401, 200, 403, 403, 403, 403}));
+    // The recording: moderators only (audited), not even the call's own parties.
+    r.push_back(Row("GET", "/api/v1/calls/{call.recorded}/recording", "", kEither, {401, 403, 403, 200, 403, 403}));
+    // Janus's event hook: HTTP Basic with the shared secret, whatever else the caller holds.
+    r.push_back(Row("POST", "/api/v1/internal/janus/events", "[]", kUser, {401, 401, 401, 401, 401, 401}).NoCsrf());
+    r.push_back(Row("POST", "/api/v1/internal/janus/events", "[]", kUser, {204, 204, 204, 204, 204, 204})
+                    .With({{"Authorization", "{events.basic}"}})
+                    .NoCsrf());
+
+    // --- Transcripts and search (docs/transcripts.md, docs/search.md).
+    r.push_back(Row("GET", "/api/v1/calls/{call.recorded}/transcript", "", kEither, {401, 200, 403, 200, 403, 403}));
+    r.push_back(Row("GET", "/api/v1/calls/{call.recorded}/captions.vtt", "", kEither,
+                    {401, 200, 403, 200, 403, 403}));
+    r.push_back(Row("GET", "/api/v1/search?q={word}", "", kEither,
+                    {401, Sees(200), Hides(200), Sees(200), Hides(200), Hides(200)})
+                    .Lists("call_id", "call.recorded"));
+    r.push_back(Row("GET", "/api/v1/search?q={word}&call_id={call.recorded}", "", kEither,
+                    {401, Sees(200), Hides(200), Sees(200), Hides(200), Hides(200)})
+                    .Lists("call_id", "call.recorded"));
+    r.push_back(Row("GET", "/api/v1/search?q={word}&user_id={seller}", "", kEither,
+                    {401, Sees(200), Hides(200), Sees(200), Hides(200), Hides(200)})
+                    .Lists("call_id", "call.recorded"));
+    r.push_back(Row("POST", "/api/v1/admin/calls/{call.recorded}/reprocess", "{}", kEither,
+                    {401, 403, 403, 403, 403, 202}));
+
+    // --- Jobs and audit: admins.
+    r.push_back(Row("GET", "/api/v1/admin/jobs", "", kUser, {401, 403, 403, 403, 403, 200}));
+    r.push_back(Row("POST", "/api/v1/admin/jobs/{job.failed}/retry", "", kUser, {401, 403, 403, 403, 403, 200}));
+    r.push_back(Row("GET", "/api/v1/admin/audit", "", kUser, {401, 403, 403, 403, 403, 200}));
+
+    // --- The live WebSocket (not a router route: the upgrade is handled on its own).
+    r.push_back(Row("GET", "/api/v1/ws", "", kUser, {401, 101, 101, 101, 101, 101}).With(kWsUpgrade));
+
+    // =========================================================================================
+    // MODERATION (docs/moderation.md) — ADD ITS ROWS HERE when src/moderation lands.
+    // EveryRouteHasARow fails until each new route has at least one row. New objects go in
+    // AuthzTest::Id as new placeholders (e.g. {complaint}, {case.open}, {case.assigned},
+    // {sanction}); "party" is then the reporter / the accused / the assignee as the row needs
+    // (add Party values if a row needs another account, e.g. a second moderator).
+    // Who may call what, per the doc (404 where the object is "not yours to see"):
+    //   POST  /api/v1/calls/{id}/complaints          buyer or seller of the call (others 404)
+    //   PATCH /api/v1/complaints/{id}                the reporter, while open
+    //   GET   /api/v1/complaints/{id}                the reporter or a moderator
+    //   GET   /api/v1/complaints                     any user (their own)
+    //   GET   /api/v1/calls/{id}/complaints          participants (their own), moderators (all)
+    //   POST  /api/v1/moderation/next                moderator
+    //   GET   /api/v1/moderation/cases/{id}          moderator
+    //   POST  /api/v1/moderation/cases/{id}/heartbeat|release|decision   the assignee (403 not_assignee)
+    //   GET   /api/v1/moderation/queue               moderator
+    //   GET|PUT /api/v1/moderation/me                moderator
+    //   PUT   /api/v1/admin/moderators/{id}          admin
+    //   GET   /api/v1/sanctions                      any user (their own)
+    //   POST  /api/v1/sanctions/{id}/appeal          the sanctioned user (others 404)
+    //   GET   /api/v1/notifications, POST /api/v1/notifications/read   any user (their own)
+    // Blocked accounts (403 user_blocked everywhere but the few routes the doc lists) would be a
+    // seventh column.
+    // =========================================================================================
+    return r;
+  }();
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running it.
+
+enum class Auth { kBearer, kCookieWithCsrf, kCookieWithoutCsrf };
+
+std::string AuthName(Auth a) {
+  switch (a) {
+    case Auth::kBearer: return "bearer";
+    case Auth::kCookieWithCsrf: return "cookie+csrf";
+    case Auth::kCookieWithoutCsrf: return "cookie, no csrf";
+  }
+  return "?";
+}
+
+// "GET /api/v1/calls/{call.recorded}?x={y}" → "GET /api/v1/calls/{}": how rows meet routes.
+std::string RouteKey(const std::string& method, const std::string& path) {
+  std::string out = method + " ";
+  const auto end = path.find('?');
+  for (std::size_t i = 0; i < path.size() && i < end; ++i) {
+    if (path[i] == '{') {
+      out += "{}";
+      i = path.find('}', i);
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+class AuthzTest : public ServerTest {
+ protected:
+  struct User {
+    std::string id, email, token, csrf;
+  };
+
+  User NewUser(const std::string& tag, const std::vector<std::string>& roles) {
+    User u;
+    u.email = tag + "-" + std::to_string(world_) + "@authz.test";
+    auto r = Call("POST", "/api/v1/auth/register", "",
+                  json::object{{"email", u.email}, {"password", "password123"}, {"display_name", tag}});
+    EXPECT_EQ(r.status, 201u) << r.body;
+    auto v = r.Json();
+    u.id = S(v.at("user").at("id"));
+    u.token = S(v.at("token"));
+    u.csrf = S(v.at("csrf_token"));
+    if (!roles.empty()) {
+      EXPECT_TRUE(server_->accounts().SetRoles(std::stoll(u.id), roles));
+    }
+    return u;
+  }
+
+  // Fresh users for one cell; objects are made when a placeholder first names them.
+  void NewWorld() {
+    ++world_;
+    ids_.clear();
+    seller_ = NewUser("seller", {});
+    buyer_ = NewUser("buyer", {});
+    stranger_ = NewUser("stranger", {});
+    moderator_ = NewUser("moderator", {"user", "moderator"});
+    analyst_ = NewUser("analyst", {"user", "analyst"});
+    admin_ = NewUser("admin", {"user", "admin"});
+  }
+
+  const User* As(Role role, Party party) const {
+    switch (role) {
+      case kAnon: return nullptr;
+      case kParty: return party == Party::kSeller ? &seller_ : &buyer_;
+      case kStranger: return &stranger_;
+      case kModerator: return &moderator_;
+      case kAnalyst: return &analyst_;
+      case kAdmin: return &admin_;
+    }
+    return nullptr;
+  }
+
+  std::string NewListing(bool archived = false) {
+    auto r = Call("POST", "/api/v1/listings", seller_.token,
+                  json::object{{"title", "Bike"}, {"price", 100}, {"vertical", "goods"}, {"video_call_ready", true}});
+    EXPECT_EQ(r.status, 201u) << r.body;
+    const auto id = S(r.Json().at("id"));
+    if (archived) {
+      EXPECT_EQ(Call("POST", "/api/v1/listings/" + id + "/archive", seller_.token).status, 200u);
+    }
+    return id;
+  }
+
+  // An open call (proposed by the buyer) on a listing and conversation of its own: one open
+  // call per conversation.
+  std::string NewOpenCall(const std::string& state) {
+    const auto listing = std::stoll(NewListing());
+    const auto now = clock_.NowMs();
+    auto call = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Call> {
+      auto conv = TRY(tx.chat().FindOrCreateConversation(listing, std::stoll(buyer_.id), std::stoll(seller_.id), now));
+      store::Call c;
+      c.conversation_id = conv.first.id;
+      c.listing_id = listing;
+      c.buyer_id = conv.first.buyer_id;
+      c.seller_id = conv.first.seller_id;
+      c.proposed_by = c.buyer_id;
+      c.state = state;
+      c.created_at = c.updated_at = now - 60'000;
+      c.join_opens_at = now - 60'000;
+      c.join_closes_at = now + 3'600'000;
+      if (state != "proposed") c.accepted_at = now - 30'000;
+      if (state == "active") {
+        c.started_at = now - 10'000;
+        c.recording_status = "recording";
+      }
+      return tx.calls().Insert(c);
+    });
+    EXPECT_TRUE(call) << call.error().message;
+    return call ? std::to_string(call->id) : "0";
+  }
+
+  std::string NewRecordedCall() {
+    const auto recordings = fs::path(app::RecordingsDir(server_->config()));
+    const auto now = clock_.NowMs();
+    const auto call_id = testing::InsertRecordedCall(server_->store(), recordings, std::stoll(Id("listing")),
+                                                     std::stoll(buyer_.id), std::stoll(seller_.id), {}, now);
+    const auto sid = std::to_string(call_id);
+    const auto rel = fs::path(sid) / "processed" / "combined.webm";
+    fs::create_directories((recordings / rel).parent_path());
+    std::ofstream(recordings / rel, std::ios::binary) << std::string(1000, 'x');
+    auto stored = server_->store().Write([&](store::Tx& tx) -> base::Result<void> {
+      store::RecordingFile f;
+      f.call_id = call_id;
+      f.participant = "combined";
+      f.kind = "combined";
+      f.path = rel.string();
+      f.bytes = 1000;
+      f.sha256 = "c0ffee";
+      f.created_at = now;
+      TRY(tx.calls().ReplaceFiles(call_id, {f}));
+      store::NewTranscript t;
+      t.engine = "test";
+      t.model = "m";
+      t.language = "en";
+      store::TranscriptSegment s;
+      s.speaker = "seller";
+      s.start_ms = 1000;
+      s.end_ms = 2000;
+      s.text = "hello there " + Id("word");
+      t.segments.push_back(s);
+      TRY(tx.transcripts().Insert(call_id, t, now));
+      auto c = TRY(tx.calls().FindById(call_id));
+      c->transcript_status = "ready";
+      return tx.calls().Update(*c);
+    });
+    EXPECT_TRUE(stored) << stored.error().message;
+    return sid;
+  }
+
+  std::string NewFailedJob() {
+    const auto now = clock_.NowMs();
+    auto id = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Id> {
+      store::NewJob job;
+      job.kind = "authz.test";  // no worker takes this kind
+      job.run_after = now;
+      const auto inserted = TRY(tx.jobs().Insert(job, now));
+      auto claimed = TRY(tx.jobs().Claim({"authz.test"}, "authz", now, 60'000));
+      if (!inserted || !claimed) return base::Internal("job not inserted or claimed");
+      TRY(tx.jobs().Fail(*inserted, "authz", "boom", std::nullopt, now));
+      return *inserted;
+    });
+    EXPECT_TRUE(id) << id.error().message;
+    return id ? std::to_string(*id) : "0";
+  }
+
+  // The value of a placeholder, making its object the first time this cell names it.
+  std::string Id(const std::string& name) {
+    if (auto it = ids_.find(name); it != ids_.end()) return it->second;
+    std::string v;
+    if (name == "seller") v = seller_.id;
+    else if (name == "buyer") v = buyer_.id;
+    else if (name == "stranger") v = stranger_.id;
+    else if (name == "stranger.email") v = stranger_.email;
+    else if (name == "email") v = "new-" + std::to_string(world_) + "@authz.test";
+    else if (name == "missing") v = "999999999";
+    else if (name == "word") {
+      v = "quux";  // a word only this cell's transcript has: other cells' calls never rank above it
+      for (int n = world_; n > 0; n /= 26) v += static_cast<char>('a' + n % 26);
+    }
+    else if (name == "events.basic") v = "Basic " + base::Base64("janus:" + server_->media_events_secret());
+    else if (name == "listing") v = NewListing();
+    else if (name == "listing.archived") v = NewListing(true);
+    else if (name == "conversation") {
+      auto r = Call("POST", "/api/v1/listings/" + Id("listing") + "/conversations", buyer_.token);
+      EXPECT_EQ(r.status, 201u) << r.body;
+      v = S(r.Json().at("id"));
+    } else if (name == "conversation.listing") {
+      Id("conversation");
+      v = Id("listing");
+    } else if (name == "call.proposed") v = NewOpenCall("proposed");
+    else if (name == "call.accepted") v = NewOpenCall("accepted");
+    else if (name == "call.active") v = NewOpenCall("active");
+    else if (name == "call.recorded") {
+      Id("conversation");  // the recorded call is on it
+      v = NewRecordedCall();
+    } else if (name == "job.failed") v = NewFailedJob();
+    else ADD_FAILURE() << "unknown placeholder {" << name << "}";
+    ids_[name] = v;
+    return v;
+  }
+
+  std::string Resolve(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto close = text[i] == '{' ? text.find('}', i) : std::string::npos;
+      const auto name = close == std::string::npos ? "" : text.substr(i + 1, close - i - 1);
+      const bool placeholder =
+          !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz.") == std::string::npos;
+      if (!placeholder) {
+        out += text[i];
+        continue;
+      }
+      out += Id(name);
+      i = close;
+    }
+    return out;
+  }
+
+  // One cell: fresh world, resolve, send as `role`, compare. Returns false on a mismatch.
+  bool RunCell(const Row& row, Role role, Party party, Auth auth) {
+    NewWorld();
+    const auto path = Resolve(row.path);
+    const auto body = Resolve(row.body);
+    const auto listed = row.list_object.empty() ? "" : Id(row.list_object);
+    Headers headers;
+    const User* user = As(role, party);
+    if (user && auth == Auth::kBearer) headers.emplace_back("Authorization", "Bearer " + user->token);
+    if (user && auth != Auth::kBearer) headers.emplace_back("Cookie", "vitrina_session=" + user->token);
+    if (user && auth == Auth::kCookieWithCsrf) headers.emplace_back("X-CSRF-Token", user->csrf);
+    for (const auto& [k, v] : row.headers) {
+      std::erase_if(headers, [&](const auto& h) { return h.first == k; });  // the row's own wins
+      headers.emplace_back(k, Resolve(v));
+    }
+    ClientResponse res;
+    if (row.headers == kWsUpgrade) {
+      HttpClient fresh(server_->port());  // an upgraded connection is not reused
+      res = fresh.Send(row.method, path, body, headers);
+    } else {
+      res = client_->Send(row.method, path, body, headers);
+    }
+
+    Outcome want = row.expect.For(role);
+    std::string also;  // what else must hold
+    if (auth == Auth::kCookieWithoutCsrf && user && row.Writes() && row.csrf) {
+      want = Outcome(403);  // refused before the handler: csrf_failed (or forbidden by role)
+      also = "error code csrf_failed or forbidden";
+    }
+    std::string wrong;
+    if (res.status != want.status) {
+      wrong = "status";
+    } else if (!also.empty() && res.ErrorCode() != "csrf_failed" && res.ErrorCode() != "forbidden") {
+      wrong = "error code";
+    } else if (want.vis != Vis::kAny) {
+      bool seen = false;
+      auto v = res.Json();
+      if (v.is_object() && v.as_object().contains("items") && v.at("items").is_array()) {
+        for (const auto& item : v.at("items").as_array()) {
+          const auto* f = item.is_object() ? item.as_object().if_contains(row.list_field) : nullptr;
+          seen |= f && S(*f) == listed;
+        }
+      } else {
+        wrong = "body (no items)";
+      }
+      if (wrong.empty() && seen != (want.vis == Vis::kSees)) wrong = "visibility";
+    }
+    ++cells_;
+    if (wrong.empty()) return true;
+    static const char* kRoleNames[] = {"anonymous", "party", "stranger", "moderator", "analyst", "admin"};
+    std::string who = kRoleNames[role];
+    if (role == kParty) {
+      who += party == Party::kSeller ? " (seller)" : party == Party::kBuyer ? " (buyer)" : " (a user)";
+    }
+    auto describe = [&](const Outcome& o) {
+      std::string s = std::to_string(o.status);
+      if (o.vis == Vis::kSees) s += " listing " + row.list_object + " " + listed;
+      if (o.vis == Vis::kHides) s += " not listing " + row.list_object + " " + listed;
+      return s;
+    };
+    ADD_FAILURE() << "wrong " << wrong << ": " << row.method << " " << path << " as " << who << " ["
+                  << AuthName(auth) << "]\n  row:      " << row.method << " " << row.path
+                  << "\n  expected: " << describe(want) << (also.empty() ? "" : ", " + also)
+                  << "\n  got:      " << res.status << " " << res.body.substr(0, 400);
+    return false;
+  }
+
+  void RunMatrix(Auth auth) {
+    int failed = 0;
+    for (const auto& row : Rows()) {
+      if (auth == Auth::kCookieWithoutCsrf && !row.Writes()) continue;  // reads need no token
+      for (Role role : kRoles) {
+        if (role == kParty && row.party == Party::kEither) {
+          failed += !RunCell(row, role, Party::kBuyer, auth);
+          failed += !RunCell(row, role, Party::kSeller, auth);
+        } else {
+          failed += !RunCell(row, role, row.party, auth);
+        }
+      }
+    }
+    std::cout << "[ authz    ] " << AuthName(auth) << ": " << cells_ << " cells, " << failed << " wrong\n";
+  }
+
+  int world_ = 0;
+  int cells_ = 0;
+  User seller_, buyer_, stranger_, moderator_, analyst_, admin_;
+  std::map<std::string, std::string> ids_;
+};
+
+TEST_F(AuthzTest, BearerTokens) { RunMatrix(Auth::kBearer); }
+
+TEST_F(AuthzTest, CookieSessionsWithCsrfToken) { RunMatrix(Auth::kCookieWithCsrf); }
+
+TEST_F(AuthzTest, CookieWritesWithoutCsrfTokenAreRefused) { RunMatrix(Auth::kCookieWithoutCsrf); }
+
+TEST_F(AuthzTest, EveryRouteHasARow) {
+  ASSERT_NE(server_->api(), nullptr);
+  std::set<std::string> rows, routes;
+  for (const auto& row : Rows()) rows.insert(RouteKey(row.method, row.path));
+  for (const auto& [verb, pattern] : server_->api()->routes()) {
+    const auto key = RouteKey(std::string(boost::beast::http::to_string(verb)), pattern);
+    routes.insert(key);
+    EXPECT_TRUE(rows.count(key)) << key << " has no row in the authorization matrix (tests/integration/authz_test.cc)";
+  }
+  for (const auto& key : rows) {
+    EXPECT_TRUE(routes.count(key) || key == "GET /api/v1/ws") << key << " is in the matrix but is no route";
+  }
+}
+
+}  // namespace
+}  // namespace vitrina
