@@ -302,9 +302,15 @@ void AddModerationRoutes(Api& api) {
               in.reward = amount->as_int64();
             }
             auto out = TRY(m.Decide(ctx.user(), id, in));
+            // Everyone the decision notified hears of it on their open pages; a newly blocked
+            // user's sockets are closed instead (their pages reconnect and learn).
+            const std::string event = R"({"type":"notification"})";
+            for (const auto& k : out.view.complaints) s.hub.SendToUser(k.reporter_id, event);
             if (out.sanction && out.sanction->status == "active" &&
                 (out.sanction->kind == "block" || out.sanction->kind == "ban")) {
-              s.hub.CloseUser(out.sanction->user_id);  // their open pages reconnect and learn
+              s.hub.CloseUser(out.sanction->user_id);
+            } else {
+              s.hub.SendToUser(out.view.c.accused_id, event);
             }
             const auto now = s.clock.NowMs();
             json::array rewards;

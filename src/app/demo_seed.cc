@@ -18,6 +18,8 @@ base::Result<std::string> SeedDemo(accounts::AccountService& accounts,
       {"seller@demo.test", "Demo Seller", {Role::kUser}},
       {"buyer@demo.test", "Demo Buyer", {Role::kUser}},
       {"moderator@demo.test", "Demo Moderator", {Role::kModerator}},
+      // A second moderator: appeals go to someone other than who decided.
+      {"moderator2@demo.test", "Demo Moderator 2", {Role::kModerator}},
       {"analyst@demo.test", "Demo Analyst", {Role::kAnalyst}},
       {"admin@demo.test", "Demo Admin", {Role::kAdmin}},
   };

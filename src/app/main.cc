@@ -265,6 +265,7 @@ int main(int argc, char** argv) {
               << "  seller@demo.test     seller with three listings\n"
               << "  buyer@demo.test      buyer\n"
               << "  moderator@demo.test  moderator, all verticals, ru/en\n"
+              << "  moderator2@demo.test second moderator (appeals go to someone else)\n"
               << "  analyst@demo.test    analyst\n"
               << "  admin@demo.test      admin\n";
     return 0;
