@@ -2,17 +2,23 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Header } from './components/Header';
 import { useI18n } from './i18n';
+import { BlockedPage } from './pages/BlockedPage';
 import { ConversationPage } from './pages/ConversationPage';
 import { ConversationsPage } from './pages/ConversationsPage';
 import { FeedPage } from './pages/FeedPage';
 import { ListingEditorPage } from './pages/ListingEditorPage';
 import { ListingPage } from './pages/ListingPage';
 import { LoginPage } from './pages/LoginPage';
+import { ModerationCasePage } from './pages/ModerationCasePage';
+import { ModerationPage } from './pages/ModerationPage';
 import { MyListingsPage } from './pages/MyListingsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { NotificationsPage } from './pages/NotificationsPage';
 import { RegisterPage } from './pages/RegisterPage';
+import { SanctionsPage } from './pages/SanctionsPage';
 import { SearchPage } from './pages/SearchPage';
 import { useSession } from './session';
+import { isModerator } from './transcripts';
 
 // The call page pulls in janus.js and the WebRTC adapter: load it only when needed.
 const CallPage = lazy(() => import('./pages/CallPage').then((m) => ({ default: m.CallPage })));
@@ -28,6 +34,13 @@ function RequireUser({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** The moderators' workspace: others get the not-found page (the API says 403 anyway). */
+function RequireModerator({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  if (!isModerator(user)) return <NotFoundPage />;
+  return <>{children}</>;
+}
+
 function PageLoading() {
   const { t } = useI18n();
   return (
@@ -37,28 +50,14 @@ function PageLoading() {
   );
 }
 
-function BlockedScreen() {
-  const { t } = useI18n();
-  const { logout, user } = useSession();
-  return (
-    <main className="page narrow">
-      <div className="panel notice notice-error" role="alert" data-testid="blocked-message">
-        <h1>{t('blocked.title')}</h1>
-        <p>{t('blocked.text')}</p>
-        {user && (
-          <button type="button" className="btn" onClick={() => void logout()}>
-            {t('nav.logout')}
-          </button>
-        )}
-      </div>
-    </main>
-  );
-}
-
 export function App() {
   const { t } = useI18n();
-  const { loading, blocked } = useSession();
+  const { loading, blocked, user } = useSession();
   const location = useLocation();
+  // A blocked account sees only its blocked page, whatever the URL (without a session the
+  // login and sign-up pages stay reachable).
+  const authPage = location.pathname === '/login' || location.pathname === '/register';
+  const showBlocked = blocked && (!!user || !authPage);
 
   useEffect(() => {
     window.scrollTo(0, 0);
@@ -77,8 +76,8 @@ export function App() {
             {t('common.loading')}
           </p>
         </main>
-      ) : blocked ? (
-        <BlockedScreen />
+      ) : showBlocked ? (
+        <BlockedPage />
       ) : (
         <Routes>
           <Route path="/" element={<FeedPage />} />
@@ -130,6 +129,42 @@ export function App() {
             element={
               <RequireUser>
                 <SearchPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/notifications"
+            element={
+              <RequireUser>
+                <NotificationsPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/sanctions"
+            element={
+              <RequireUser>
+                <SanctionsPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/moderation"
+            element={
+              <RequireUser>
+                <RequireModerator>
+                  <ModerationPage />
+                </RequireModerator>
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/moderation/cases/:id"
+            element={
+              <RequireUser>
+                <RequireModerator>
+                  <ModerationCasePage />
+                </RequireModerator>
               </RequireUser>
             }
           />

@@ -9,7 +9,17 @@ import type {
   AuthResponse,
   Call,
   CallJoinGrant,
+  Complaint,
+  ComplaintInput,
   Conversation,
+  DecisionInput,
+  DecisionResult,
+  ModerationCase,
+  ModerationQueue,
+  ModeratorState,
+  NotificationPage,
+  Sanction,
+  SanctionAppeal,
   Listing,
   ListingInput,
   Message,
@@ -115,6 +125,12 @@ function query(params: Record<string, string | number | boolean | null | undefin
 }
 
 const enc = encodeURIComponent;
+
+/** A list endpoint's items whether it answers `{items: [...]}` or a bare array. */
+function itemsOf<T>(res: T[] | { items?: T[] | null } | null | undefined): T[] {
+  if (Array.isArray(res)) return res;
+  return res?.items ?? [];
+}
 
 export interface ListingFilters {
   video_call_ready?: boolean;
@@ -243,4 +259,37 @@ export const api = {
         limit: f.limit,
       })}`,
     ),
+
+  // Complaints (docs/moderation.md).
+  createComplaint: (callId: string, input: ComplaintInput) =>
+    request<Complaint>('POST', `/api/v1/calls/${enc(callId)}/complaints`, { body: input }),
+  /** The reporter's edit while the complaint is `open` (409 complaint_locked after). */
+  updateComplaint: (id: string, patch: Partial<ComplaintInput>) =>
+    request<Complaint>('PATCH', `/api/v1/complaints/${enc(id)}`, { body: patch }),
+  getComplaint: (id: string) => request<Complaint>('GET', `/api/v1/complaints/${enc(id)}`),
+  /** A participant's own complaints on the call (a moderator: all of them). */
+  listCallComplaints: async (callId: string) =>
+    itemsOf(await request<Complaint[] | Page<Complaint>>('GET', `/api/v1/calls/${enc(callId)}/complaints`)),
+
+  // Statements of reasons, sanctions and appeals (allowed for blocked accounts too).
+  listNotifications: (cursor?: string | null, limit = 50) =>
+    request<NotificationPage>('GET', `/api/v1/notifications${query({ cursor, limit })}`),
+  markNotificationsRead: (upTo: string) => request<void>('POST', '/api/v1/notifications/read', { body: { up_to: upTo } }),
+  listSanctions: async () => itemsOf(await request<Sanction[] | Page<Sanction>>('GET', '/api/v1/sanctions')),
+  appealSanction: (id: string, text: string) =>
+    request<SanctionAppeal>('POST', `/api/v1/sanctions/${enc(id)}/appeal`, { body: { text } }),
+
+  // Moderators' workspace.
+  moderationMe: () => request<ModeratorState>('GET', '/api/v1/moderation/me'),
+  setOnShift: (onShift: boolean) => request<ModeratorState>('PUT', '/api/v1/moderation/me', { body: { on_shift: onShift } }),
+  /** The next case, assigned to the caller; undefined on 204 (nothing fits). */
+  moderationNext: () => request<{ case: ModerationCase } | undefined>('POST', '/api/v1/moderation/next', { body: {} }),
+  moderationQueue: (cursor?: string | null, limit = 50) =>
+    request<ModerationQueue>('GET', `/api/v1/moderation/queue${query({ cursor, limit })}`),
+  getCase: (id: string) => request<ModerationCase>('GET', `/api/v1/moderation/cases/${enc(id)}`),
+  heartbeatCase: (id: string) =>
+    request<{ lease_until: string }>('POST', `/api/v1/moderation/cases/${enc(id)}/heartbeat`, { body: {} }),
+  releaseCase: (id: string) => request<ModerationCase | { case: ModerationCase }>('POST', `/api/v1/moderation/cases/${enc(id)}/release`, { body: {} }),
+  decideCase: (id: string, input: DecisionInput) =>
+    request<DecisionResult>('POST', `/api/v1/moderation/cases/${enc(id)}/decision`, { body: input }),
 };

@@ -51,3 +51,38 @@ export function errorText(t: TFunction, err: unknown): string {
   }
   return t('error.generic');
 }
+
+/**
+ * The server's own `error.message` when it sent one (moderation forms show exactly what the
+ * API said, e.g. the id in 409 complaint_exists); the translated text otherwise.
+ */
+export function apiErrorMessage(t: TFunction, err: unknown): string {
+  if (err instanceof ApiError && err.status > 0 && !err.code.startsWith('http_') && err.message) return err.message;
+  return errorText(t, err);
+}
+
+/** Date with year and time: deadlines, sanction ends. */
+export function formatDateTime(iso: string | null | undefined, locale: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d);
+}
+
+/** An amount in minor units (kopecks, cents) of `currency`. */
+export function formatMinorUnits(amount: number, currency: string | null | undefined, locale: string): string {
+  const cur = currency || 'RUB';
+  try {
+    const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: cur, currencyDisplay: 'narrowSymbol' });
+    const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
+    return fmt.format(amount / 10 ** digits);
+  } catch {
+    return `${amount} ${cur}`;
+  }
+}

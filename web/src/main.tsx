@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App';
 import { I18nProvider } from './i18n';
+import { NotificationsProvider } from './notifications';
 import { UnreadProvider } from './realtime';
 import { SessionProvider } from './session';
 import './styles.css';
@@ -16,7 +17,9 @@ createRoot(root).render(
       <BrowserRouter>
         <SessionProvider>
           <UnreadProvider>
-            <App />
+            <NotificationsProvider>
+              <App />
+            </NotificationsProvider>
           </UnreadProvider>
         </SessionProvider>
       </BrowserRouter>

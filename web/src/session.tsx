@@ -57,11 +57,42 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return undefined;
   }, [user, blocked]);
 
+  // The server closes a user's sockets when a moderator blocks them: look at /me again then
+  // (once per drop, after a moment), so the blocked page shows without waiting for a 403.
+  const userId = user?.id ?? null;
+  useEffect(() => {
+    if (!userId || blocked) return undefined;
+    let timer: number | null = null;
+    const unsubscribe = realtime.subscribe((ev) => {
+      if (ev.type !== 'close' || timer !== null) return;
+      timer = window.setTimeout(() => {
+        timer = null;
+        api
+          .me()
+          .then((u) => {
+            if (u.status === 'blocked') {
+              setUser(u);
+              setBlocked(true);
+            }
+          })
+          .catch((e: unknown) => {
+            if (e instanceof ApiError && e.status === 403 && e.code === 'user_blocked') setBlocked(true);
+          });
+      }, 1000);
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) window.clearTimeout(timer);
+    };
+  }, [userId, blocked]);
+
   const path = location.pathname + location.search;
   useEffect(() => {
     setAuthFailureHandlers({
       onUnauthorized: () => {
         setUser(null);
+        // The session is gone: the login page must be reachable even from the blocked screen.
+        setBlocked(false);
         if (location.pathname !== '/login' && location.pathname !== '/register') {
           navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
         }

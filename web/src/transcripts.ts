@@ -9,7 +9,7 @@ export function isModerator(user: User | null | undefined): boolean {
 
 /** Statuses after which nothing changes by itself any more. */
 export function isSettledStatus(s: ProcessingStatus): boolean {
-  return s === 'none' || s === 'ready' || s === 'failed';
+  return s === 'none' || s === 'ready' || s === 'failed' || s === 'deleted';
 }
 
 export function processingStatusKey(s: ProcessingStatus): MessageKey {

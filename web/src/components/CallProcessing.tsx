@@ -121,7 +121,12 @@ export function CallProcessing({ call, moderator }: { call: Call; moderator: boo
           {moderator && call.transcript?.error ? ` (${call.transcript.error})` : ''}
         </p>
       )}
-      {(trBusy || (rec !== 'ready' && rec !== 'none' && rec !== 'failed')) && (
+      {rec === 'deleted' && (
+        <p className="muted small" data-testid="recording-deleted">
+          {t('processing.deleted')}
+        </p>
+      )}
+      {(trBusy || (rec !== 'ready' && rec !== 'none' && rec !== 'failed' && rec !== 'deleted')) && (
         <p className="muted small">{t('processing.wait')}</p>
       )}
     </section>

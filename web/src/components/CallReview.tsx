@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type MouseEvent, type Ref } from 'react';
 import { ApiError, api, callMedia } from '../api';
 import { formatDuration } from '../calls';
 import { errorText } from '../format';
 import { useI18n } from '../i18n';
+import { overlapsRange } from '../moderation';
 import { displayWords, segmentAt, segmentNear, sortSegments, speakerKey } from '../transcripts';
-import type { Call, Transcript, TranscriptSegment } from '../types';
+import type { Call, MsRange, Transcript, TranscriptSegment } from '../types';
 
 declare global {
   interface Window {
@@ -23,10 +24,18 @@ type TranscriptLoad =
 /** Scrolls `el` into the middle of its scrollable list without moving the page. */
 function scrollWithin(list: HTMLElement, el: HTMLElement): void {
   if (list.scrollHeight <= list.clientHeight) return;
-  const top = el.offsetTop - list.offsetTop;
+  // Position inside the list's scrolled content (offsetTop depends on the offsetParent).
+  const top = el.getBoundingClientRect().top - list.getBoundingClientRect().top + list.scrollTop;
   const bottom = top + el.offsetHeight;
   if (top >= list.scrollTop && bottom <= list.scrollTop + list.clientHeight) return;
   list.scrollTop = Math.max(0, top - (list.clientHeight - el.offsetHeight) / 2);
+}
+
+/** What a page holding the review can ask of its player. */
+export interface PlayerHandle {
+  /** The player's position (or, before it loaded, where it is about to go), in ms. */
+  currentTimeMs: () => number;
+  seekMs: (ms: number) => void;
 }
 
 interface Props {
@@ -35,13 +44,40 @@ interface Props {
   moderator: boolean;
   /** ?t= from a search hit: where to start, in ms on the call timeline. */
   initialMs: number | null;
+  /** Bumping it goes to `initialMs` again (the same value included): the case page's jumps. */
+  seekNonce?: number;
+  /**
+   * Complained-about moments (complaint ranges, quote matches): overlapping segments get
+   * data-flagged="true". With neither prop the rows carry no data-flagged at all.
+   */
+  flaggedRanges?: readonly MsRange[];
+  flaggedSegmentIds?: ReadonlySet<string>;
+  /** A participant picking a line for a complaint: clicking a row hands it over. */
+  onPickSegment?: (seg: TranscriptSegment) => void;
+  /** The player's position and seeking, for the page (decision evidence). */
+  handleRef?: Ref<PlayerHandle>;
+  /**
+   * Whether the page itself scrolls to the `initialMs` segment (the call page's ?t=); the
+   * case page keeps its place and only the transcript box scrolls.
+   */
+  scrollPage?: boolean;
 }
 
 /**
  * After the call: the transcript (when ready) and, for moderators, the recording with
  * captions. The transcript follows playback; clicking a segment or a word seeks there.
  */
-export function CallReview({ call, moderator, initialMs }: Props) {
+export function CallReview({
+  call,
+  moderator,
+  initialMs,
+  seekNonce = 0,
+  flaggedRanges,
+  flaggedSegmentIds,
+  onPickSegment,
+  handleRef,
+  scrollPage = true,
+}: Props) {
   const { t, lang } = useI18n();
   const trStatus = call.transcript?.status ?? 'none';
   const recReady = call.recording?.status === 'ready';
@@ -66,8 +102,9 @@ export function CallReview({ call, moderator, initialMs }: Props) {
     if (v && initialMs !== null && v.readyState >= HTMLMediaElement.HAVE_METADATA) {
       v.currentTime = initialMs / 1000;
       pendingSeek.current = null;
+      setCurrentMs(initialMs);
     }
-  }, [initialMs]);
+  }, [initialMs, seekNonce]);
 
   // The transcript, once the server says it is ready.
   useEffect(() => {
@@ -114,9 +151,9 @@ export function CallReview({ call, moderator, initialMs }: Props) {
     scrollWithin(list, el);
     if (!scrolledToInitial.current && initialMs !== null) {
       scrolledToInitial.current = true;
-      el.scrollIntoView({ block: 'nearest' });
+      if (scrollPage) el.scrollIntoView({ block: 'nearest' });
     }
-  }, [activeId, initialMs]);
+  }, [activeId, initialMs, scrollPage]);
 
   const readTime = useCallback(() => {
     const v = videoRef.current;
@@ -135,6 +172,30 @@ export function CallReview({ call, moderator, initialMs }: Props) {
       pendingSeek.current = ms;
     }
   }, []);
+
+  useImperativeHandle(
+    handleRef,
+    () => ({
+      currentTimeMs: () => {
+        const v = videoRef.current;
+        if (v && v.readyState >= HTMLMediaElement.HAVE_METADATA) return Math.round(v.currentTime * 1000);
+        return pendingSeek.current ?? 0;
+      },
+      seekMs: (ms: number) => seek(ms),
+    }),
+    [seek],
+  );
+
+  const flagging = flaggedRanges !== undefined || flaggedSegmentIds !== undefined;
+  const flaggedIds = useMemo<Set<string>>(() => {
+    const out = new Set<string>();
+    if (!segments || !flagging) return out;
+    for (const s of segments) {
+      const id = String(s.id);
+      if (flaggedSegmentIds?.has(id) || flaggedRanges?.some((r) => overlapsRange(s, r))) out.add(id);
+    }
+    return out;
+  }, [segments, flagging, flaggedRanges, flaggedSegmentIds]);
 
   // Test hook, live while the player is on the page.
   useEffect(() => {
@@ -158,11 +219,16 @@ export function CallReview({ call, moderator, initialMs }: Props) {
   }, [showTrack, captionsLang]);
 
   function onListClick(e: MouseEvent<HTMLOListElement>) {
-    if (!showPlayer) return;
+    if (!showPlayer && !onPickSegment) return;
     const target = e.target as HTMLElement;
     const word = target.closest<HTMLElement>('[data-word-ms]');
     const row = target.closest<HTMLElement>('[data-testid="transcript-segment"]');
     if (!row || !e.currentTarget.contains(row)) return;
+    if (onPickSegment && segments) {
+      const seg = segments.find((s) => String(s.id) === row.dataset.segmentId);
+      if (seg) onPickSegment(seg);
+    }
+    if (!showPlayer) return;
     const ms = Number((word ?? row).dataset[word ? 'wordMs' : 'startMs']);
     if (Number.isFinite(ms)) seek(ms);
   }
@@ -253,12 +319,26 @@ export function CallReview({ call, moderator, initialMs }: Props) {
                       .join(', ')})`
                   : ''}
                 {showPlayer ? ` ${t('review.clickToSeek')}` : ''}
+                {onPickSegment ? ` ${t('review.clickToPick')}` : ''}
               </p>
               {/* Clicks are delegated: a word seeks to itself, anything else in a row to the row
                   (keyboard users have each row's time button). */}
-              <ol ref={listRef} className={showPlayer ? 'transcript-list seekable' : 'transcript-list'} data-testid="transcript-list" onClick={onListClick}>
+              <ol
+                ref={listRef}
+                className={`transcript-list${showPlayer ? ' seekable' : ''}${onPickSegment ? ' pickable' : ''}`}
+                data-testid="transcript-list"
+                onClick={onListClick}
+              >
                 {load.segments.map((s) => (
-                  <SegmentRow key={s.id} seg={s} active={String(s.id) === activeId} seekable={showPlayer} onSeek={seek} />
+                  <SegmentRow
+                    key={s.id}
+                    seg={s}
+                    active={String(s.id) === activeId}
+                    flagged={flagging ? flaggedIds.has(String(s.id)) : undefined}
+                    seekable={showPlayer}
+                    onSeek={seek}
+                    onPick={onPickSegment}
+                  />
                 ))}
               </ol>
             </>
@@ -272,13 +352,18 @@ export function CallReview({ call, moderator, initialMs }: Props) {
 function SegmentRow({
   seg,
   active,
+  flagged,
   seekable,
   onSeek,
+  onPick,
 }: {
   seg: TranscriptSegment;
   active: boolean;
+  /** undefined: the page flags nothing (no data-flagged attribute). */
+  flagged?: boolean;
   seekable: boolean;
   onSeek: (ms: number) => void;
+  onPick?: (seg: TranscriptSegment) => void;
 }) {
   const { t } = useI18n();
   const words = displayWords(seg);
@@ -286,13 +371,14 @@ function SegmentRow({
   const speaker = t(speakerKey(seg.speaker));
   return (
     <li
-      className={`tseg tseg-${seg.speaker === 'seller' ? 'seller' : 'buyer'}${active ? ' active' : ''}`}
+      className={`tseg tseg-${seg.speaker === 'seller' ? 'seller' : 'buyer'}${active ? ' active' : ''}${flagged ? ' flagged' : ''}`}
       data-testid="transcript-segment"
       data-segment-id={seg.id}
       data-speaker={seg.speaker}
       data-start-ms={seg.start_ms}
       data-end-ms={seg.end_ms}
       data-active={active ? 'true' : 'false'}
+      data-flagged={flagged === undefined ? undefined : flagged ? 'true' : 'false'}
       aria-current={active ? 'true' : undefined}
     >
       <div className="tseg-head">
@@ -315,6 +401,25 @@ function SegmentRow({
         <span className="tseg-speaker" data-testid="transcript-speaker">
           {speaker}
         </span>
+        {flagged && (
+          <span className="tseg-flag" data-testid="transcript-flag">
+            {t('review.flagged')}
+          </span>
+        )}
+        {onPick && (
+          <button
+            type="button"
+            className="tseg-pick"
+            data-testid="transcript-pick"
+            aria-label={t('review.pickLine', { time: formatDuration(seg.start_ms), end: formatDuration(seg.end_ms) })}
+            onClick={(e) => {
+              e.stopPropagation();
+              onPick(seg);
+            }}
+          >
+            +
+          </button>
+        )}
       </div>
       <p className="tseg-text" data-testid="transcript-text">
         {words

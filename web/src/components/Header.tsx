@@ -1,12 +1,17 @@
 import { Link, NavLink } from 'react-router-dom';
 import { LANGS, useI18n, type Lang } from '../i18n';
+import { useNotificationsUnread } from '../notifications';
 import { useUnread } from '../realtime';
 import { useSession } from '../session';
+import { isModerator } from '../transcripts';
 
 export function Header() {
   const { t, lang, setLang } = useI18n();
-  const { user, logout } = useSession();
+  const { user, blocked, logout } = useSession();
   const { total } = useUnread();
+  const { unread: unreadNotifications } = useNotificationsUnread();
+  // A blocked account only has its blocked page (sanctions, appeal, notifications).
+  const full = !!user && !blocked;
 
   return (
     <header className="topbar">
@@ -18,15 +23,17 @@ export function Header() {
           <span className="brand-name">{t('app.name')}</span>
         </Link>
         <nav className="nav" aria-label={t('nav.label')}>
-          <NavLink to="/" end data-testid="nav-feed">
-            {t('nav.feed')}
-          </NavLink>
-          {user && (
+          {!blocked && (
+            <NavLink to="/" end data-testid="nav-feed">
+              {t('nav.feed')}
+            </NavLink>
+          )}
+          {full && (
             <NavLink to="/my/listings" data-testid="nav-my-listings">
               {t('nav.myListings')}
             </NavLink>
           )}
-          {user && (
+          {full && (
             <NavLink to="/conversations" data-testid="nav-conversations">
               {t('nav.conversations')}
               {total > 0 && (
@@ -36,9 +43,29 @@ export function Header() {
               )}
             </NavLink>
           )}
-          {user && (
+          {full && (
             <NavLink to="/search" data-testid="nav-search">
               {t('nav.search')}
+            </NavLink>
+          )}
+          {user && (
+            <NavLink to="/notifications" data-testid="nav-notifications">
+              {t('nav.notifications')}
+              {unreadNotifications > 0 && (
+                <span
+                  className="count-badge"
+                  data-testid="notifications-unread"
+                  data-count={unreadNotifications}
+                  aria-label={t('nav.notificationsUnread', { count: unreadNotifications })}
+                >
+                  {unreadNotifications}
+                </span>
+              )}
+            </NavLink>
+          )}
+          {full && isModerator(user) && (
+            <NavLink to="/moderation" data-testid="nav-moderation">
+              {t('nav.moderation')}
             </NavLink>
           )}
         </nav>

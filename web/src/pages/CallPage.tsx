@@ -1,16 +1,17 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, api } from '../api';
 import { CallSession, IDLE_SNAPSHOT, type CallProblem, type CallUiState } from '../call/CallSession';
 import { callStatusKey, formatDuration, isFinalCallState, joinOpensLater, useCallClock } from '../calls';
 import { CallProcessing, useCallProcessingPoll } from '../components/CallProcessing';
 import { CallReview } from '../components/CallReview';
+import { ComplaintPanel, type PickedSegment } from '../components/ComplaintPanel';
 import { errorText, formatWhen, isMessageKey } from '../format';
 import { useI18n, type MessageKey, type TFunction } from '../i18n';
 import { useRealtime } from '../realtime';
 import { useSession } from '../session';
 import { isModerator, parseOffsetParam } from '../transcripts';
-import type { Call, Conversation } from '../types';
+import { COMPLAINABLE_CALL_STATES, type Call, type Conversation, type TranscriptSegment } from '../types';
 import { NotFoundPage } from './NotFoundPage';
 
 declare global {
@@ -82,6 +83,14 @@ export function CallPage() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [session, setSession] = useState<CallSession | null>(null);
   const now = useCallClock([call]);
+  // While the complaint form is open, clicking a transcript line adds its time range.
+  const [complaintFormOpen, setComplaintFormOpen] = useState(false);
+  const [picked, setPicked] = useState<PickedSegment | null>(null);
+  const pickCount = useRef(0);
+  const pickSegment = useCallback((seg: TranscriptSegment) => {
+    pickCount.current += 1;
+    setPicked({ seg, nonce: pickCount.current });
+  }, []);
 
   // One CallSession per mounted page and call id.
   useEffect(() => {
@@ -183,6 +192,7 @@ export function CallPage() {
   const canJoin =
     isParticipant && !inCall && serverOpen && call.state !== 'proposed' && (snap.state === 'idle' || snap.state === 'failed');
   const problem = problemText(t, snap.problem);
+  const complainable = isParticipant && !inCall && COMPLAINABLE_CALL_STATES.includes(call.state);
 
   return (
     <main className={inCall ? 'page narrow call-page in-call' : 'page narrow call-page'} data-testid="call-page" data-call-id={call.id}>
@@ -382,8 +392,16 @@ export function CallPage() {
         </div>
       )}
 
+      {complainable && <ComplaintPanel call={call} picked={picked} onFormOpenChange={setComplaintFormOpen} />}
       {finalCall && <CallProcessing call={call} moderator={moderator} />}
-      {finalCall && <CallReview call={call} moderator={moderator} initialMs={initialMs} />}
+      {finalCall && (
+        <CallReview
+          call={call}
+          moderator={moderator}
+          initialMs={initialMs}
+          onPickSegment={complaintFormOpen && isParticipant ? pickSegment : undefined}
+        />
+      )}
     </main>
   );
 }

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, type SearchFilters } from '../api';
+import { Snippet } from '../components/Snippet';
 import { formatDuration } from '../calls';
 import { errorText } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
-import { isModerator, parseSnippet, parseSpeaker, speakerKey } from '../transcripts';
+import { isModerator, parseSpeaker, speakerKey } from '../transcripts';
 import { VERTICALS, type SearchHit, type Speaker, type Vertical } from '../types';
 
 const PAGE_SIZE = 20;
@@ -68,16 +69,6 @@ function formToParams(f: Form): URLSearchParams {
 
 function isEmptySearch(f: Form): boolean {
   return formToParams(f).toString() === '';
-}
-
-/** A search snippet: the server's <mark>s become <mark> elements, everything else plain text. */
-function Snippet({ html }: { html: string }) {
-  const parts = useMemo(() => parseSnippet(html), [html]);
-  return (
-    <>
-      {parts.map((p, i) => (p.mark ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
-    </>
-  );
 }
 
 /**
