@@ -35,7 +35,11 @@ void AddAccountRoutes(Api& api) {
             return SessionResponse(api, 201, issued);
           });
 
-  api.Add(net::Verb::post, "/api/v1/auth/login", Access::kPublic,
+  // Open, not public: signing in does not act as the caller, so whatever session the request
+  // carries is not looked at. A blocked account's cookie would otherwise make login answer
+  // 403 user_blocked, for that account and any other one signing in from the same browser
+  // (docs/moderation.md lists login among what a blocked account may reach).
+  api.Add(net::Verb::post, "/api/v1/auth/login", Access::kOpen,
           [&](Context& ctx) -> Result<net::Response> {
             auto body = TRY(ParseObject(ctx.req.body));
             const auto email = TRY(ReqString(body, "email"));

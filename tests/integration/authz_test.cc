@@ -1,7 +1,9 @@
 // The authorization matrix: every endpoint × every kind of caller, with the exact status each
 // gets. Callers: anonymous; a party to the object (the listing's seller, the conversation's or
-// the call's buyer or seller); a signed-in user who is a party to nothing; a moderator; an
-// analyst; an admin. The objects always belong to someone else than the last four.
+// the call's buyer or seller, a complaint's reporter, a sanction's user); a signed-in user who
+// is a party to nothing; a moderator; an analyst; an admin; and the party again with their
+// account blocked (docs/moderation.md). The objects always belong to someone else than the
+// stranger, moderator, analyst and admin.
 //
 // One table (kRows below), one row per request. Each cell (row × caller) runs against users
 // and objects made fresh for it, so a mutating row cannot change what another row sees. Passes:
@@ -10,10 +12,12 @@
 //   - cookie sessions without it: every write a signed-in caller makes is refused (403);
 //   - every route the server registers has at least one row (a new endpoint fails this test
 //     until its row is added).
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "base/random.h"
@@ -26,8 +30,8 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // The table's vocabulary.
 
-enum Role { kAnon, kParty, kStranger, kModerator, kAnalyst, kAdmin };
-constexpr std::array<Role, 6> kRoles = {kAnon, kParty, kStranger, kModerator, kAnalyst, kAdmin};
+enum Role { kAnon, kParty, kStranger, kModerator, kAnalyst, kAdmin, kBlocked };
+constexpr std::array<Role, 7> kRoles = {kAnon, kParty, kStranger, kModerator, kAnalyst, kAdmin, kBlocked};
 
 // Who plays the "party" column in a row.
 enum class Party {
@@ -43,11 +47,18 @@ enum class Vis { kAny, kSees, kHides };
 struct Outcome {
   Outcome(unsigned s) : status(s) {}  // a bare status code in the table
   Outcome(unsigned s, Vis v) : status(s), vis(v) {}
+  Outcome(unsigned s, std::string c) : status(s), code(std::move(c)) {}
   unsigned status;
   Vis vis = Vis::kAny;
+  std::string code;  // when set, the error body's code must be this
 };
 Outcome Sees(unsigned status) { return {status, Vis::kSees}; }
 Outcome Hides(unsigned status) { return {status, Vis::kHides}; }
+Outcome Err(unsigned status, const char* code) { return {status, std::string(code)}; }
+// Refused by the route's role before the handler ran.
+const Outcome kForbidden = Err(403, "forbidden");
+// What a blocked account gets everywhere but the few routes marked Access::kSignedIn.
+const Outcome kUserBlocked = Err(403, "user_blocked");
 
 // The expected outcome per caller, in the table's column order.
 struct Expect {
@@ -60,6 +71,7 @@ struct Expect {
       case kModerator: return moderator;
       case kAnalyst: return analyst;
       case kAdmin: return admin;
+      case kBlocked: break;  // Row::For
     }
     return anon;
   }
@@ -86,11 +98,25 @@ struct Row {
     csrf = false;
     return std::move(*this);
   }
+  // The seventh column: what the party gets once their account is blocked, where that is not
+  // 403 user_blocked (the routes a blocked account may still reach, and the open ones).
+  Row Blocked(Outcome o) && {
+    blocked = o;
+    return std::move(*this);
+  }
+  // Objects the request does not name but that must exist when it is sent.
+  Row Given(std::string object) && {
+    given.push_back(std::move(object));
+    return std::move(*this);
+  }
   bool Writes() const { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+  Outcome For(Role r) const { return r == kBlocked ? blocked.value_or(kUserBlocked) : expect.For(r); }
 
   std::string method, path, body;
   Party party;
   Expect expect;
+  std::optional<Outcome> blocked;
+  std::vector<std::string> given;
   std::string list_field, list_object;
   Headers headers;
   bool csrf = true;
@@ -116,32 +142,44 @@ constexpr auto kEither = Party::kEither;
 // each on a listing and conversation of its own; {call.recorded} ended on {conversation}, with a
 // combined recording file and a transcript ("hello there {word}"); {word} a word no other
 // cell's transcript has; {job.failed}; {missing} an id nothing has; {events.basic} the media
-// hook's HTTP Basic credentials.
+// hook's HTTP Basic credentials; {moderator} the moderator's user id.
+//
+// Moderation: {complaint} the buyer's complaint on {call.recorded} (so against the seller);
+// {case} the seller's open case holding it; {case.mine} that case taken (POST
+// /moderation/next) by the moderator, {case.theirs} taken by another moderator;
+// {complaint.locked} {complaint} once its case is {case.mine}; {sanction} the seller's warning
+// decided on {case.mine}; {notification} the seller's notice of it. Each cell first retires the
+// undecided cases earlier cells left, so the queue and next see only its own.
 //
 // Calls answer 403 `not_participant` for an existing call that is not the caller's and 404 for
 // an unknown one (docs/calls.md, docs/transcripts.md); conversations answer 404 either way.
 //
 // Row(method, path, body, who plays "party", {anonymous, party, stranger, moderator, analyst, admin})
+// The seventh column, "blocked": the party with their account blocked; 403 user_blocked unless
+// the row says otherwise with .Blocked(...) (open routes, and the Access::kSignedIn ones: the
+// statement of reasons, the appeal, /me, sign in and out).
 const std::vector<Row>& Rows() {
   static const std::vector<Row> rows = [] {
     std::vector<Row> r;
-    // --- Operations: open to anyone, credentials not even looked at.
-    r.push_back(Row("GET", "/healthz", "", kUser, {200, 200, 200, 200, 200, 200}));
-    r.push_back(Row("GET", "/readyz", "", kUser, {200, 200, 200, 200, 200, 200}));
-    r.push_back(Row("GET", "/metrics", "", kUser, {200, 200, 200, 200, 200, 200}));
-    r.push_back(Row("GET", "/api/v1/openapi.yaml", "", kUser, {200, 200, 200, 200, 200, 200}));
-    r.push_back(Row("GET", "/api/v1/version", "", kUser, {200, 200, 200, 200, 200, 200}));
+    // --- Operations: open to anyone, credentials not even looked at (a blocked token too).
+    r.push_back(Row("GET", "/healthz", "", kUser, {200, 200, 200, 200, 200, 200}).Blocked(200));
+    r.push_back(Row("GET", "/readyz", "", kUser, {200, 200, 200, 200, 200, 200}).Blocked(200));
+    r.push_back(Row("GET", "/metrics", "", kUser, {200, 200, 200, 200, 200, 200}).Blocked(200));
+    r.push_back(Row("GET", "/api/v1/openapi.yaml", "", kUser, {200, 200, 200, 200, 200, 200}).Blocked(200));
+    r.push_back(Row("GET", "/api/v1/version", "", kUser, {200, 200, 200, 200, 200, 200}).Blocked(200));
 
-    // --- Accounts.
+    // --- Accounts. A blocked account may sign in (to read why and appeal), see itself and sign
+    // out; registering is refused like everything else while it holds a blocked session.
     r.push_back(Row("POST", "/api/v1/auth/register",
                     R"({"email": "{email}", "password": "password123", "display_name": "New"})", kUser,
                     {201, 201, 201, 201, 201, 201})
                     .NoCsrf());
     r.push_back(Row("POST", "/api/v1/auth/login", R"({"email": "{stranger.email}", "password": "password123"})",
                     kUser, {200, 200, 200, 200, 200, 200})
+                    .Blocked(200)
                     .NoCsrf());
-    r.push_back(Row("POST", "/api/v1/auth/logout", "", kUser, {401, 204, 204, 204, 204, 204}));
-    r.push_back(Row("GET", "/api/v1/me", "", kUser, {401, 200, 200, 200, 200, 200}));
+    r.push_back(Row("POST", "/api/v1/auth/logout", "", kUser, {401, 204, 204, 204, 204, 204}).Blocked(204));
+    r.push_back(Row("GET", "/api/v1/me", "", kUser, {401, 200, 200, 200, 200, 200}).Blocked(200));
     r.push_back(Row("PATCH", "/api/v1/me", R"({"display_name": "Renamed"})", kUser, {401, 200, 200, 200, 200, 200}));
     r.push_back(Row("GET", "/api/v1/admin/users", "", kUser, {401, 403, 403, 403, 403, 200}));
     r.push_back(Row("PUT", "/api/v1/admin/users/{stranger}/skills", R"({"skills": ["vertical:goods"]})", kUser,
@@ -210,9 +248,12 @@ const std::vector<Row>& Rows() {
     // The recording: moderators only (audited), not even the call's own parties.
     r.push_back(Row("GET", "/api/v1/calls/{call.recorded}/recording", "", kEither, {401, 403, 403, 200, 403, 403}));
     // Janus's event hook: HTTP Basic with the shared secret, whatever else the caller holds.
-    r.push_back(Row("POST", "/api/v1/internal/janus/events", "[]", kUser, {401, 401, 401, 401, 401, 401}).NoCsrf());
+    r.push_back(Row("POST", "/api/v1/internal/janus/events", "[]", kUser, {401, 401, 401, 401, 401, 401})
+                    .Blocked(401)
+                    .NoCsrf());
     r.push_back(Row("POST", "/api/v1/internal/janus/events", "[]", kUser, {204, 204, 204, 204, 204, 204})
                     .With({{"Authorization", "{events.basic}"}})
+                    .Blocked(204)
                     .NoCsrf());
 
     // --- Transcripts and search (docs/transcripts.md, docs/search.md).
@@ -239,30 +280,111 @@ const std::vector<Row>& Rows() {
     // --- The live WebSocket (not a router route: the upgrade is handled on its own).
     r.push_back(Row("GET", "/api/v1/ws", "", kUser, {401, 101, 101, 101, 101, 101}).With(kWsUpgrade));
 
-    // =========================================================================================
-    // MODERATION (docs/moderation.md) — ADD ITS ROWS HERE when src/moderation lands.
-    // EveryRouteHasARow fails until each new route has at least one row. New objects go in
-    // AuthzTest::Id as new placeholders (e.g. {complaint}, {case.open}, {case.assigned},
-    // {sanction}); "party" is then the reporter / the accused / the assignee as the row needs
-    // (add Party values if a row needs another account, e.g. a second moderator).
-    // Who may call what, per the doc (404 where the object is "not yours to see"):
-    //   POST  /api/v1/calls/{id}/complaints          buyer or seller of the call (others 404)
-    //   PATCH /api/v1/complaints/{id}                the reporter, while open
-    //   GET   /api/v1/complaints/{id}                the reporter or a moderator
-    //   GET   /api/v1/complaints                     any user (their own)
-    //   GET   /api/v1/calls/{id}/complaints          participants (their own), moderators (all)
-    //   POST  /api/v1/moderation/next                moderator
-    //   GET   /api/v1/moderation/cases/{id}          moderator
-    //   POST  /api/v1/moderation/cases/{id}/heartbeat|release|decision   the assignee (403 not_assignee)
-    //   GET   /api/v1/moderation/queue               moderator
-    //   GET|PUT /api/v1/moderation/me                moderator
-    //   PUT   /api/v1/admin/moderators/{id}          admin
-    //   GET   /api/v1/sanctions                      any user (their own)
-    //   POST  /api/v1/sanctions/{id}/appeal          the sanctioned user (others 404)
-    //   GET   /api/v1/notifications, POST /api/v1/notifications/read   any user (their own)
-    // Blocked accounts (403 user_blocked everywhere but the few routes the doc lists) would be a
-    // seventh column.
-    // =========================================================================================
+    // --- Moderation (docs/moderation.md). {complaint} is the buyer's, on {call.recorded}, against
+    // the seller; {case} is the seller's case holding it. Moderators have no rights as admins
+    // and admins none as moderators (roles are checked one by one, accounts::HasRole).
+    //
+    // Complaints: the call's two parties file them (anyone else: 403 not_participant, as for
+    // the call); each reporter sees and edits only their own (404 complaint_not_found, the
+    // accused seller included); moderators read any but edit none.
+    const std::string kComplaint = R"({"category": "rude", "text": "Rude words"})";
+    r.push_back(Row("POST", "/api/v1/calls/{call.recorded}/complaints", kComplaint, kEither,
+                    {401, 201, Err(403, "not_participant"), Err(403, "not_participant"), Err(403, "not_participant"),
+                     Err(403, "not_participant")}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.proposed}/complaints", kComplaint, kBuyer,
+                    {401, Err(409, "call_not_complainable"), 403, 403, 403, 403}));
+    r.push_back(Row("POST", "/api/v1/calls/{missing}/complaints", kComplaint, kEither,
+                    {401, Err(404, "call_not_found"), 404, 404, 404, 404}));
+    r.push_back(Row("GET", "/api/v1/calls/{call.recorded}/complaints", "", kBuyer,
+                    {401, Sees(200), Err(403, "not_participant"), Sees(200), Err(403, "not_participant"),
+                     Err(403, "not_participant")})
+                    .Lists("id", "complaint"));
+    r.push_back(Row("GET", "/api/v1/calls/{call.recorded}/complaints", "", kSeller,
+                    {401, Hides(200), 403, Sees(200), 403, 403})
+                    .Lists("id", "complaint"));
+    r.push_back(Row("GET", "/api/v1/calls/{missing}/complaints", "", kEither,
+                    {401, Err(404, "call_not_found"), 404, 404, 404, 404}));
+    r.push_back(Row("GET", "/api/v1/complaints", "", kBuyer,
+                    {401, Sees(200), Hides(200), Hides(200), Hides(200), Hides(200)})
+                    .Lists("id", "complaint"));
+    r.push_back(Row("GET", "/api/v1/complaints", "", kSeller,
+                    {401, Hides(200), Hides(200), Hides(200), Hides(200), Hides(200)})
+                    .Lists("id", "complaint"));
+    const Outcome kNoComplaint = Err(404, "complaint_not_found");
+    r.push_back(Row("GET", "/api/v1/complaints/{complaint}", "", kBuyer,
+                    {401, 200, kNoComplaint, 200, kNoComplaint, kNoComplaint}));
+    r.push_back(Row("GET", "/api/v1/complaints/{complaint}", "", kSeller,
+                    {401, kNoComplaint, kNoComplaint, 200, kNoComplaint, kNoComplaint}));
+    r.push_back(Row("GET", "/api/v1/complaints/{missing}", "", kBuyer,
+                    {401, kNoComplaint, kNoComplaint, kNoComplaint, kNoComplaint, kNoComplaint}));
+    r.push_back(Row("PATCH", "/api/v1/complaints/{complaint}", R"({"text": "Very rude words"})", kBuyer,
+                    {401, 200, kNoComplaint, kNoComplaint, kNoComplaint, kNoComplaint}));
+    r.push_back(Row("PATCH", "/api/v1/complaints/{complaint}", R"({"text": "Very rude words"})", kSeller,
+                    {401, kNoComplaint, kNoComplaint, kNoComplaint, kNoComplaint, kNoComplaint}));
+    // Once a moderator took the case the reporter can no longer change it.
+    r.push_back(Row("PATCH", "/api/v1/complaints/{complaint.locked}", R"({"text": "Very rude words"})", kBuyer,
+                    {401, Err(409, "complaint_locked"), kNoComplaint, kNoComplaint, kNoComplaint, kNoComplaint}));
+
+    // The queue and cases: moderators only. Any moderator reads any case; heartbeat, release
+    // and decision are the assignee's: {case.mine} is assigned to the fixture's moderator,
+    // {case.theirs} to another moderator (403 not_assignee), {case} to nobody yet.
+    r.push_back(Row("POST", "/api/v1/moderation/next", "", kBuyer, {401, kForbidden, kForbidden, 200, kForbidden,
+                                                                     kForbidden})
+                    .Given("case"));
+    r.push_back(Row("POST", "/api/v1/moderation/next", "", kUser,  // nothing queued
+                    {401, kForbidden, kForbidden, 204, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/moderation/queue", "", kEither,
+                    {401, kForbidden, kForbidden, Sees(200), kForbidden, kForbidden})
+                    .Lists("id", "case"));
+    r.push_back(Row("GET", "/api/v1/moderation/cases/{case}", "", kEither,
+                    {401, kForbidden, kForbidden, 200, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/moderation/cases/{case.theirs}", "", kEither,
+                    {401, kForbidden, kForbidden, 200, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/moderation/cases/{missing}", "", kEither,
+                    {401, kForbidden, kForbidden, Err(404, "case_not_found"), kForbidden, kForbidden}));
+    const Outcome kNotAssignee = Err(403, "not_assignee");
+    const std::string kDecision = R"({"action": "warn", "reason": "Rule 4.2"})";
+    for (const auto& [action, body] : std::initializer_list<std::pair<std::string, std::string>>{
+             {"heartbeat", ""}, {"release", ""}, {"decision", kDecision}}) {
+      r.push_back(Row("POST", "/api/v1/moderation/cases/{case.mine}/" + action, body, kEither,
+                      {401, kForbidden, kForbidden, 200, kForbidden, kForbidden}));
+      r.push_back(Row("POST", "/api/v1/moderation/cases/{case.theirs}/" + action, body, kEither,
+                      {401, kForbidden, kForbidden, kNotAssignee, kForbidden, kForbidden}));
+    }
+    r.push_back(Row("POST", "/api/v1/moderation/cases/{case}/heartbeat", "", kEither,
+                    {401, kForbidden, kForbidden, kNotAssignee, kForbidden, kForbidden}));
+    r.push_back(Row("POST", "/api/v1/moderation/cases/{case}/decision", kDecision, kEither,
+                    {401, kForbidden, kForbidden, kNotAssignee, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/moderation/me", "", kUser, {401, kForbidden, kForbidden, 200, kForbidden, kForbidden}));
+    r.push_back(Row("PUT", "/api/v1/moderation/me", R"({"on_shift": false})", kUser,
+                    {401, kForbidden, kForbidden, 200, kForbidden, kForbidden}));
+    // Moderators' shifts and capacity: admins.
+    r.push_back(Row("PUT", "/api/v1/admin/moderators/{moderator}", R"({"capacity": 5})", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, 200}));
+    r.push_back(Row("PUT", "/api/v1/admin/moderators/{stranger}", R"({"capacity": 5})", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, Err(404, "moderator_not_found")}));
+
+    // Sanctions and notifications: every signed-in user their own, blocked or not. {sanction}
+    // is the seller's warning (the fixture's moderator decided {case}); {notification} the
+    // seller's statement of reasons for it.
+    const Outcome kNoSanction = Err(404, "sanction_not_found");
+    r.push_back(Row("GET", "/api/v1/sanctions", "", kSeller,
+                    {401, Sees(200), Hides(200), Hides(200), Hides(200), Hides(200)})
+                    .Lists("id", "sanction")
+                    .Blocked(Sees(200)));
+    r.push_back(Row("POST", "/api/v1/sanctions/{sanction}/appeal", R"({"text": "I was not rude"})", kSeller,
+                    {401, 201, kNoSanction, kNoSanction, kNoSanction, kNoSanction})
+                    .Blocked(201));
+    r.push_back(Row("POST", "/api/v1/sanctions/{sanction}/appeal", R"({"text": "I was not rude"})", kBuyer,
+                    {401, kNoSanction, kNoSanction, kNoSanction, kNoSanction, kNoSanction})
+                    .Blocked(kNoSanction));
+    r.push_back(Row("GET", "/api/v1/notifications", "", kSeller,
+                    {401, Sees(200), Hides(200), Hides(200), Hides(200), Hides(200)})
+                    .Lists("id", "notification")
+                    .Blocked(Sees(200)));
+    r.push_back(Row("POST", "/api/v1/notifications/read", R"({"up_to": "{notification}"})", kSeller,
+                    {401, 204, 204, 204, 204, 204})
+                    .Blocked(204));
     return r;
   }();
   return rows;
@@ -329,12 +451,86 @@ class AuthzTest : public ServerTest {
     moderator_ = NewUser("moderator", {"user", "moderator"});
     analyst_ = NewUser("analyst", {"user", "analyst"});
     admin_ = NewUser("admin", {"user", "admin"});
+    RetireCases();
+  }
+
+  // Earlier cells' undecided cases out of the way: each cell's queue and next see its own.
+  void RetireCases() {
+    const auto now = clock_.NowMs();
+    auto done = server_->store().Write([&](store::Tx& tx) -> base::Result<void> {
+      store::CaseFilter undecided;
+      undecided.statuses = {"open", "assigned"};
+      undecided.limit = 10000;
+      for (auto c : TRY(tx.cases().ListCases(undecided))) {
+        c.status = "decided";
+        c.lease_until.reset();
+        c.decided_at = now;
+        c.updated_at = now;
+        TRY(tx.cases().UpdateCase(c));
+      }
+      return {};
+    });
+    EXPECT_TRUE(done) << done.error().message;
+  }
+
+  // The user's row as the services take it.
+  store::User Record(const User& u) {
+    auto found = server_->store().Read([&](store::Tx& tx) -> base::Result<std::optional<store::User>> {
+      return tx.users().FindById(std::stoll(u.id));
+    });
+    EXPECT_TRUE(found && *found) << "user " << u.id;
+    return found && *found ? **found : store::User{};
+  }
+
+  void Block(const User& u) {
+    auto blocked = server_->store().Write([&](store::Tx& tx) {
+      return tx.users().SetStatus(std::stoll(u.id), "blocked", std::nullopt, clock_.NowMs());
+    });
+    EXPECT_TRUE(blocked) << blocked.error().message;
+  }
+
+  // The buyer's complaint about the seller on {call.recorded}.
+  std::string NewComplaint() {
+    moderation::ComplaintInput in;
+    in.category = "rude";
+    in.text = "Rude words";
+    auto k = server_->moderation().FileComplaint(Record(buyer_), std::stoll(Id("call.recorded")), in);
+    EXPECT_TRUE(k) << k.error().message;
+    return k ? std::to_string(k->id) : "0";
+  }
+
+  // {case} taken by `moderator` through next: the only open case there is (RetireCases).
+  std::string TakeCase(const User& moderator) {
+    const auto want = Id("case");
+    auto view = server_->moderation().Next(Record(moderator));
+    EXPECT_TRUE(view && *view) << (view ? "nothing to take" : view.error().message);
+    if (!view || !*view) return "0";
+    EXPECT_EQ(std::to_string((*view)->c.id), want);
+    return want;
+  }
+
+  // The seller's warning, decided by the fixture's moderator on {case.mine}.
+  std::string NewSanction() {
+    moderation::DecisionInput in;
+    in.action = "warn";
+    in.reason = "Rule 4.2";
+    auto out = server_->moderation().Decide(Record(moderator_), std::stoll(Id("case.mine")), in);
+    EXPECT_TRUE(out && out->sanction) << (out ? "no sanction" : out.error().message);
+    return out && out->sanction ? std::to_string(out->sanction->id) : "0";
+  }
+
+  std::string SellersNewestNotification() {
+    Id("sanction");
+    auto list = server_->moderation().Notifications(Record(seller_), std::nullopt, 1);
+    EXPECT_TRUE(list && !list->empty()) << (list ? "no notification" : list.error().message);
+    return list && !list->empty() ? std::to_string(list->front().id) : "0";
   }
 
   const User* As(Role role, Party party) const {
     switch (role) {
       case kAnon: return nullptr;
-      case kParty: return party == Party::kSeller ? &seller_ : &buyer_;
+      case kParty:
+      case kBlocked: return party == Party::kSeller ? &seller_ : &buyer_;
       case kStranger: return &stranger_;
       case kModerator: return &moderator_;
       case kAnalyst: return &analyst_;
@@ -467,6 +663,19 @@ class AuthzTest : public ServerTest {
       Id("conversation");  // the recorded call is on it
       v = NewRecordedCall();
     } else if (name == "job.failed") v = NewFailedJob();
+    else if (name == "moderator") v = moderator_.id;
+    else if (name == "complaint") v = NewComplaint();
+    else if (name == "case") {
+      auto k = server_->moderation().GetComplaint(Record(buyer_), std::stoll(Id("complaint")));
+      EXPECT_TRUE(k) << k.error().message;
+      v = k ? std::to_string(k->case_id) : "0";
+    } else if (name == "case.mine") v = TakeCase(moderator_);
+    else if (name == "case.theirs") v = TakeCase(NewUser("moderator2", {"user", "moderator"}));
+    else if (name == "complaint.locked") {
+      Id("case.mine");
+      v = Id("complaint");
+    } else if (name == "sanction") v = NewSanction();
+    else if (name == "notification") v = SellersNewestNotification();
     else ADD_FAILURE() << "unknown placeholder {" << name << "}";
     ids_[name] = v;
     return v;
@@ -495,6 +704,7 @@ class AuthzTest : public ServerTest {
     const auto path = Resolve(row.path);
     const auto body = Resolve(row.body);
     const auto listed = row.list_object.empty() ? "" : Id(row.list_object);
+    for (const auto& object : row.given) Id(object);
     Headers headers;
     const User* user = As(role, party);
     if (user && auth == Auth::kBearer) headers.emplace_back("Authorization", "Bearer " + user->token);
@@ -504,6 +714,7 @@ class AuthzTest : public ServerTest {
       std::erase_if(headers, [&](const auto& h) { return h.first == k; });  // the row's own wins
       headers.emplace_back(k, Resolve(v));
     }
+    if (role == kBlocked) Block(*user);  // once its objects exist: some are made through the API
     ClientResponse res;
     if (row.headers == kWsUpgrade) {
       HttpClient fresh(server_->port());  // an upgraded connection is not reused
@@ -512,16 +723,22 @@ class AuthzTest : public ServerTest {
       res = client_->Send(row.method, path, body, headers);
     }
 
-    Outcome want = row.expect.For(role);
+    Outcome want = row.For(role);
+    std::vector<std::string> codes;  // the error code must be one of these
+    if (!want.code.empty()) codes = {want.code};
     std::string also;  // what else must hold
     if (auth == Auth::kCookieWithoutCsrf && user && row.Writes() && row.csrf) {
-      want = Outcome(403);  // refused before the handler: csrf_failed (or forbidden by role)
-      also = "error code csrf_failed or forbidden";
+      // Refused before the handler: a blocked account where it is blocked (that check comes
+      // first), else csrf_failed (or forbidden by role).
+      codes = role == kBlocked && want.code == "user_blocked" ? std::vector<std::string>{"user_blocked"}
+                                                               : std::vector<std::string>{"csrf_failed", "forbidden"};
+      want = Outcome(403);
     }
+    for (const auto& c : codes) also += (also.empty() ? "error code " : " or ") + c;
     std::string wrong;
     if (res.status != want.status) {
       wrong = "status";
-    } else if (!also.empty() && res.ErrorCode() != "csrf_failed" && res.ErrorCode() != "forbidden") {
+    } else if (!codes.empty() && std::find(codes.begin(), codes.end(), res.ErrorCode()) == codes.end()) {
       wrong = "error code";
     } else if (want.vis != Vis::kAny) {
       bool seen = false;
@@ -538,9 +755,10 @@ class AuthzTest : public ServerTest {
     }
     ++cells_;
     if (wrong.empty()) return true;
-    static const char* kRoleNames[] = {"anonymous", "party", "stranger", "moderator", "analyst", "admin"};
+    static const char* kRoleNames[] = {"anonymous", "party", "stranger", "moderator", "analyst", "admin",
+                                       "blocked party"};
     std::string who = kRoleNames[role];
-    if (role == kParty) {
+    if (role == kParty || role == kBlocked) {
       who += party == Party::kSeller ? " (seller)" : party == Party::kBuyer ? " (buyer)" : " (a user)";
     }
     auto describe = [&](const Outcome& o) {
@@ -561,7 +779,7 @@ class AuthzTest : public ServerTest {
     for (const auto& row : Rows()) {
       if (auth == Auth::kCookieWithoutCsrf && !row.Writes()) continue;  // reads need no token
       for (Role role : kRoles) {
-        if (role == kParty && row.party == Party::kEither) {
+        if ((role == kParty || role == kBlocked) && row.party == Party::kEither) {
           failed += !RunCell(row, role, Party::kBuyer, auth);
           failed += !RunCell(row, role, Party::kSeller, auth);
         } else {
