@@ -104,6 +104,10 @@ Result<store::Call> CallService::Propose(const store::User& user, store::Id conv
     if (!listing || listing->status != "active") {
       return base::Conflict("listing_inactive", "The listing is no longer active");
     }
+    const store::Id other_id = conv->buyer_id == user.id ? conv->seller_id : conv->buyer_id;
+    if (auto other = TRY(tx.users().FindById(other_id)); other && accounts::IsBlocked(*other, now)) {
+      return base::Conflict("counterpart_blocked", "The other party's account is blocked");
+    }
     if (!listing->video_call_ready) {
       return base::Conflict("video_calls_disabled", "The seller does not take video calls on this listing");
     }

@@ -200,6 +200,9 @@ TEST_F(ModerationTest, ComplaintBanRewardAppealOverturn) {
   ExpectError(Call("POST", "/api/v1/calls/" + scall + "/join", seller_.token, json::object{{"consent", true}}), 403,
               "user_blocked");
   EXPECT_EQ(Call("GET", "/api/v1/listings/" + listing_, buyer_.token).status, 404u);  // hidden from buyers
+  const auto conversation = S(Call("GET", "/api/v1/calls/" + scall, buyer_.token).Json().at("conversation_id"));
+  ExpectError(Call("POST", "/api/v1/conversations/" + conversation + "/calls", buyer_.token, json::object{}), 409,
+              "counterpart_blocked");
   r = Call("POST", "/api/v1/auth/login", "", json::object{{"email", "seller@m.test"}, {"password", "password123"}});
   ASSERT_EQ(r.status, 200u) << r.body;
   const std::string seller_session = S(r.Json().at("token"));
