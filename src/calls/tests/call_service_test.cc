@@ -216,3 +216,42 @@ TEST_F(CallServiceTest, MediaDownFailsOnlyACallNobodyIsIn) {
 
 }  // namespace
 }  // namespace vitrina::calls
+
+namespace vitrina::calls {
+namespace {
+
+// A user blocked by a moderator: their active call ends now (the room destroyed, post-processing
+// queued as after a hang-up), an open proposal of theirs is cancelled, and nobody can propose a
+// call to them.
+TEST_F(CallServiceTest, ABlockedUsersCallsEndAndNoNewOnesStart) {
+  auto active = Joined();
+  ASSERT_EQ(active.state, "active");
+  // A second conversation with another buyer, where a call is only proposed.
+  auto other = AddUser("o@x");
+  const auto listing = Load(active.id).listing_id;
+  const auto conv2 = store_->Write([&](store::Tx& tx) {
+                       return tx.chat().FindOrCreateConversation(listing, other.id, seller_.id, 1);
+                     })->first.id;
+  auto proposed = service_->Propose(other, conv2, std::nullopt);
+  ASSERT_TRUE(proposed) << proposed.error().message;
+
+  ASSERT_TRUE(store_->Write([&](store::Tx& tx) {
+    return tx.users().SetStatus(seller_.id, "blocked", std::nullopt, clock_.NowMs());
+  }));
+  service_->EndCallsOf(seller_.id, "user_blocked");
+  auto ended = Load(active.id);
+  EXPECT_EQ(ended.state, "ended");
+  EXPECT_EQ(ended.end_reason, "user_blocked");
+  EXPECT_EQ(ended.recording_status, "pending");
+  EXPECT_EQ(media_.rooms.count(active.room), 0u) << "the room is destroyed";
+  auto cancelled = Load(proposed->id);
+  EXPECT_EQ(cancelled.state, "cancelled");
+  EXPECT_EQ(cancelled.end_reason, "user_blocked");
+
+  auto again = service_->Propose(buyer_, conversation_, std::nullopt);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, "counterpart_blocked");
+}
+
+}  // namespace
+}  // namespace vitrina::calls
