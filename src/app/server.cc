@@ -254,6 +254,9 @@ void Server::Housekeeping() {
   std::unique_lock lock(mu_);
   auto next_purge = std::chrono::steady_clock::now();
   auto next_retention = std::chrono::steady_clock::now();
+  auto next_queue_gauge = std::chrono::steady_clock::now();
+  metrics_.Describe("vitrina_moderation_cases", "gauge",
+                    "Undecided moderation cases by state (open, assigned) and SLA (breached, at_risk)");
   while (!stopping_) {
     lock.unlock();
     if (auto done = store_->Maintain(); !done) {
@@ -273,6 +276,15 @@ void Server::Housekeeping() {
         jobs_->Wake();
       }
       next_retention += std::chrono::minutes(config_.retention_check_minutes);
+    }
+    if (std::chrono::steady_clock::now() >= next_queue_gauge) {
+      if (auto sum = moderation_->Summary(); sum) {
+        metrics_.Set("vitrina_moderation_cases", {{"state", "open"}}, sum->open);
+        metrics_.Set("vitrina_moderation_cases", {{"state", "assigned"}}, sum->assigned);
+        metrics_.Set("vitrina_moderation_cases", {{"state", "breached"}}, sum->breached);
+        metrics_.Set("vitrina_moderation_cases", {{"state", "at_risk"}}, sum->at_risk);
+      }
+      next_queue_gauge += std::chrono::seconds(30);
     }
     lock.lock();
     wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
