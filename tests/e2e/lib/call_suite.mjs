@@ -15,9 +15,22 @@ import { startServer } from './server.mjs';
 // What each side says (looped by the fake microphone), and the words recognition must
 // find in that side's recording. Chosen because pocketsphinx recognises them reliably in
 // these voices, also after Opus and a Janus recording (see README).
+//
+// The seller also asks for a prepayment: `request` is what the buyer complains about — it
+// runs from the word `from` to the word `to` (their times in the clean WAV, from
+// pocketsphinx_continuous, give when it was said), `quote` is what the complaint quotes and
+// `word` what the moderator searches for. "I need a prepayment to my card" rather than
+// "please send a prepayment to my card": the server's recogniser heard "prepayment" in that
+// one in every loop of real calls, in the other one not in the first loop of any and
+// sometimes not in the second ("please stand up repayment"); see README.
 export const SPEECH = {
   buyer: { voice: 'slt', text: 'can you turn the camera to the back panel please', keys: ['camera', 'panel'] },
-  seller: { voice: 'rms', text: 'the battery holds a charge for two days', keys: ['battery', 'charge'] },
+  seller: {
+    voice: 'rms',
+    text: 'the battery holds a charge for two days and I need a prepayment to my card',
+    keys: ['battery', 'charge'],
+    request: { from: 'i', to: 'card', quote: 'I need a prepayment to my card', word: 'prepayment' },
+  },
 };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

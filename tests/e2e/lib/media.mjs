@@ -249,19 +249,35 @@ export async function speechOnsets(file, minGapMs = 600) {
 }
 
 /**
- * Start of `word` (ms) within a clean 16 kHz speech WAV, from pocketsphinx_continuous with
- * word times, minus the start of the first word: the word's offset from the utterance onset.
+ * The words of a clean 16 kHz speech WAV with their times, from pocketsphinx_continuous
+ * with word times: `[{word, start_ms, end_ms}]`, in ms from the start of the first word (the
+ * utterance onset). Fillers and silences are left out; alternate pronunciations ("for(2)")
+ * are reported as the word.
  */
-export async function wordOffsetInUtterance(wav, word) {
+export async function wordSpansInUtterance(wav) {
   const { stdout } = await run('pocketsphinx_continuous', ['-infile', wav, '-time', 'yes', '-logfn', '/dev/null'], {
     maxBuffer: BIG,
   });
   const rows = stdout
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 3 && !f[0].startsWith('<') && !f[0].startsWith('['));
-  const first = rows.find((f) => !Number.isNaN(Number(f[1])));
-  const hit = rows.find((f) => f[0].replace(/\(\d+\)$/, '') === word);
-  if (!first || !hit) throw new Error(`"${word}" not recognised in ${wav}: ${stdout}`);
-  return Math.round((Number(hit[1]) - Number(first[1])) * 1000);
+    .filter((f) => f.length >= 3 && !f[0].startsWith('<') && !f[0].startsWith('[') && !Number.isNaN(Number(f[1])));
+  if (rows.length === 0) throw new Error(`no words recognised in ${wav}: ${stdout}`);
+  const zero = Number(rows[0][1]);
+  return rows.map((f) => ({
+    word: f[0].replace(/\(\d+\)$/, ''),
+    start_ms: Math.round((Number(f[1]) - zero) * 1000),
+    end_ms: Math.round((Number(f[2]) - zero) * 1000),
+  }));
+}
+
+/**
+ * Start of `word` (ms) within a clean 16 kHz speech WAV, from pocketsphinx_continuous with
+ * word times, minus the start of the first word: the word's offset from the utterance onset.
+ */
+export async function wordOffsetInUtterance(wav, word) {
+  const spans = await wordSpansInUtterance(wav);
+  const hit = spans.find((s) => s.word === word);
+  if (!hit) throw new Error(`"${word}" not recognised in ${wav}: ${spans.map((s) => s.word).join(' ')}`);
+  return hit.start_ms;
 }

@@ -4,6 +4,7 @@
 //   ... server.baseURL ...
 //   await server.stop();                  // SIGTERM; throws if not gone within 10 s
 //   await server.addUser({email, password, name}, 'moderator');   // `vitrina user add`
+//   const {code, stdout} = await server.cli(['audit', 'verify', '--data-dir', server.dataDir]);
 //   const pid = await server.janusPid();  // the Janus it supervises (null if none running)
 //   const r = await apiRequest(server.baseURL, 'GET', '/api/v1/me', {token});
 //
@@ -117,6 +118,23 @@ export async function startServer(opts = {}) {
     return stdout.trim();
   }
 
+  /**
+   * Runs `vitrina <args…>` (e.g. `audit verify --data-dir …`) and returns {code, stdout,
+   * stderr}, whatever the exit code.
+   */
+  async function cli(args) {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(bin, args, {
+        env: { ...process.env, ...(opts.env ?? {}) },
+        timeout: 60_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      if (typeof e.code !== 'number') throw e; // not started, or killed
+      return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    }
+  }
+
   async function cleanup() {
     if (process.env.VITRINA_E2E_KEEP_DATA !== '1') {
       await rm(dataDir, { recursive: true, force: true });
@@ -170,7 +188,7 @@ export async function startServer(opts = {}) {
   /** The pid of the Janus this server supervises (found by its config dir), or null. */
   const janusPid = () => findJanusPid(path.join(dataDir, 'janus'));
 
-  return { baseURL, port, dataDir, process: child, logs, stop, addUser, janusPid };
+  return { baseURL, port, dataDir, bin, process: child, logs, stop, addUser, cli, janusPid };
 }
 
 /**
