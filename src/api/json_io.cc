@@ -173,11 +173,18 @@ json::object ConversationJson(const store::Conversation& c) {
 }
 
 
-namespace {
 boost::json::value OptTime(const std::optional<store::TimeMs>& t) {
   if (!t) return nullptr;
   return boost::json::value(base::FormatRfc3339(*t));
 }
+
+boost::json::value ParsedOr(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  return ec ? boost::json::value(text) : v;
+}
+
+namespace {
 template <typename T>
 boost::json::value OptValue(const std::optional<T>& v) {
   if (!v) return nullptr;

@@ -44,6 +44,10 @@ boost::json::object CallJson(const store::Call& call,
                              const std::vector<store::RecordingFile>* files = nullptr);
 
 std::string IdString(store::Id id);
+// An RFC 3339 time, or null.
+boost::json::value OptTime(const std::optional<store::TimeMs>& t);
+// A JSON column as stored (parsed), or the raw text if it does not parse.
+boost::json::value ParsedOr(const std::string& text);
 
 // A list page from rows fetched with limit + 1: {"items": [...], "next_cursor": ...}, where
 // the extra row only signals that another page exists and the cursor is taken from the last

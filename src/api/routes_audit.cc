@@ -9,12 +9,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::value ParsedOr(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  return ec ? json::value(text) : v;
-}
-
 json::object AuditJson(const store::AuditEntry& e) {
   return {{"id", IdString(e.id)},
           {"at", base::FormatRfc3339(e.at)},

@@ -11,16 +11,6 @@ using moderation::TimeRange;
 
 namespace {
 
-json::value ParsedOr(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  return ec ? json::value(text) : v;
-}
-
-json::value OptTime(const std::optional<base::TimeMs>& t) {
-  return t ? json::value(base::FormatRfc3339(*t)) : json::value(nullptr);
-}
-
 json::value OptId(const std::optional<store::Id>& id) {
   return id ? json::value(IdString(*id)) : json::value(nullptr);
 }

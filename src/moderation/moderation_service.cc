@@ -129,6 +129,15 @@ Result<void> Notify(store::Tx& tx, Id user, const std::string& kind, json::objec
   return {};
 }
 
+// Decided: off the queue, the lease gone (assignee_id stays: who decided).
+Result<void> CloseCase(store::Tx& tx, store::Case& c, TimeMs now) {
+  c.status = "decided";
+  c.decided_at = now;
+  c.lease_until.reset();
+  c.updated_at = now;
+  return tx.cases().UpdateCase(c);
+}
+
 bool InForce(const store::Sanction& s, TimeMs now) {
   if (s.status != "active") return false;
   if (s.kind == "ban") return true;
@@ -646,11 +655,7 @@ Result<DecisionOutcome> ModerationService::DecideComplaints(store::Tx& tx, store
                 {"reward", reward}},
                now));
   }
-  c.status = "decided";
-  c.decided_at = now;
-  c.lease_until.reset();
-  c.updated_at = now;
-  TRY(tx.cases().UpdateCase(c));
+  TRY(CloseCase(tx, c, now));
 
   json::array complaint_ids;
   for (const auto& k : decided) complaint_ids.emplace_back(std::to_string(k.id));
@@ -716,11 +721,7 @@ Result<DecisionOutcome> ModerationService::DecideAppeal(store::Tx& tx, store::Ca
               {"outcome", appeal->status},
               {"reason", reason}},
              now));
-  c.status = "decided";
-  c.decided_at = now;
-  c.lease_until.reset();
-  c.updated_at = now;
-  TRY(tx.cases().UpdateCase(c));
+  TRY(CloseCase(tx, c, now));
   TRY(tx.audit().Append({moderator.id, "appeal.decided", "appeal", std::to_string(appeal->id),
                          json::serialize(json::object{{"case_id", std::to_string(c.id)},
                                                       {"sanction_id", std::to_string(sanction->id)},
