@@ -521,6 +521,46 @@ TEST_F(ModerationTest, QueuePagesWalkEveryUndecidedCaseOnceInUrgencyOrder) {
   EXPECT_EQ(pages, static_cast<int>((expected.size() + 3) / 4));
 }
 
+TEST_F(ModerationTest, CountQueueCountsUndecidedCasesByStateAndSla) {
+  const Id mod = AddUser("m@x");
+  // now = 10'000; at risk within 1'000 / 2'000 / 3'000 of the due time for priority 1 / 2 / 3.
+  const TimeMs now = 10'000;
+  const std::array<std::int64_t, 3> at_risk = {1'000, 2'000, 3'000};
+  QueueCounts expected;
+  for (int i = 0; i < 40; ++i) {
+    const Id accused = AddUser("a" + std::to_string(i) + "@x");
+    const int priority = 1 + i % 3;
+    const TimeMs due = now - 2'500 + 250 * i;  // from 2.5 s past due to 7.25 s ahead
+    Case c = AddCase(MakeCase(accused, priority, due));
+    if (i % 7 == 0) {
+      Decide(c, 50);  // not counted at all
+      continue;
+    }
+    if (i % 3 == 1) {
+      Assign(c, mod, 99'000);
+      expected.assigned++;
+    } else {
+      expected.open++;
+    }
+    if (due < now) expected.breached++;
+    else if (due - now < at_risk[static_cast<std::size_t>(priority - 1)]) expected.at_risk++;
+  }
+  auto counts = *R([&](Tx& tx) { return tx.cases().CountQueue(now, at_risk); });
+  EXPECT_EQ(counts.open, expected.open);
+  EXPECT_EQ(counts.assigned, expected.assigned);
+  EXPECT_EQ(counts.breached, expected.breached);
+  EXPECT_EQ(counts.at_risk, expected.at_risk);
+  EXPECT_GT(expected.open, 0);
+  EXPECT_GT(expected.assigned, 0);
+  EXPECT_GT(expected.breached, 0);
+  EXPECT_GT(expected.at_risk, 0);
+  // Long before any due time: the same cases, none breached.
+  auto early = *R([&](Tx& tx) { return tx.cases().CountQueue(0, at_risk); });
+  EXPECT_EQ(early.open, expected.open);
+  EXPECT_EQ(early.assigned, expected.assigned);
+  EXPECT_EQ(early.breached, 0);
+}
+
 TEST_F(ModerationTest, ModeratorStateDefaultsAndUpserts) {
   const Id mod = AddUser("m@x");
   auto m = *R([&](Tx& tx) { return tx.cases().Moderator(mod); });
