@@ -375,6 +375,17 @@ void AddModerationRoutes(Api& api) {
             const auto text = TRY(OptString(body, "text")).value_or("");
             return Api::Json(201, AppealJson(TRY(m.FileAppeal(ctx.user(), id, text))));
           });
+  api.Add(net::Verb::get, "/api/v1/rewards", Access::kUser, [&m](Context& ctx) -> Result<net::Response> {
+    auto rows = TRY(m.Rewards(ctx.user()));
+    json::array items;
+    json::object totals;  // per currency
+    for (const auto& r : rows) {
+      items.push_back(RewardJson(r));
+      auto& t = totals[r.currency];
+      t = (t.is_int64() ? t.as_int64() : 0) + r.amount;
+    }
+    return Api::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"totals", std::move(totals)}});
+  });
   api.Add(net::Verb::get, "/api/v1/notifications", Access::kSignedIn, [&m](Context& ctx) -> Result<net::Response> {
     const int limit = TRY(ParseLimit(ctx.req.Query("limit"), 20, 100));
     const auto before = TRY(ParseQueryId(ctx.req.Query("cursor"), "cursor"));

@@ -828,6 +828,10 @@ Result<store::Appeal> ModerationService::FileAppeal(const store::User& user, Id 
   return appeal;
 }
 
+Result<std::vector<store::Reward>> ModerationService::Rewards(const store::User& user) {
+  return store_.Read([&](store::Tx& tx) { return tx.sanctions().Rewards(user.id); });
+}
+
 // ---------------------------------------------------------------- notifications
 
 Result<std::vector<store::Notification>> ModerationService::Notifications(const store::User& user,

@@ -147,6 +147,9 @@ class ModerationService {
   Result<store::Appeal> FileAppeal(const store::User& user, store::Id sanction_id,
                                    const std::string& text);
 
+  // The caller's reward ledger entries, newest first.
+  Result<std::vector<store::Reward>> Rewards(const store::User& user);
+
   // --- notifications ---
   Result<std::vector<store::Notification>> Notifications(const store::User& user,
                                                          std::optional<store::Id> before_id, int limit);

@@ -378,6 +378,7 @@ const std::vector<Row>& Rows() {
     r.push_back(Row("POST", "/api/v1/sanctions/{sanction}/appeal", R"({"text": "I was not rude"})", kBuyer,
                     {401, kNoSanction, kNoSanction, kNoSanction, kNoSanction, kNoSanction})
                     .Blocked(kNoSanction));
+    r.push_back(Row("GET", "/api/v1/rewards", "", kBuyer, {401, 200, 200, 200, 200, 200}));
     r.push_back(Row("GET", "/api/v1/notifications", "", kSeller,
                     {401, Sees(200), Hides(200), Hides(200), Hides(200), Hides(200)})
                     .Lists("id", "notification")

@@ -221,6 +221,11 @@ TEST_F(ModerationTest, ComplaintBanRewardAppealOverturn) {
   EXPECT_EQ(S(bn[0].at("payload").at("outcome")), "upheld");
   EXPECT_EQ(bn[0].at("payload").at("reward").at("amount").as_int64(), 500);
   EXPECT_EQ(S(Call("GET", "/api/v1/complaints/" + complaint_id, buyer_.token).Json().at("status")), "upheld");
+  auto ledger = Call("GET", "/api/v1/rewards", buyer_.token);
+  ASSERT_EQ(ledger.status, 200u) << ledger.body;
+  ASSERT_EQ(ledger.Json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(ledger.Json().at("totals").at("RUB").as_int64(), 500);
+  EXPECT_TRUE(Call("GET", "/api/v1/rewards", stranger_.token).Json().at("items").as_array().empty());
   // Reading marks them read.
   EXPECT_EQ(Call("GET", "/api/v1/notifications", buyer_.token).Json().at("unread").as_int64(), 1);
   EXPECT_EQ(Call("POST", "/api/v1/notifications/read", buyer_.token, json::object{{"up_to", S(bn[0].at("id"))}}).status,
