@@ -304,6 +304,28 @@ Result<SearchResults> TranscriptService::Search(const store::User& viewer, const
   q.limit = std::clamp(params.limit, 1, options_.search_page_max);
   if (!IsModerator(viewer)) q.visible_to = viewer.id;
   if (params.cursor) q.after = TRY(DecodeCursor(*params.cursor));
+  if (IsModerator(viewer)) {
+    // A moderator's search shows snippets of anyone's calls: on the record, like opening a
+    // transcript, before anything is served (users searching their own calls are not).
+    json::object details{{"q", params.q}};
+    auto put = [&](const char* key, const auto& v) {
+      if (v) details[key] = *v;
+    };
+    put("speaker", params.speaker);
+    put("user_id", params.user_id);
+    put("listing_id", params.listing_id);
+    put("vertical", params.vertical);
+    put("from", params.from);
+    put("to", params.to);
+    put("call_id", params.call_id);
+    if (params.cursor) details["page"] = "next";
+    TRY(store_.Write([&](store::Tx& tx) {
+      return tx.audit().Append({viewer.id, "transcript.searched", "search",
+                                params.call_id ? std::to_string(*params.call_id) : "",
+                                json::serialize(details), "[]"},
+                               clock_.NowMs());
+    }));
+  }
 
   SearchResults out;
   TRY(store_.Read([&](store::Tx& tx) -> Result<void> {

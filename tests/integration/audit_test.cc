@@ -86,6 +86,16 @@ TEST_F(AuditApiTest, AccessAndRoleChangesAreChainedAndVerifiable) {
   EXPECT_EQ(S(entries[0].at("actor_id")), moderator.id);
   EXPECT_EQ(S(entries[0].at("object_id")), sid);
 
+  // A moderator's search is on the record with its query and filters; a user's own is not.
+  EXPECT_EQ(Call("GET", "/api/v1/search?q=anything", buyer.token).status, 200u);
+  EXPECT_TRUE(Entries("?action=transcript.searched").empty());
+  EXPECT_EQ(Call("GET", "/api/v1/search?q=prepayment&call_id=" + sid, moderator.token).status, 200u);
+  entries = Entries("?action=transcript.searched");
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(S(entries[0].at("actor_id")), moderator.id);
+  EXPECT_EQ(S(entries[0].at("details").at("q")), "prepayment");
+  EXPECT_EQ(entries[0].at("details").at("call_id").as_int64(), call_id);
+
   // Opening the recording is audited with the file's hash; the player's later ranges are not.
   EXPECT_EQ(Call("GET", "/api/v1/calls/" + sid + "/recording", moderator.token, "", {{"Range", "bytes=0-"}}).status,
             206u);
@@ -100,16 +110,17 @@ TEST_F(AuditApiTest, AccessAndRoleChangesAreChainedAndVerifiable) {
   ExpectError(Call("GET", "/api/v1/admin/audit"), 401, "unauthenticated");
   auto page = Call("GET", "/api/v1/admin/audit?limit=2", admin_.token).Json();
   ASSERT_EQ(page.at("items").as_array().size(), 2u);
-  EXPECT_EQ(S(page.at("items").at(0).at("id")), "3");
+  EXPECT_EQ(S(page.at("items").at(0).at("id")), "4");
   auto next = Call("GET", "/api/v1/admin/audit?limit=2&cursor=" + S(page.at("next_cursor")), admin_.token).Json();
-  ASSERT_EQ(next.at("items").as_array().size(), 1u);
-  EXPECT_EQ(S(next.at("items").at(0).at("id")), "1");
-  EXPECT_EQ(S(next.at("items").at(0).at("prev_hash")), "");
+  ASSERT_EQ(next.at("items").as_array().size(), 2u);
+  EXPECT_EQ(S(next.at("items").at(1).at("id")), "1");
+  EXPECT_EQ(S(next.at("items").at(1).at("prev_hash")), "");
+  EXPECT_TRUE(next.at("next_cursor").is_null());
 
   // The CLI verifies the chain; an edit in the database file is found at that entry.
   auto ok = Verify();
   EXPECT_EQ(ok.exit_code, 0) << ok.stdout_text << ok.stderr_text;
-  EXPECT_NE(ok.stdout_text.find("intact: 3 entries"), std::string::npos) << ok.stdout_text;
+  EXPECT_NE(ok.stdout_text.find("intact: 4 entries"), std::string::npos) << ok.stdout_text;
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(app::SqlitePath(server_->config()).c_str(), &db), SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET actor_id = NULL WHERE id = 2", nullptr, nullptr, nullptr),
