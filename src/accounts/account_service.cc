@@ -202,7 +202,8 @@ Result<store::User> AccountService::UpdateProfile(store::Id user_id,
 }
 
 Result<store::User> AccountService::SetRoles(store::Id user_id,
-                                             const std::vector<std::string>& names) {
+                                             const std::vector<std::string>& names,
+                                             std::optional<store::Id> by) {
   std::vector<std::string> roles = {"user"};
   for (const auto& name : names) {
     auto role = ParseRole(name);
@@ -212,8 +213,15 @@ Result<store::User> AccountService::SetRoles(store::Id user_id,
     }
   }
   const auto now = clock_.NowMs();
-  return ModifyUser(user_id, [&](store::Tx& tx, const store::User&) {
-    return tx.users().SetRoles(user_id, roles, now);
+  return ModifyUser(user_id, [&](store::Tx& tx, const store::User&) -> Result<void> {
+    TRY(tx.users().SetRoles(user_id, roles, now));
+    if (!by) return {};
+    std::string list;
+    for (const auto& r : roles) list += (list.empty() ? "\"" : ",\"") + r + "\"";
+    TRY(tx.audit().Append({*by, "user.roles_changed", "user", std::to_string(user_id),
+                           "{\"roles\":[" + list + "]}", "[]"},
+                          now));
+    return {};
   });
 }
 

@@ -68,7 +68,10 @@ class AccountService {
 
   Result<store::User> UpdateProfile(store::Id user_id, std::optional<std::string> display_name,
                                     std::optional<std::string> timezone);
-  Result<store::User> SetRoles(store::Id user_id, const std::vector<std::string>& roles);
+  // With `by` (an admin through the API) the change is a `user.roles_changed` audit entry,
+  // written in the same transaction.
+  Result<store::User> SetRoles(store::Id user_id, const std::vector<std::string>& roles,
+                               std::optional<store::Id> by = std::nullopt);
   // Skills are "vertical:<goods|realty|auto|jobs>" or "lang:<2-letter code>".
   Result<store::User> SetSkills(store::Id user_id, const std::vector<std::string>& skills);
   Result<store::User> GetUser(store::Id user_id);

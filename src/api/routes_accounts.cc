@@ -94,14 +94,7 @@ void AddAccountRoutes(Api& api) {
             const auto id = TRY(ctx.PathId("id", "user_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));
             auto names = TRY(StringArray(body, "roles"));
-            auto user = TRY(accounts.SetRoles(id, names));
-            json::array roles;
-            for (const auto& r : user.roles) roles.push_back(json::value(r));
-            TRY(api.services().store.Write([&](store::Tx& tx) {
-              return tx.audit().Append({ctx.user().id, "user.roles_changed", "user", std::to_string(id),
-                                        json::serialize(json::object{{"roles", std::move(roles)}}), "[]"},
-                                       api.services().clock.NowMs());
-            }));
+            auto user = TRY(accounts.SetRoles(id, names, ctx.user().id));  // audited in the same tx
             return Api::Json(200, UserJson(user));
           });
 }
