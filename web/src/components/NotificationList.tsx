@@ -176,6 +176,15 @@ function NotificationItem({ n, fresh, linkCalls, appealHref }: { n: AppNotificat
   const caseId = str(p.case_id);
   let title: string;
   const facts: ReactNode[] = [];
+  // The moderator's reason, as every kind shows it.
+  const pushReason = () => {
+    if (reason)
+      facts.push(
+        <Fact key="reason" name={t('notif.reason')} testId="notification-reason">
+          <span className="pre-wrap">{reason}</span>
+        </Fact>,
+      );
+  };
 
   if (n.kind === 'sanction' || n.kind === 'decision') {
     const action = str(p.action);
@@ -195,12 +204,7 @@ function NotificationItem({ n, fresh, linkCalls, appealHref }: { n: AppNotificat
         {action === 'block' && days !== null ? ` · ${t('notif.days', { days })}` : ''}
       </Fact>,
     );
-    if (reason)
-      facts.push(
-        <Fact key="reason" name={t('notif.reason')} testId="notification-reason">
-          <span className="pre-wrap">{reason}</span>
-        </Fact>,
-      );
+    pushReason();
     if (categories.length > 0)
       facts.push(
         <Fact key="categories" name={t('notif.categories')} testId="notification-categories">
@@ -237,12 +241,7 @@ function NotificationItem({ n, fresh, linkCalls, appealHref }: { n: AppNotificat
         {t('notif.noAction')}
       </Fact>,
     );
-    if (reason)
-      facts.push(
-        <Fact key="reason" name={t('notif.reason')} testId="notification-reason">
-          <span className="pre-wrap">{reason}</span>
-        </Fact>,
-      );
+    pushReason();
   } else if (n.kind === 'complaint_decided') {
     const outcome = str(p.outcome);
     const action = str(p.action);
@@ -255,12 +254,7 @@ function NotificationItem({ n, fresh, linkCalls, appealHref }: { n: AppNotificat
         {action && action !== 'dismiss' ? t('notif.actionTaken', { action: label(t, 'action.', action) }) : t('notif.noActionOther')}
       </Fact>,
     );
-    if (reason)
-      facts.push(
-        <Fact key="reason" name={t('notif.reason')} testId="notification-reason">
-          <span className="pre-wrap">{reason}</span>
-        </Fact>,
-      );
+    pushReason();
     if (callIds.length > 0)
       facts.push(
         <Fact key="calls" name={t('notif.calls')} testId="notification-calls">
@@ -294,12 +288,7 @@ function NotificationItem({ n, fresh, linkCalls, appealHref }: { n: AppNotificat
         {outcome === 'overturned' ? t('notif.sanctionLifted') : t('notif.sanctionStays')}
       </Fact>,
     );
-    if (reason)
-      facts.push(
-        <Fact key="reason" name={t('notif.reason')} testId="notification-reason">
-          <span className="pre-wrap">{reason}</span>
-        </Fact>,
-      );
+    pushReason();
     facts.push(
       <Fact key="sanctions" name={t('notif.details')} testId="notification-appeal">
         <AppealLink href={appealHref}>{t('notif.sanctionsLink')}</AppealLink>
@@ -307,12 +296,7 @@ function NotificationItem({ n, fresh, linkCalls, appealHref }: { n: AppNotificat
     );
   } else {
     title = t('notif.generic');
-    if (reason)
-      facts.push(
-        <Fact key="reason" name={t('notif.reason')} testId="notification-reason">
-          <span className="pre-wrap">{reason}</span>
-        </Fact>,
-      );
+    pushReason();
   }
 
   return (
