@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include <boost/algorithm/string/trim.hpp>
 #include <boost/json.hpp>
 
 #include "base/log.h"
