@@ -197,11 +197,28 @@ boost::json::object ParticipantJson(const store::CallParticipant& p) {
 }
 }  // namespace
 
+boost::json::value RecordingErrorJson(const store::Call& c, bool staff) {
+  if (!c.recording_error) return nullptr;
+  // The column keeps the post-processing error as it happened (server paths, janus-pp-rec and
+  // ffmpeg output): staff only. Everyone gets a stable code and a sentence, derived from the
+  // status the error was stored with (CallService::ProcessRecording): `none` = the processor
+  // found nothing recorded, anything else = processing failed (retried unless `failed`).
+  const bool nothing = c.recording_status == "none";
+  std::string message = nothing ? "Nothing was recorded: neither side sent audio or video."
+                        : c.recording_status == "failed"
+                            ? "The recording could not be processed; our team has been told."
+                            : "Processing the recording failed; it will be tried again.";
+  boost::json::object e{{"code", nothing ? "nothing_recorded" : "processing_failed"},
+                        {"message", std::move(message)}};
+  if (staff) e["detail"] = *c.recording_error;
+  return e;
+}
+
 boost::json::object CallJson(const store::Call& c, const std::vector<store::RecordingFile>* files) {
   // Retention deleted the files and transcript: the call's metadata stays.
   boost::json::object recording{{"status", c.purged_at ? std::string("deleted") : c.recording_status},
                                 {"duration_ms", OptValue(c.recording_duration_ms)},
-                                {"error", OptValue(c.recording_error)},
+                                {"error", RecordingErrorJson(c, files != nullptr)},
                                 {"attempts", c.recording_attempts}};
   if (files) {
     boost::json::array list;

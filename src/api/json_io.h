@@ -39,9 +39,14 @@ boost::json::object UserJson(const store::User& user);
 boost::json::object ListingJson(const listings::ListingView& view);
 boost::json::object MessageJson(const store::Message& message);
 boost::json::object ConversationJson(const store::Conversation& conversation);
-// A call as docs/calls.md shows it; `files` (moderators only) adds recording.files.
+// A call as docs/calls.md shows it. `files` is given for staff (moderators) only: it adds
+// recording.files and recording.error.detail. Without it (participants, the WebSocket push,
+// lists) nothing server-internal is shown.
 boost::json::object CallJson(const store::Call& call,
                              const std::vector<store::RecordingFile>* files = nullptr);
+// recording.error: null, or {code, message} (stable code, human sentence), plus `detail` (the
+// stored post-processing error: paths, tool output) when `staff`.
+boost::json::value RecordingErrorJson(const store::Call& call, bool staff);
 
 std::string IdString(store::Id id);
 // An RFC 3339 time, or null.

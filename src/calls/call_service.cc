@@ -633,10 +633,13 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
   const auto now = clock_.NowMs();
   if (!result && result.error().code == "no_recordings") {
     // The room existed but nobody published: there is nothing to keep (not a failure).
+    // recording_error keeps the processor's account (which files it skipped and why) for
+    // staff; with status `none` the API shows participants only `nothing_recorded`
+    // (api::RecordingErrorJson).
     auto saved = TRY(store_.Write([&](store::Tx& tx) -> Result<store::Call> {
       auto c = TRY(LoadCall(tx, call_id));
       c.recording_status = "none";
-      c.recording_error = "Nothing was recorded (no one sent audio or video)";
+      c.recording_error = result.error().message;
       c.transcript_status = "none";
       c.recording_attempts = job.attempts;
       c.updated_at = now;
@@ -652,6 +655,8 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
     auto saved = store_.Write([&](store::Tx& tx) -> Result<store::Call> {
       auto c = TRY(LoadCall(tx, call_id));
       c.recording_status = last ? "failed" : "pending";
+      // The detail (paths, janus-pp-rec/ffmpeg output) is for staff only: participants see
+      // `processing_failed` and a sentence (api::RecordingErrorJson, docs/calls.md).
       c.recording_error = error.message;
       if (last) {
         c.transcript_status = "failed";

@@ -1,11 +1,11 @@
 #include "media/janus_supervisor.h"
 
 #include <csignal>
-#include <fstream>
 #include <sstream>
 
 #include "base/log.h"
 #include "base/subprocess.h"
+#include "media/private_file.h"
 
 namespace vitrina::media {
 
@@ -47,18 +47,10 @@ std::string DisableAllBut(const fs::path& dir, std::initializer_list<std::string
   return out;
 }
 
+// Every file written here may hold a secret (admin_key, the event handler's password, the
+// TURN password): each is created 0600 from the start (private_file.h).
 base::Result<void> WriteFile(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out) return base::Internal("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);  // secrets inside
-  fs::rename(tmp, path, ec);
-  if (ec) return base::Internal("cannot write " + path.string() + ": " + ec.message());
-  return {};
+  return WritePrivateFile(path, text);
 }
 
 }  // namespace

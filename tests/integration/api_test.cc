@@ -424,5 +424,41 @@ TEST_F(ApiTest, OperationsEndpoints) {
   EXPECT_NE(openapi.body.find("openapi: 3"), std::string::npos);
 }
 
+// /readyz is open to anyone: it counts the media nodes but never names their internal
+// addresses; an admin gets each node at GET /api/v1/admin/status.
+TEST_F(ApiTest, ReadinessNamesNoInternalAddressesTheAdminStatusDoes) {
+  const std::string node = "janus:" + server_->config().janus_url;  // the fixture's unreachable node
+  auto ready = Call("GET", "/readyz");
+  ASSERT_EQ(ready.status, 200u) << ready.body;
+  EXPECT_EQ(ready.body.find(server_->config().janus_url), std::string::npos) << ready.body;
+  EXPECT_EQ(ready.body.find("127.0.0.1"), std::string::npos) << ready.body;
+  EXPECT_EQ(ready.body.find("janus"), std::string::npos) << ready.body;
+  const auto ready_json = ready.Json();
+  EXPECT_EQ(ready_json.at("status"), "ready");
+  ASSERT_TRUE(ready_json.at("media").is_object()) << ready.body;
+  EXPECT_EQ(ready_json.at("media").at("nodes").as_int64(), 1);
+  EXPECT_EQ(ready_json.at("media").at("up").as_int64(), 0);
+
+  const std::string path = "/api/v1/admin/status";
+  ExpectError(Call("GET", path), 401, "unauthenticated");
+  auto user = Register("user@x.test");
+  ExpectError(Call("GET", path, user.token), 403, "forbidden");
+  auto moderator = Register("moderator@x.test");
+  SetRoles(moderator, {"moderator"});
+  ExpectError(Call("GET", path, moderator.token), 403, "forbidden");
+  auto admin = Register("admin@x.test");
+  MakeAdmin(admin);
+  auto status = Call("GET", path, admin.token);
+  ASSERT_EQ(status.status, 200u) << status.body;
+  const auto status_json = status.Json();
+  EXPECT_EQ(status_json.at("status"), "ready");
+  EXPECT_EQ(status_json.at("database").at("ready"), true);
+  EXPECT_GE(status_json.at("database").at("schema_version").as_int64(), 1);
+  const auto& media = status_json.at("media").as_array();
+  ASSERT_EQ(media.size(), 1u) << status.body;
+  EXPECT_EQ(S(media[0].at("node")), node);
+  EXPECT_EQ(media[0].at("up"), false);
+}
+
 }  // namespace
 }  // namespace vitrina

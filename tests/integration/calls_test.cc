@@ -191,6 +191,96 @@ TEST_F(CallsTest, EventEndpointNeedsTheSecretAndRecordingNeedsAModerator) {
   ExpectError(Call("GET", "/api/v1/calls/" + id + "/recording", p.stranger.token), 404, "recording_not_ready");
 }
 
+// What went wrong with a recording reaches the two parties as a stable code and a sentence;
+// the processing error itself (absolute server paths, janus-pp-rec output) is for moderators,
+// in GET /api/v1/calls/{id}, and never in a list, a call action or a WebSocket push.
+TEST_F(CallsTest, RecordingErrorsGiveParticipantsACodeAndModeratorsTheDetail) {
+  auto p = Setup();
+  SetRoles(p.stranger, {"moderator"});
+  const std::string id = Propose(p, p.buyer);
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + id + "/accept", p.seller.token).status, 200u);
+  testing::WsClient ws(server_->port(), "/api/v1/ws", {{"Authorization", "Bearer " + p.buyer.token}});
+  ASSERT_TRUE(ws.Read());  // hello
+
+  const store::Id call_id = std::stoll(id);
+  const fs::path raw = server_->calls().RawDir(call_id);
+  fs::create_directories(raw);
+  const std::string server_dir = fs::absolute(dir_).string();
+  // Anything that would tell a participant about the server's insides.
+  auto leaks = [&](const std::string& text) {
+    for (const std::string& needle : {server_dir, std::string(".mjr"), std::string("janus-pp-rec"),
+                                     std::string("detail"), std::string("/recordings/")}) {
+      if (text.find(needle) != std::string::npos) return needle;
+    }
+    return std::string();
+  };
+  auto process = [&](std::int64_t attempt, std::int64_t max_attempts) {
+    store::Job job;
+    job.kind = "recording.postprocess";
+    job.payload = json::serialize(json::object{{"call_id", call_id}});
+    job.attempts = attempt;
+    job.max_attempts = max_attempts;
+    return server_->calls().ProcessRecording(job);
+  };
+  // Reads pushes until the call's recording has `status`; every push must be clean.
+  auto pushed_until = [&](const std::string& status) {
+    while (auto text = ws.Read()) {
+      EXPECT_EQ(leaks(*text), "") << *text;
+      auto event = json::parse(*text);
+      if (event.at("type") == "call" && S(event.at("call").at("recording").at("status")) == status) return event;
+    }
+    ADD_FAILURE() << "no push with recording status " << status;
+    return json::value();
+  };
+  auto expect_participants_see = [&](const std::string& code) {
+    for (const auto* party : {&p.buyer, &p.seller}) {
+      auto r = Call("GET", "/api/v1/calls/" + id, party->token);
+      ASSERT_EQ(r.status, 200u) << r.body;
+      EXPECT_EQ(leaks(r.body), "") << r.body;
+      const auto body = r.Json();
+      const auto& error = body.at("recording").at("error");
+      ASSERT_TRUE(error.is_object()) << r.body;
+      EXPECT_EQ(S(error.at("code")), code) << r.body;
+      EXPECT_FALSE(S(error.at("message")).empty());
+      EXPECT_FALSE(error.as_object().contains("detail"));
+      auto list = Call("GET", "/api/v1/calls?conversation_id=" + p.conversation, party->token);
+      ASSERT_EQ(list.status, 200u) << list.body;
+      EXPECT_EQ(leaks(list.body), "") << list.body;
+    }
+  };
+
+  // The room existed, nobody published: nothing recorded (not a failure), said without paths.
+  ASSERT_TRUE(process(1, 5));
+  pushed_until("none");
+  expect_participants_see("nothing_recorded");
+  auto moderator = GetCall(id, p.stranger);
+  EXPECT_EQ(moderator.at("recording").at("error").at("code"), "nothing_recorded");
+  EXPECT_NE(S(moderator.at("recording").at("error").at("detail")).find(raw.string()), std::string::npos)
+      << moderator;
+
+  // A corrupt recording: janus-pp-rec fails on it, retried, then given up.
+  std::ofstream(raw / "videoroom-1-user-2-1764000000000000-audio-0.mjr") << "not a janus recording";
+  EXPECT_FALSE(process(1, 2));
+  auto retrying = pushed_until("pending");
+  EXPECT_EQ(retrying.at("call").at("recording").at("error").at("code"), "processing_failed");
+  expect_participants_see("processing_failed");
+  EXPECT_FALSE(process(2, 2));
+  auto failed = pushed_until("failed");
+  EXPECT_EQ(failed.at("call").at("recording").at("error").at("code"), "processing_failed");
+  expect_participants_see("processing_failed");
+  EXPECT_NE(S(GetCall(id, p.buyer).at("recording").at("error").at("message")).find("could not be processed"),
+            std::string::npos);
+
+  // The moderator gets the details: which file, where, and what the tool said.
+  moderator = GetCall(id, p.stranger);
+  const auto& error = moderator.at("recording").at("error");
+  EXPECT_EQ(error.at("code"), "processing_failed");
+  const std::string detail = S(error.at("detail"));
+  EXPECT_NE(detail.find(".mjr"), std::string::npos) << detail;
+  EXPECT_NE(detail.find(server_dir), std::string::npos) << detail;
+  EXPECT_NE(detail.find("janus-pp-rec"), std::string::npos) << detail;
+}
+
 // A free TCP port on loopback (closed again; Janus binds it a moment later).
 int FreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -311,8 +401,13 @@ TEST_F(JanusCallsTest, FailingPostProcessingIsRetriedVisiblyAndKeepsTheRawRecord
                       std::chrono::seconds(60)));
   auto call = GetCall(id, p.buyer);
   EXPECT_EQ(call.at("recording").at("attempts").as_int64(), 5);
-  EXPECT_FALSE(call.at("recording").at("error").is_null());
-  EXPECT_NE(S(call.at("recording").at("error")).find("mjr"), std::string::npos) << call;
+  // The buyer learns that it failed, not the server's paths or tool output; a moderator does.
+  EXPECT_EQ(call.at("recording").at("error").at("code"), "processing_failed") << call;
+  EXPECT_EQ(json::serialize(call).find("mjr"), std::string::npos) << call;
+  auto moderator = Register("moderator@x.test", "Moderator");
+  SetRoles(moderator, {"moderator"});
+  auto seen = GetCall(id, moderator);
+  EXPECT_NE(S(seen.at("recording").at("error").at("detail")).find("mjr"), std::string::npos) << seen;
   EXPECT_TRUE(fs::exists(bad)) << "nothing recorded is deleted unless processing succeeded";
 
   // Operators see the failed job with its error, and can queue it again.

@@ -140,10 +140,20 @@ export interface RecordingFile {
   sha256: string;
 }
 
+/**
+ * Why post-processing failed or nothing was recorded. `detail` (server paths, tool output) is
+ * sent to moderators only.
+ */
+export interface CallRecordingError {
+  code: 'processing_failed' | 'nothing_recorded' | string;
+  message: string;
+  detail?: string;
+}
+
 export interface CallRecordingInfo {
   status: ProcessingStatus;
   duration_ms: number | null;
-  error?: string | null;
+  error?: CallRecordingError | null;
   attempts?: number;
   /** Moderators only. */
   files?: RecordingFile[];

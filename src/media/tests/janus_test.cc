@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -7,6 +8,7 @@
 
 #include "media/janus_events.h"
 #include "media/janus_supervisor.h"
+#include "media/private_file.h"
 
 namespace vitrina::media {
 namespace {
@@ -93,6 +95,75 @@ TEST(JanusConfig, WritesALockedDownConfigIntoTheWorkDir) {
   EXPECT_NE(evh.find("backend_pwd = \"s\""), std::string::npos);
   EXPECT_EQ(fs::status(dir / "janus.jcfg").permissions() & fs::perms::others_read, fs::perms::none)
       << "secrets inside";
+  fs::remove_all(dir);
+}
+
+// Sets the process umask for one test and restores it.
+class Umask {
+ public:
+  explicit Umask(mode_t m) : old_(::umask(m)) {}
+  ~Umask() { ::umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
+mode_t ModeOf(const fs::path& p) {
+  struct stat st {};
+  EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
+  return st.st_mode;
+}
+
+TEST(PrivateFile, IsCreated0600EvenWithAZeroUmaskAndNeverReusesAStaleTemporary) {
+  const Umask wide_open(0);
+  const fs::path dir = fs::temp_directory_path() / ("vitrina-private-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path file = dir / "secret.jcfg";
+  const fs::path tmp = dir / "secret.jcfg.tmp";
+  // A stale temporary left readable by everyone (a crash of an older version).
+  std::ofstream(tmp) << "stale secret";
+  fs::permissions(tmp, fs::perms::all);
+  bool seen = false;
+  auto written = WritePrivateFile(file, "admin_secret = \"k\"\n", [&](const fs::path& created) {
+    // The first moment the file exists under its name: nobody else may read it already.
+    seen = true;
+    EXPECT_EQ(created, tmp);
+    const mode_t mode = ModeOf(created);
+    EXPECT_TRUE(S_ISREG(mode));
+    EXPECT_EQ(mode & 07777, 0600u) << std::oct << (mode & 07777);
+    EXPECT_EQ(fs::file_size(created), 0u) << "a fresh file, not the stale one";
+  });
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_TRUE(seen);
+  EXPECT_FALSE(fs::exists(tmp));
+  EXPECT_EQ(ModeOf(file) & 07777, 0600u);
+  EXPECT_EQ(Read(file), "admin_secret = \"k\"\n");
+  fs::remove_all(dir);
+}
+
+TEST(JanusConfig, NeverFollowsASymlinkPlantedAtTheTemporaryName) {
+  const Umask wide_open(0);
+  const fs::path dir = fs::temp_directory_path() / ("vitrina-janus-link-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path victim = dir / "victim.txt";
+  std::ofstream(victim) << "untouched";
+  fs::permissions(victim, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                              fs::perms::others_read);
+  fs::create_symlink(victim, dir / "janus.jcfg.tmp");
+  JanusLaunchOptions o;
+  o.work_dir = dir;
+  o.admin_key = "k";
+  o.events_secret = "s";
+  ASSERT_TRUE(WriteJanusConfig(o));
+  EXPECT_EQ(Read(victim), "untouched") << "the secrets went through the planted link";
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(dir / "janus.jcfg")));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir / "janus.jcfg.tmp")));
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path() == victim) continue;
+    EXPECT_EQ(ModeOf(entry.path()) & 07777, 0600u) << entry.path();
+  }
   fs::remove_all(dir);
 }
 

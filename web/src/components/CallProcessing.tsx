@@ -112,7 +112,7 @@ export function CallProcessing({ call, moderator }: { call: Call; moderator: boo
       {rec === 'failed' && (
         <p className="form-error small" data-testid="recording-failed">
           {t('processing.recordingFailed')}
-          {moderator && call.recording?.error ? ` (${call.recording.error})` : ''}
+          {moderator && call.recording?.error?.detail ? ` (${call.recording.error.detail})` : ''}
         </p>
       )}
       {rec !== 'failed' && tr === 'failed' && (
