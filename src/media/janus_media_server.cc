@@ -25,11 +25,20 @@ class JanusMediaServer final : public MediaServer {
   JanusMediaServer(JanusNode node, JanusOptions options)
       : node_(std::move(node)), options_(std::move(options)) {}
 
+  // Who may be in the room, by what Janus itself enforces (VideoRoom, Janus 1.1):
+  // - publishers: `allowed` (checked at a publisher's join only) plus the pin;
+  // - subscribers: the VideoRoom never checks `allowed` for them, so with the pin alone
+  //   anyone could listen. `require_pvtid` makes a subscriber's join name the
+  //   `private_id` of a publisher who is in the room right now (Janus hands it out in
+  //   that publisher's "joined" event and forgets it when the publisher leaves; 433
+  //   "Unauthorized (this room requires a valid private_id)" otherwise). Only a token
+  //   holder can become such a publisher, so only they can subscribe; kicking that
+  //   publisher also stops the media of the subscriptions made with their private_id.
   Result<void> EnsureRoom(const RoomSpec& spec) override {
     return WithHandle([&](const std::string& handle_url) -> Result<void> {
       auto exists = TRY(Message(handle_url, {{"request", "exists"}, {"room", spec.room}}));
       if (const auto* e = exists.if_contains("exists"); e && e->is_bool() && e->as_bool()) {
-        return {};
+        return RequirePrivateId(handle_url, spec);
       }
       json::array allowed;
       for (const auto& t : spec.allowed) allowed.emplace_back(t);
@@ -42,6 +51,7 @@ class JanusMediaServer final : public MediaServer {
                           {"secret", spec.secret},
                           {"pin", spec.pin},
                           {"allowed", std::move(allowed)},
+                          {"require_pvtid", true},
                           {"publishers", 2},
                           {"bitrate", spec.bitrate},
                           {"audiocodec", "opus"},
@@ -51,7 +61,9 @@ class JanusMediaServer final : public MediaServer {
                           {"lock_record", true},
                           {"notify_joining", true}};
       auto created = Message(handle_url, create);
-      if (!created && created.error().code == "janus_error_427") return {};  // raced: exists
+      if (!created && created.error().code == "janus_error_427") {  // raced: exists
+        return RequirePrivateId(handle_url, spec);
+      }
       if (!created) return tl::unexpected(created.error());
       return {};
     });
@@ -136,6 +148,19 @@ class JanusMediaServer final : public MediaServer {
                         "Janus: " + std::string(err.at("reason").as_string()));
     }
     return std::move(reply);
+  }
+
+  // A room this server did not just create may lack `require_pvtid`: one created by an
+  // earlier version of the server that is still alive on an external Janus node (or
+  // the winner of a create race). Turn it on again (idempotent, needs the room secret);
+  // subscriptions that already exist are not affected, new ones must show a private_id.
+  Result<void> RequirePrivateId(const std::string& handle_url, const RoomSpec& spec) {
+    auto edited = Message(handle_url, {{"request", "edit"},
+                                       {"room", spec.room},
+                                       {"secret", spec.secret},
+                                       {"new_require_pvtid", true}});
+    if (!edited) return tl::unexpected(edited.error());
+    return {};
   }
 
   static Result<std::int64_t> DataId(const json::object& reply) {

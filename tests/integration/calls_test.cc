@@ -317,19 +317,61 @@ class JanusCallsTest : public CallsTest {
     HttpClient janus(static_cast<unsigned short>(server_->config().janus_http_port));
     return janus.Send("GET", "/janus/" + session + "?maxev=1").Json().as_object();
   }
-  // Tries to join `room` as a publisher with what the caller knows; returns the plugin's
-  // reply data ("joined" or an error).
-  json::object TryJoin(std::int64_t room, json::object extra) {
+  // A Janus session with one VideoRoom handle, as anyone who reaches Janus can open.
+  struct JanusHandle {
+    std::string session;  // session id
+    std::string path;     // /janus/<session>/<handle>
+  };
+  JanusHandle Attach() {
     const auto session = std::to_string(Janus("/janus", {{"janus", "create"}}).at("data").at("id").as_int64());
     const auto handle = std::to_string(
         Janus("/janus/" + session, {{"janus", "attach"}, {"plugin", "janus.plugin.videoroom"}})
             .at("data").at("id").as_int64());
-    json::object join{{"request", "join"}, {"ptype", "publisher"}, {"room", room}};
+    return {session, "/janus/" + session + "/" + handle};
+  }
+  // A VideoRoom request on `h`; returns the plugin's data: the answer of a synchronous
+  // request, or the session's next event after the "ack" of an asynchronous one (join).
+  json::object Ask(const JanusHandle& h, json::object body) {
+    auto reply = Janus(h.path, {{"janus", "message"}, {"body", std::move(body)}});
+    if (reply.at("janus") == "success") return reply.at("plugindata").at("data").as_object();
+    EXPECT_EQ(reply.at("janus"), "ack") << json::serialize(reply);
+    return JanusEvent(h.session).at("plugindata").at("data").as_object();
+  }
+  // Tries to join `room` (as a publisher unless told otherwise) with what the caller
+  // knows; returns the plugin's reply data ("joined"/"attached" or an error). `as` gets
+  // the handle, to act on it later.
+  json::object TryJoin(std::int64_t room, json::object extra, const char* ptype = "publisher",
+                       JanusHandle* as = nullptr) {
+    const auto h = Attach();
+    if (as != nullptr) *as = h;
+    json::object join{{"request", "join"}, {"ptype", ptype}, {"room", room}};
     for (auto& [k, v] : extra) join[k] = v;
-    auto ack = Janus("/janus/" + session + "/" + handle, {{"janus", "message"}, {"body", join}});
-    EXPECT_EQ(ack.at("janus"), "ack") << json::serialize(ack);
-    auto event = JanusEvent(session);
-    return event.at("plugindata").at("data").as_object();
+    return Ask(h, std::move(join));
+  }
+  // The VideoRoom error code of a reply (0: none).
+  static std::int64_t ErrorCode(const json::object& data) {
+    const auto* code = data.if_contains("error_code");
+    return code != nullptr && code->is_int64() ? code->as_int64() : 0;
+  }
+  // `feed`'s entry in the room's participant list (null: not in the room). Needs no pin.
+  json::value Participant(const JanusHandle& h, std::int64_t room, const json::value& feed) {
+    auto list = Ask(h, {{"request", "listparticipants"}, {"room", room}});
+    if (const auto* ps = list.if_contains("participants"); ps != nullptr && ps->is_array()) {
+      for (const auto& p : ps->as_array()) {
+        if (p.is_object() && p.as_object().if_contains("id") != nullptr && p.at("id") == feed) return p;
+      }
+    }
+    return nullptr;
+  }
+  bool Publishing(const JanusHandle& h, std::int64_t room, const json::value& feed) {
+    const auto p = Participant(h, room, feed);
+    return p.is_object() && p.as_object().if_contains("publisher") != nullptr && p.at("publisher") == true;
+  }
+  // What only the server knows: the room's secret (to edit it or add a feed), ids.
+  store::Call StoredCall(const std::string& call_id) {
+    auto call = server_->store().Read([&](store::Tx& tx) { return tx.calls().FindById(std::stoll(call_id)); });
+    EXPECT_TRUE(call && *call);
+    return call && *call ? **call : store::Call{};
   }
 
   std::string ActiveCall(const Parties& p, json::object* grant) {
@@ -383,6 +425,89 @@ TEST_F(JanusCallsTest, GrantLetsOnlyItsHolderIntoTheRoomAndEventsTrackPresence) 
               409, "call_ended");
   clock_.Advance(2000);  // post-processing starts a moment after the room is destroyed
   ASSERT_TRUE(WaitFor([&] { return GetCall(id, p.buyer).at("recording").at("status") == "none"; }));
+}
+
+// Listening in: Janus's VideoRoom checks the `allowed` tokens only when a publisher joins,
+// so the server creates rooms with `require_pvtid`: a subscriber must name the private_id
+// that Janus gave a publisher who is in the room now (docs/calls.md). An intruder with the
+// room number and pin but no token cannot become such a publisher, so cannot subscribe.
+// This test cannot do WebRTC, so the seller's published feed is a Janus "remote publisher"
+// (a feed Janus treats as published; its RTP port, on loopback, receives nothing), added
+// with the room secret as only the server could.
+TEST_F(JanusCallsTest, SubscribingNeedsThePrivateIdOfAPublisherWhoJoinedWithAToken) {
+  auto p = Setup();
+  json::object grant;
+  const auto id = ActiveCall(p, &grant);  // the buyer's join created the room
+  const auto stored = StoredCall(id);
+  const std::string secret = stored.room_secret;
+  ASSERT_FALSE(secret.empty());
+  const json::value seller_feed = stored.seller.media_id;
+  const std::int64_t room = grant.at("room").as_int64();
+
+  const auto admin = Attach();
+  auto added = Ask(admin, {{"request", "add_remote_publisher"},
+                           {"room", room},
+                           {"secret", secret},
+                           {"id", seller_feed},
+                           {"display", "seller"},
+                           {"iface", "127.0.0.1"},
+                           {"streams", json::array{json::object{
+                                           {"type", "audio"}, {"mindex", 0}, {"mid", "0"}, {"codec", "opus"}}}}});
+  ASSERT_EQ(added.at("videoroom"), "success") << json::serialize(added);
+  ASSERT_TRUE(WaitFor([&] { return Publishing(admin, room, seller_feed); }));
+  const json::array streams{json::object{{"feed", seller_feed}}};
+  // A subscriber's join to the seller's feed with the pin and `extra`.
+  auto subscribe = [&](json::object extra) {
+    extra["pin"] = grant.at("pin");
+    extra["streams"] = streams;
+    return TryJoin(room, std::move(extra), "subscriber");
+  };
+  auto refused = [&](const json::object& data) {
+    return ErrorCode(data) == 433 && S(data.at("error")).find("private_id") != std::string::npos;
+  };
+
+  // The holder of the buyer's grant joins as publisher (pin + token) and gets a private_id.
+  JanusHandle buyer;
+  auto joined = TryJoin(room, {{"pin", grant.at("pin")}, {"token", grant.at("token")},
+                               {"id", grant.at("participant_id")}, {"display", "buyer"}},
+                        "publisher", &buyer);
+  ASSERT_EQ(joined.at("videoroom"), "joined") << json::serialize(joined);
+  ASSERT_TRUE(joined.contains("private_id")) << json::serialize(joined);
+  const std::int64_t private_id = joined.at("private_id").as_int64();
+  ASSERT_GT(private_id, 0);
+
+  // An intruder with the room number and the pin but no token: refused by the VideoRoom
+  // plugin without a private_id and with a made-up one (the feed itself exists: not 428).
+  const std::int64_t made_up = private_id == 424242 ? 424243 : 424242;
+  auto no_pvtid = subscribe({});
+  EXPECT_TRUE(refused(no_pvtid)) << json::serialize(no_pvtid);
+  auto made_up_pvtid = subscribe({{"private_id", made_up}});
+  EXPECT_TRUE(refused(made_up_pvtid)) << json::serialize(made_up_pvtid);
+
+  // The holder subscribes with their own private_id: Janus offers them the seller's feed.
+  auto holder = subscribe({{"private_id", private_id}});
+  EXPECT_EQ(holder.at("videoroom"), "attached") << json::serialize(holder);
+  EXPECT_EQ(ErrorCode(holder), 0);
+
+  // A private_id is good only while its publisher is in the room (a browser that joins
+  // again gets a new one).
+  Janus(buyer.path, {{"janus", "message"}, {"body", {{"request", "leave"}}}});
+  ASSERT_TRUE(WaitFor([&] { return Participant(admin, room, grant.at("participant_id")).is_null(); }));
+  auto stale = subscribe({{"private_id", private_id}});
+  EXPECT_TRUE(refused(stale)) << json::serialize(stale);
+
+  // A room that exists without the option (made by an earlier version of the server, on a
+  // Janus that outlived it) lets anyone with the pin listen; the next join turns it on.
+  auto off = Ask(admin, {{"request", "edit"}, {"room", room}, {"secret", secret}, {"new_require_pvtid", false}});
+  ASSERT_EQ(off.at("videoroom"), "edited") << json::serialize(off);
+  auto open_door = subscribe({});
+  EXPECT_EQ(open_door.at("videoroom"), "attached") << "the hole this closes: " << json::serialize(open_door);
+  auto again = Call("POST", "/api/v1/calls/" + id + "/join", p.buyer.token, json::object{{"consent", true}});
+  ASSERT_EQ(again.status, 200u) << again.body;
+  auto closed_again = subscribe({});
+  EXPECT_TRUE(refused(closed_again)) << json::serialize(closed_again);
+
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + id + "/hangup", p.seller.token).status, 200u);
 }
 
 TEST_F(JanusCallsTest, FailingPostProcessingIsRetriedVisiblyAndKeepsTheRawRecording) {

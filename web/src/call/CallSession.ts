@@ -6,8 +6,11 @@
 // new Janus({server: media.janus_url, iceServers: media.ice_servers}) → attach
 // janus.plugin.videoroom → join as publisher {room, pin, token, id: participant_id,
 // display} → createOffer (audio+video, send only) → publish; every `publishers` event
-// naming the other feed → a second handle joins as subscriber {streams: [{feed}]} →
-// createAnswer → start.
+// naming the other feed → a second handle joins as subscriber {streams: [{feed}],
+// private_id} → createAnswer → start. The room requires `private_id` from subscribers
+// (Janus `require_pvtid`): it is the one Janus gave our publisher in its `joined` event,
+// valid while that publisher is in the room, so every new publisher join (a rejoin
+// after a session loss) brings a new one and older subscriptions are started over.
 //
 // Recovery: ICE disconnected/failed on the publisher → `reconnecting` and an ICE restart
 // (createOffer {iceRestart: true} + configure). Janus session lost (WebSocket closed,
@@ -122,6 +125,8 @@ export class CallSession {
   private publisher: Handle | null = null;
   private subscriber: Handle | null = null;
   private subscribedFeed: FeedId | null = null;
+  /** Janus's private_id of our publisher in the room (from `joined`); subscribing needs it. */
+  private privateId: number | null = null;
   private media: CallMedia | null = null;
   private audioTrack: MediaStreamTrack | null = null;
   private videoTrack: MediaStreamTrack | null = null;
@@ -503,6 +508,8 @@ export class CallSession {
     if (gen !== this.gen) return;
     const ev = msg['videoroom'] as string | undefined;
     if (ev === 'joined') {
+      const pvt = msg['private_id'];
+      this.privateId = typeof pvt === 'number' && pvt > 0 ? pvt : null;
       this.publish(gen);
       this.considerPublishers(gen, msg['publishers']);
     } else if (ev === 'destroyed') {
@@ -597,7 +604,8 @@ export class CallSession {
   }
 
   private considerPublishers(gen: number, list: unknown): void {
-    if (!Array.isArray(list) || !this.media) return;
+    // Not joined as publisher (yet): the room would refuse the subscription (433).
+    if (!Array.isArray(list) || !this.media || this.privateId === null) return;
     const me = String(this.media.participant_id);
     for (const p of list as { id?: FeedId; dummy?: boolean }[]) {
       if (p?.id === undefined || p.dummy || String(p.id) === me) continue;
@@ -611,7 +619,8 @@ export class CallSession {
   private subscribeFeed(gen: number, feed: FeedId): void {
     const janus = this.janus;
     const media = this.media;
-    if (!janus || !media) return;
+    const privateId = this.privateId;
+    if (!janus || !media || privateId === null) return;
     this.subscribedFeed = feed;
     janus.attach({
       plugin: PLUGIN,
@@ -628,7 +637,7 @@ export class CallSession {
             ptype: 'subscriber',
             room: media.room,
             pin: media.pin,
-            token: media.token,
+            private_id: privateId,
             streams: [{ feed }],
           },
         });
@@ -728,6 +737,7 @@ export class CallSession {
     this.publisher = null;
     this.subscriber = null;
     this.subscribedFeed = null;
+    this.privateId = null;
     this.webrtcUp = false;
     this.iceRestarting = false;
     this.remoteTracks.clear();
