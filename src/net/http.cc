@@ -2,6 +2,12 @@
 
 #include <boost/algorithm/string/trim.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+
 namespace vitrina::net {
 
 std::optional<std::string_view> Request::Header(std::string_view lower_name) const {
@@ -37,6 +43,46 @@ std::optional<std::string> Request::Query(std::string_view name) const {
   auto it = query.find(std::string(name));
   if (it == query.end()) return std::nullopt;
   return it->second;
+}
+
+std::shared_ptr<const OpenFile> OpenFile::Open(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return nullptr;
+  }
+  const std::int64_t mtime_ns =
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  return std::shared_ptr<const OpenFile>(
+      new OpenFile(fd, static_cast<std::uint64_t>(st.st_size), mtime_ns));
+}
+
+OpenFile::~OpenFile() { ::close(fd_); }
+
+std::optional<ByteRange> ParseByteRange(std::string_view h, std::uint64_t size) {
+  if (!h.starts_with("bytes=") || size == 0) return std::nullopt;
+  h.remove_prefix(6);
+  if (h.find(',') != std::string_view::npos) return std::nullopt;  // one range only
+  const auto dash = h.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto number = [](std::string_view s) -> std::optional<std::uint64_t> {
+    std::uint64_t v = 0;
+    if (s.empty()) return std::nullopt;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+  };
+  const auto first = number(h.substr(0, dash));
+  const auto last = number(h.substr(dash + 1));
+  if (!first && !last) return std::nullopt;
+  if (!first) {  // suffix: the last n bytes (all of them when n >= size)
+    if (*last == 0) return std::nullopt;
+    return ByteRange{size - std::min(*last, size), size - 1};
+  }
+  if (*first >= size || (last && *last < *first)) return std::nullopt;
+  return ByteRange{*first, std::min(last.value_or(size - 1), size - 1)};
 }
 
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {

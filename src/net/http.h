@@ -2,6 +2,8 @@
 // Transport-level request/response values handed between the server and its handler.
 // Plain data: no sockets here, so handlers and tests can build them freely.
 
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,17 +37,66 @@ struct Request {
   std::optional<std::string> Query(std::string_view name) const;
 };
 
+// A file opened for sending as a response body. The server streams it in bounded chunks
+// (FileBodyChunk bytes per write, the next read only once the last write finished), so a
+// download of any size holds one chunk in memory per connection. Closed when the last
+// response holding it is gone. Immutable after Open; any thread.
+class OpenFile {
+ public:
+  // nullptr when the file cannot be opened or is not a regular file.
+  static std::shared_ptr<const OpenFile> Open(const std::filesystem::path& path);
+  ~OpenFile();
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+
+  int fd() const { return fd_; }
+  std::uint64_t size() const { return size_; }
+  std::int64_t mtime_ns() const { return mtime_ns_; }
+
+ private:
+  OpenFile(int fd, std::uint64_t size, std::int64_t mtime_ns)
+      : fd_(fd), size_(size), mtime_ns_(mtime_ns) {}
+  int fd_;
+  std::uint64_t size_;
+  std::int64_t mtime_ns_;
+};
+
+inline constexpr std::size_t kFileBodyChunk = 64 * 1024;
+
 struct Response {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is bytes [file_offset, file_offset + file_length) of `file`, streamed
+  // by the server; `body` is ignored. A HEAD response sends the length and no bytes.
+  std::shared_ptr<const OpenFile> file;
+  std::uint64_t file_offset = 0;
+  std::uint64_t file_length = 0;
 
   Response& SetHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;
   }
+  Response& SendFile(std::shared_ptr<const OpenFile> f, std::uint64_t offset, std::uint64_t length) {
+    file = std::move(f);
+    file_offset = offset;
+    file_length = length;
+    body.clear();
+    return *this;
+  }
 };
+
+// One byte range of a `Range` header, resolved against a file of `size` bytes: inclusive
+// [first, last]. Parsed by value, not by text: "bytes=00-", "bytes=0-" and "bytes=-<n>" for
+// n >= size all start at byte 0.
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  std::uint64_t length() const { return last - first + 1; }
+};
+// nullopt when the header is not one satisfiable "bytes=" range (several ranges included).
+std::optional<ByteRange> ParseByteRange(std::string_view header, std::uint64_t size);
 
 // Handles one HTTP request. Runs on a worker thread (it may block on the database).
 using Handler = std::function<Response(Request&)>;
@@ -55,7 +106,10 @@ class WsConnection {
  public:
   virtual ~WsConnection() = default;
   virtual void Send(std::string text) = 0;
+  // Closes with 1001 (going away).
   virtual void Close() = 0;
+  // Closes with an application's code (4000-4999) and a short reason the page can read.
+  virtual void CloseWith(std::uint16_t code, std::string reason) = 0;
 };
 
 // Application side of one WebSocket, owned by the connection. OnOpen/OnMessage/OnClose are

@@ -9,6 +9,9 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/algorithm/string/case_conv.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <deque>
 #include <optional>
 
@@ -26,15 +29,67 @@ namespace {
 
 constexpr std::size_t kMaxQueuedWsMessages = 1024;
 
+// A response body read from an OpenFile in chunks of kFileBodyChunk bytes: the serializer asks
+// for the next chunk only after the previous one was written, so memory stays one chunk per
+// connection whatever the file's size or the client's speed.
+struct FileRangeBody {
+  struct value_type {
+    std::shared_ptr<const OpenFile> file;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  };
+  static std::uint64_t size(const value_type& v) { return v.length; }
+
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+    template <bool isRequest, class Fields>
+    writer(const http::header<isRequest, Fields>&, const value_type& v)
+        : v_(v), pos_(v.offset), remain_(v.length), buf_(new char[kFileBodyChunk]) {}
+    void init(beast::error_code& ec) { ec = {}; }
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      ec = {};
+      if (remain_ == 0) return boost::none;
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remain_, kFileBodyChunk));
+      ssize_t n;
+      do {
+        n = ::pread(v_.file->fd(), buf_.get(), want, static_cast<off_t>(pos_));
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) {  // the file shrank or failed under us: end the connection, not the process
+        ec = n == 0 ? beast::error_code(http::error::short_read)
+                    : beast::error_code(errno, boost::system::generic_category());
+        return boost::none;
+      }
+      pos_ += static_cast<std::uint64_t>(n);
+      remain_ -= static_cast<std::uint64_t>(n);
+      return std::make_pair(asio::const_buffer(buf_.get(), static_cast<std::size_t>(n)), remain_ > 0);
+    }
+
+   private:
+    const value_type& v_;
+    std::uint64_t pos_;
+    std::uint64_t remain_;
+    std::unique_ptr<char[]> buf_;
+  };
+};
+
+template <typename Message>
+void SetCommonFields(Message& out, const Response& res, bool keep_alive) {
+  out.set(http::field::server, "vitrina");
+  if (res.status != 204 && res.status != 304) out.set(http::field::content_type, res.content_type);
+  for (const auto& [name, value] : res.headers) out.insert(name, value);
+  out.keep_alive(keep_alive);
+}
+
 http::response<http::string_body> ToBeast(Response&& res, unsigned version, bool keep_alive,
                                           bool head) {
   http::response<http::string_body> out{static_cast<http::status>(res.status), version};
-  out.set(http::field::server, "vitrina");
-  if (res.status != 204 && res.status != 304) out.set(http::field::content_type, res.content_type);
-  for (auto& [name, value] : res.headers) out.insert(name, value);
-  out.keep_alive(keep_alive);
+  SetCommonFields(out, res, keep_alive);
   if (res.status == 204 || res.status == 304) {
     out.body().clear();
+  } else if (res.file) {  // HEAD of a file: its length, no bytes (the file is not read)
+    out.body().clear();
+    out.content_length(res.file_length);
   } else {
     const std::size_t size = res.body.size();
     out.body() = head ? std::string() : std::move(res.body);
@@ -92,12 +147,15 @@ class WsSession final : public HttpServer::Connection,
     });
   }
 
-  void Close() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+  void Close() override { CloseWith(websocket::close_code::going_away, {}); }
+
+  void CloseWith(std::uint16_t code, std::string reason) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
       if (!self->open_ || self->closing_) return;
       self->closing_ = true;
-      self->ws_.async_close(websocket::close_code::going_away,
-                            [self](beast::error_code) { self->Finish(); });
+      websocket::close_reason why(code);
+      why.reason.assign(reason.data(), std::min<std::size_t>(reason.size(), why.reason.max_size()));
+      self->ws_.async_close(why, [self](beast::error_code) { self->Finish(); });
     });
   }
 
@@ -296,6 +354,9 @@ class HttpSession final : public HttpServer::Connection,
 
   void Write(Response&& res, unsigned version, bool keep_alive, bool head) {
     keep_alive = keep_alive && !shutdown_requested_ && !server_.stopping();
+    if (res.file && !head && res.status != 204 && res.status != 304) {
+      return WriteFile(std::move(res), version, keep_alive);
+    }
     auto msg = std::make_shared<http::response<http::string_body>>(
         ToBeast(std::move(res), version, keep_alive, head));
     stream_.expires_after(server_.options().body_timeout);
@@ -304,6 +365,35 @@ class HttpSession final : public HttpServer::Connection,
                         if (ec || !msg->keep_alive()) return self->Close();
                         self->DoReadHeader();
                       });
+  }
+
+  // A file body: written piece by piece, each write with its own timeout, so a long download
+  // at any steady speed completes while a stalled client is cut off after body_timeout.
+  void WriteFile(Response&& res, unsigned version, bool keep_alive) {
+    using Message = http::response<FileRangeBody>;
+    struct State {
+      Message msg;
+      std::optional<http::response_serializer<FileRangeBody>> sr;
+    };
+    auto state = std::make_shared<State>();
+    state->msg = Message{static_cast<http::status>(res.status), version};
+    SetCommonFields(state->msg, res, keep_alive);
+    state->msg.body() = FileRangeBody::value_type{res.file, res.file_offset, res.file_length};
+    state->msg.content_length(res.file_length);
+    state->sr.emplace(state->msg);
+    WriteFilePart(std::move(state));
+  }
+
+  template <typename State>
+  void WriteFilePart(std::shared_ptr<State> state) {
+    stream_.expires_after(server_.options().body_timeout);
+    http::async_write_some(stream_, *state->sr,
+                           [self = shared_from_this(), state](beast::error_code ec, std::size_t) {
+                             if (ec) return self->Close();
+                             if (!state->sr->is_done()) return self->WriteFilePart(state);
+                             if (!state->msg.keep_alive()) return self->Close();
+                             self->DoReadHeader();
+                           });
   }
 
   void WriteErrorAndClose(unsigned status, std::string_view code, std::string_view message) {

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace vitrina::net {
 
@@ -36,13 +34,10 @@ std::string_view StaticFiles::MimeType(std::string_view ext) {
 
 std::optional<Response> StaticFiles::ServeFile(const Request& req, const fs::path& file,
                                                bool immutable) const {
-  std::error_code ec;
-  auto size = fs::file_size(file, ec);
-  if (ec) return std::nullopt;
-  auto mtime = fs::last_write_time(file, ec);
-  if (ec) return std::nullopt;
-  const std::string etag = fmt::format(
-      "\"{:x}-{:x}\"", size, static_cast<unsigned long long>(mtime.time_since_epoch().count()));
+  auto opened = OpenFile::Open(file);
+  if (!opened) return std::nullopt;
+  const std::string etag = fmt::format("\"{:x}-{:x}\"", opened->size(),
+                                       static_cast<unsigned long long>(opened->mtime_ns()));
   Response res;
   res.content_type = std::string(MimeType(file.extension().string()));
   res.SetHeader("ETag", etag);
@@ -60,11 +55,8 @@ std::optional<Response> StaticFiles::ServeFile(const Request& req, const fs::pat
     res.status = 304;
     return res;
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  res.body = std::move(buf).str();
+  const auto size = opened->size();
+  res.SendFile(std::move(opened), 0, size);
   return res;
 }
 

@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/algorithm/string/case_conv.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <sys/socket.h>
@@ -80,8 +81,15 @@ ClientResponse HttpClient::Send(const std::string& method, const std::string& ta
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     bool has_type = false;
+    std::vector<std::string> given;  // a name given twice is sent as two lines
     for (auto& [k, v] : headers) {
-      req.set(k, v);
+      const auto lower = boost::algorithm::to_lower_copy(k);
+      if (std::find(given.begin(), given.end(), lower) != given.end()) {
+        req.insert(k, v);
+      } else {
+        req.set(k, v);
+        given.push_back(lower);
+      }
       has_type |= boost::algorithm::to_lower_copy(k) == "content-type";
     }
     if (!body.empty() && !has_type) req.set(http::field::content_type, "application/json");
@@ -98,6 +106,7 @@ ClientResponse HttpClient::Send(const std::string& method, const std::string& ta
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(256 * 1024 * 1024);
+    parser.skip(method == "HEAD");  // a HEAD response announces a length but sends no body
     http::read(*stream_, buffer, parser, ec);
     if (ec) {
       stream_.reset();

@@ -56,6 +56,9 @@ class WsClient {
   std::optional<std::string> Read(int timeout_ms = 5000);
   // True once a Read saw the server close the connection (as opposed to a timeout).
   bool closed() const { return closed_; }
+  // The close frame's code and reason once closed() (0 and "" when the server sent none).
+  unsigned close_code() const { return ws_.reason().code; }
+  std::string close_reason() const { return std::string(ws_.reason().reason.data(), ws_.reason().reason.size()); }
 
  private:
   boost::asio::io_context ioc_;

@@ -3,8 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <future>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <unistd.h>
 
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -38,7 +45,12 @@ class HttpServerTest : public ::testing::Test {
     server_ = std::make_unique<HttpServer>(
         options, std::move(handler),
         [](Request& req) -> std::variant<std::unique_ptr<WsHandler>, Response> {
-          if (req.Query("deny")) return Response{401, "application/json", "{}", {}};
+          if (req.Query("deny")) {
+            Response denied;
+            denied.status = 401;
+            denied.body = "{}";
+            return denied;
+          }
           return std::make_unique<EchoWs>();
         },
         pool_);
@@ -152,6 +164,118 @@ TEST_F(HttpServerTest, WebSocketUpgradeAndEcho) {
 TEST_F(HttpServerTest, WebSocketRefusedWithResponse) {
   StartServer([](Request&) { return Response{}; });
   EXPECT_ANY_THROW(testing::WsClient(server_->port(), "/api/v1/ws?deny=1", {}));
+}
+
+// Resident memory of this process (the server and the test's clients), in bytes.
+std::int64_t ResidentBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmRSS:")) return std::stoll(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+// Downloads `target` over a raw socket with a small receive buffer (so the server meets
+// back-pressure), checking each byte against the file's pattern; returns the body bytes seen.
+std::uint64_t Download(unsigned short port, const std::string& target, std::uint64_t expect_size) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int small = 64 * 1024;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return 0;
+  const std::string req = "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  (void)::write(fd, req.data(), req.size());
+  std::string head;
+  std::uint64_t body = 0;
+  bool in_body = false, pattern_ok = true;
+  std::vector<char> buf(16 * 1024);
+  for (;;) {
+    const auto n = ::read(fd, buf.data(), buf.size());
+    if (n <= 0) break;
+    std::size_t i = 0;
+    if (!in_body) {
+      head.append(buf.data(), static_cast<std::size_t>(n));
+      const auto end = head.find("\r\n\r\n");
+      if (end == std::string::npos) continue;
+      in_body = true;
+      const std::string rest = head.substr(end + 4);
+      for (char c : rest) pattern_ok &= static_cast<unsigned char>(c) == body++ % 251;
+      continue;
+    }
+    for (; i < static_cast<std::size_t>(n); ++i) {
+      pattern_ok &= static_cast<unsigned char>(buf[i]) == body++ % 251;
+    }
+  }
+  ::close(fd);
+  EXPECT_TRUE(pattern_ok) << "the bytes served are the file's";
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(expect_size)), std::string::npos) << head.substr(0, 300);
+  return body;
+}
+
+TEST_F(HttpServerTest, FileBodiesStreamWithBoundedMemory) {
+  // A file far larger than the body chunk, downloaded by several clients at once: the process
+  // must not hold the file (or files) in memory. Reading it whole would add 4 x 48 MiB.
+  const auto path = std::filesystem::temp_directory_path() / ("vitrina-big-" + std::to_string(::getpid()));
+  constexpr std::uint64_t kSize = 48ull << 20;
+  {
+    std::ofstream out(path, std::ios::binary);
+    std::vector<char> block(1 << 20);
+    for (std::uint64_t written = 0; written < kSize; written += block.size()) {
+      for (std::size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>((written + i) % 251);
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+  }
+  StartServer([&](Request& req) {
+    Response r;
+    auto file = OpenFile::Open(path);
+    if (!file) {
+      r.status = 500;
+      return r;
+    }
+    const auto size = file->size();
+    if (req.path == "/tail") {
+      r.SendFile(std::move(file), size - 10, 10);
+      return r;
+    }
+    r.content_type = "application/octet-stream";
+    r.SendFile(std::move(file), 0, size);
+    return r;
+  });
+  const auto before = ResidentBytes();
+  std::atomic<bool> done{false};
+  std::atomic<std::int64_t> peak{before};
+  std::thread sampler([&] {
+    while (!done) {
+      peak = std::max(peak.load(), ResidentBytes());
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::vector<std::future<std::uint64_t>> downloads;
+  for (int i = 0; i < 4; ++i) {
+    downloads.push_back(std::async(std::launch::async, [&] { return Download(server_->port(), "/file", kSize); }));
+  }
+  for (auto& d : downloads) EXPECT_EQ(d.get(), kSize);
+  done = true;
+  sampler.join();
+  const auto growth = peak.load() - before;
+  std::cout << "[ stream   ] 4 x " << (kSize >> 20) << " MiB downloaded; peak RSS growth " << (growth >> 10)
+            << " KiB\n";
+  EXPECT_LT(growth, 24ll << 20) << "a streamed body must not be held in memory";
+
+  // A slice: exactly its bytes, and HEAD sends the length without a body.
+  HttpClient client(server_->port());
+  auto tail = client.Send("GET", "/tail");
+  ASSERT_EQ(tail.body.size(), 10u);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(static_cast<unsigned char>(tail.body[i]), (kSize - 10 + i) % 251);
+  auto head = client.Send("HEAD", "/file");
+  EXPECT_EQ(head.status, 200u);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(kSize));
+  EXPECT_TRUE(head.body.empty());
+  std::filesystem::remove(path);
 }
 
 }  // namespace
