@@ -35,7 +35,9 @@ AccountService::AccountService(store::Store& store, const base::Clock& clock, Au
       options_(options),
       hasher_(options.password_hash),
       email_limiter_(options.login_max_failures_per_email, options.login_window_ms),
-      ip_limiter_(options.login_max_failures_per_ip, options.login_window_ms) {
+      ip_limiter_(options.login_max_failures_per_ip, options.login_window_ms),
+      register_limiter_(options.register_max_per_ip, options.register_window_ms),
+      register_taken_limiter_(options.register_max_taken_per_ip, options.register_window_ms) {
   dummy_hash_ = hasher_.Hash(base::RandomToken(16)).value_or("");
 }
 
@@ -96,7 +98,32 @@ Result<store::User> AccountService::CreateUser(const Registration& r, bool upser
   });
 }
 
-Result<IssuedSession> AccountService::Register(const Registration& r) {
+Result<void> AccountService::CheckLimit(FailureLimiter& limiter, const std::string& key,
+                                        base::TimeMs now, std::string_view what) {
+  const auto wait_ms = limiter.RetryAfter(key, now);
+  if (wait_ms <= 0) return {};
+  const int seconds = static_cast<int>((wait_ms + 999) / 1000);
+  return tl::unexpected(base::Error{base::ErrorKind::kRateLimited, "rate_limited",
+                                    "Too many " + std::string(what) + "; try again in " +
+                                        std::to_string(seconds) + " s",
+                                    seconds});
+}
+
+Result<IssuedSession> AccountService::Register(const Registration& r, const std::string& client_ip) {
+  const auto now = clock_.NowMs();
+  const std::string ip_key = "ip:" + client_ip;
+  TRY(CheckLimit(register_limiter_, ip_key, now, "registrations from your network"));
+  TRY(CheckLimit(register_taken_limiter_, ip_key, now, "registrations from your network"));
+  register_limiter_.RecordFailure(ip_key, now);  // every attempt counts
+  // Cheap checks before the expensive hash: the input, then whether the address is taken.
+  const std::string email = TRY(NormalizeEmail(r.email));
+  TRY(ValidateDisplayName(r.display_name));
+  TRY(ValidatePassword(r.password));
+  if (TRY(store_.Read([&](store::Tx& tx) { return tx.users().FindByEmail(email); }))) {
+    register_taken_limiter_.RecordFailure(ip_key, now);
+    base::log::Info("registration_email_taken", {{"ip", client_ip}});
+    return base::Conflict("email_taken", "An account with this email already exists");
+  }
   Registration plain = r;
   plain.roles = {Role::kUser};  // self-registration never grants staff roles
   auto user = TRY(CreateUser(plain, false));
@@ -125,18 +152,12 @@ Result<IssuedSession> AccountService::Login(const std::string& raw_email,
   if (!email) return base::Unauthenticated("invalid_credentials", "Wrong email or password");
   const std::string email_key = "email:" + *email;
   const std::string ip_key = "ip:" + client_ip;
-  const auto wait_ms = std::max(email_limiter_.RetryAfter(email_key, now),
-                                ip_limiter_.RetryAfter(ip_key, now));
-  if (wait_ms > 0) {
-    const int seconds = static_cast<int>((wait_ms + 999) / 1000);
-    base::Error error{base::ErrorKind::kRateLimited, "rate_limited",
-                      "Too many failed logins; try again in " + std::to_string(seconds) + " s",
-                      seconds};
-    return tl::unexpected(std::move(error));
-  }
+  TRY(CheckLimit(email_limiter_, email_key, now, "failed logins"));
+  TRY(CheckLimit(ip_limiter_, ip_key, now, "failed logins"));
   auto user = TRY(store_.Read([&](store::Tx& tx) { return tx.users().FindByEmail(*email); }));
-  const bool ok = user ? hasher_.Verify(user->password_hash, password)
-                       : (hasher_.Verify(dummy_hash_, password), false);
+  // An unknown address is verified against a dummy hash: the same cost, no timing oracle.
+  const bool matches = TRY(hasher_.Verify(user ? user->password_hash : dummy_hash_, password));
+  const bool ok = user && matches;
   if (!ok) {
     email_limiter_.RecordFailure(email_key, now);
     ip_limiter_.RecordFailure(ip_key, now);
@@ -187,6 +208,16 @@ Result<Principal> AccountService::Authenticate(const std::string& token, bool al
   return std::move(*found);
 }
 
+Result<bool> AccountService::SessionActive(const std::string& token_hash) {
+  const auto now = clock_.NowMs();
+  return store_.Read([&](store::Tx& tx) -> Result<bool> {
+    auto session = TRY(tx.sessions().Find(token_hash));
+    if (!session || session->expires_at <= now) return false;
+    auto user = TRY(tx.users().FindById(session->user_id));
+    return user && !IsBlocked(*user, now);
+  });
+}
+
 Result<store::User> AccountService::UpdateProfile(store::Id user_id,
                                                   std::optional<std::string> display_name,
                                                   std::optional<std::string> timezone) {
@@ -226,7 +257,8 @@ Result<store::User> AccountService::SetRoles(store::Id user_id,
 }
 
 Result<store::User> AccountService::SetSkills(store::Id user_id,
-                                              const std::vector<std::string>& skills) {
+                                              const std::vector<std::string>& skills,
+                                              std::optional<store::Id> by) {
   for (const auto& skill : skills) {
     const bool vertical = skill == "vertical:goods" || skill == "vertical:realty" ||
                           skill == "vertical:auto" || skill == "vertical:jobs";
@@ -239,8 +271,15 @@ Result<store::User> AccountService::SetSkills(store::Id user_id,
     }
   }
   const auto now = clock_.NowMs();
-  return ModifyUser(user_id, [&](store::Tx& tx, const store::User&) {
-    return tx.users().SetSkills(user_id, skills, now);
+  return ModifyUser(user_id, [&](store::Tx& tx, const store::User&) -> Result<void> {
+    TRY(tx.users().SetSkills(user_id, skills, now));
+    if (!by) return {};
+    std::string list;  // skills are validated above: plain words, safe to quote
+    for (const auto& s : skills) list += (list.empty() ? "\"" : ",\"") + s + "\"";
+    TRY(tx.audit().Append({*by, "user.skills_changed", "user", std::to_string(user_id),
+                           "{\"skills\":[" + list + "]}", "[]"},
+                          now));
+    return {};
   });
 }
 

@@ -23,6 +23,11 @@ struct AuthOptions {
   int login_max_failures_per_email = 10;
   int login_max_failures_per_ip = 50;
   base::TimeMs login_window_ms = 15 * 60 * 1000;
+  // Registrations per client IP per window (every attempt counts), and answers that an
+  // address is taken per IP per window (what bounds registration as an email oracle).
+  int register_max_per_ip = 200;
+  int register_max_taken_per_ip = 20;
+  base::TimeMs register_window_ms = 60 * 60 * 1000;
   PasswordHashOptions password_hash;
 };
 
@@ -52,7 +57,10 @@ class AccountService {
  public:
   AccountService(store::Store& store, const base::Clock& clock, AuthOptions options);
 
-  Result<IssuedSession> Register(const Registration& registration);
+  // Self-registration from `client_ip`: rate limited per IP (429 rate_limited), the address
+  // checked before any hashing (409 email_taken, itself limited per IP), 503 busy when
+  // password hashing is saturated (docs/threat-model.md).
+  Result<IssuedSession> Register(const Registration& registration, const std::string& client_ip);
   // Creates an account without a session (CLI `user add`, demo seed); or updates the
   // password and roles of an existing one when `upsert` is set.
   Result<store::User> CreateUser(const Registration& registration, bool upsert);
@@ -65,6 +73,9 @@ class AccountService {
   // With `allow_blocked` a blocked user's principal is returned too (the few requests a
   // blocked user may make: read the statement of reasons, appeal, sign out).
   Result<Principal> Authenticate(const std::string& token, bool allow_blocked = false);
+  // Whether the session with this token hash still exists, has not expired and its user is not
+  // blocked (for connections that outlive one request, e.g. WebSockets).
+  Result<bool> SessionActive(const std::string& token_hash);
 
   Result<store::User> UpdateProfile(store::Id user_id, std::optional<std::string> display_name,
                                     std::optional<std::string> timezone);
@@ -73,10 +84,14 @@ class AccountService {
   Result<store::User> SetRoles(store::Id user_id, const std::vector<std::string>& roles,
                                std::optional<store::Id> by = std::nullopt);
   // Skills are "vertical:<goods|realty|auto|jobs>" or "lang:<2-letter code>".
-  Result<store::User> SetSkills(store::Id user_id, const std::vector<std::string>& skills);
+  // With `by` (an admin) a `user.skills_changed` audit entry in the same transaction.
+  Result<store::User> SetSkills(store::Id user_id, const std::vector<std::string>& skills,
+                                std::optional<store::Id> by = std::nullopt);
   Result<store::User> GetUser(store::Id user_id);
   Result<std::vector<store::User>> ListUsers(std::optional<store::Id> before_id, int limit);
   Result<int> PurgeExpiredSessions();
+
+  const PasswordHasher& hasher() const { return hasher_; }
 
   // Input rules, exposed for reuse and tests.
   static Result<std::string> NormalizeEmail(const std::string& email);
@@ -85,6 +100,9 @@ class AccountService {
 
  private:
   Result<IssuedSession> IssueSession(const store::User& user);
+  // 429 rate_limited while `limiter` holds `key` back.
+  static Result<void> CheckLimit(FailureLimiter& limiter, const std::string& key, base::TimeMs now,
+                                 std::string_view what);
   // Runs `change` on an existing user in one transaction and returns the user as it is after.
   Result<store::User> ModifyUser(store::Id user_id,
                                  const std::function<Result<void>(store::Tx&, const store::User&)>& change);
@@ -95,6 +113,8 @@ class AccountService {
   PasswordHasher hasher_;
   FailureLimiter email_limiter_;
   FailureLimiter ip_limiter_;
+  FailureLimiter register_limiter_;        // every registration attempt, per IP
+  FailureLimiter register_taken_limiter_;  // "address taken" answers, per IP
   std::string dummy_hash_;  // verified against when the email is unknown, to equalise timing
 };
 

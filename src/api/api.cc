@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include "api/json_io.h"
 #include "base/log.h"
 #include "base/random.h"
@@ -19,6 +21,33 @@ constexpr const char* kCsrfCookie = "vitrina_csrf";
 
 bool IsSafeMethod(net::Verb v) {
   return v == net::Verb::get || v == net::Verb::head || v == net::Verb::options;
+}
+
+bool CarriesBody(net::Verb v) {
+  return v == net::Verb::post || v == net::Verb::put || v == net::Verb::patch || v == net::Verb::delete_;
+}
+
+// "application/json", any case, with or without parameters ("; charset=utf-8").
+bool IsJson(std::string_view content_type) {
+  const auto semi = content_type.find(';');
+  std::string_view type = content_type.substr(0, semi);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  return boost::iequals(type, "application/json");
+}
+
+// Every body the API takes is JSON. Refusing anything else closes the cross-site form
+// (enctype text/plain, urlencoded, multipart), which a browser sends without a CORS
+// preflight, e.g. to sign a victim into the attacker's account (login CSRF).
+Result<void> CheckBodyType(const net::Request& req) {
+  if (!CarriesBody(req.method)) return {};
+  const auto type = req.Header("content-type");
+  if (req.body.empty() && !type) return {};
+  if (!type || !IsJson(*type)) {
+    return base::Fail(base::ErrorKind::kUnsupportedMediaType, "unsupported_media_type",
+                      "Send the request body as application/json");
+  }
+  return {};
 }
 
 std::optional<accounts::Role> RequiredRole(Access access) {
@@ -57,7 +86,11 @@ Api::Api(Services services, ApiOptions options)
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {
-  router_.Add(method, pattern, Route{access, std::move(fn)});
+  Add(method, pattern, access, GuardFn(), std::move(fn));
+}
+
+void Api::Add(net::Verb method, std::string_view pattern, Access access, GuardFn guard, RouteFn fn) {
+  router_.Add(method, pattern, Route{access, std::move(guard), std::move(fn)});
   routes_.emplace_back(method, std::string(pattern));
 }
 
@@ -69,6 +102,7 @@ unsigned Api::StatusFor(base::ErrorKind kind) {
     case base::ErrorKind::kNotFound: return 404;
     case base::ErrorKind::kConflict: return 409;
     case base::ErrorKind::kTooLarge: return 413;
+    case base::ErrorKind::kUnsupportedMediaType: return 415;
     case base::ErrorKind::kRateLimited: return 429;
     case base::ErrorKind::kUnavailable: return 503;
     case base::ErrorKind::kInternal: return 500;
@@ -98,14 +132,16 @@ net::Response Api::ErrorResponse(const base::Error& error) {
 std::vector<std::pair<std::string, std::string>> Api::SessionCookies(
     const accounts::IssuedSession& s) const {
   const auto max_age = std::max<base::TimeMs>(0, (s.expires_at - services_.clock.NowMs()) / 1000);
-  const std::string attrs = "; Path=/; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
+  // Strict: no cross-site request carries the session, top-level navigations included (the
+  // app shell needs no session to load; its own requests are same-site).
+  const std::string attrs = "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
                             (options_.cookie_secure ? "; Secure" : "");
   return {{"Set-Cookie", std::string(kSessionCookie) + "=" + s.token + attrs + "; HttpOnly"},
           {"Set-Cookie", std::string(kCsrfCookie) + "=" + s.csrf_token + attrs}};
 }
 
 std::vector<std::pair<std::string, std::string>> Api::ClearedCookies() const {
-  const std::string attrs = "=; Path=/; SameSite=Lax; Max-Age=0";
+  const std::string attrs = "=; Path=/; SameSite=Strict; Max-Age=0";
   return {{"Set-Cookie", std::string(kSessionCookie) + attrs + "; HttpOnly"},
           {"Set-Cookie", std::string(kCsrfCookie) + attrs}};
 }
@@ -130,7 +166,10 @@ Result<std::optional<accounts::Principal>> Api::Authenticate(net::Request& req, 
 
 Result<net::Response> Api::Dispatch(net::Request& req, const Route& route) {
   Context ctx{req, std::nullopt};
-  if (route.access == Access::kOpen) return route.fn(ctx);
+  if (route.access == Access::kOpen) {
+    TRY(CheckBodyType(req));
+    return route.fn(ctx);
+  }
   bool via_cookie = false;
   auto principal = Authenticate(req, via_cookie, route.access == Access::kSignedIn);
   if (!principal) {
@@ -158,6 +197,15 @@ Result<net::Response> Api::Dispatch(net::Request& req, const Route& route) {
       }
     }
   }
+  // A cookie that rode along on a request another site started (a link, a form, an image) acts
+  // for no one: the session cookie is SameSite=Strict, and a browser that says the request is
+  // cross-site is refused even where it sent the cookie. Reads matter too: some are audited
+  // (a moderator's search, a recording), and a link must not write the log in their name.
+  if (via_cookie && req.Header("sec-fetch-site") == std::optional<std::string_view>("cross-site")) {
+    return base::PermissionDenied("cross_site", "This request came from another site");
+  }
+  if (route.guard) TRY(route.guard(ctx));
+  TRY(CheckBodyType(req));
   return route.fn(ctx);
 }
 
@@ -235,7 +283,12 @@ net::Response Api::Handle(net::Request& req) {
 
 void Api::ResolveClientIp(net::Request& req) const {
   if (!options_.trust_forwarded_for) return;
-  auto xff = req.Header("x-forwarded-for");
+  // The hop our proxy appended is the last entry of the last X-Forwarded-For line: a client can
+  // send lines of its own, and a proxy may append a line rather than extend the first.
+  std::optional<std::string_view> xff;
+  for (const auto& [name, value] : req.headers) {
+    if (name == "x-forwarded-for") xff = value;
+  }
   if (!xff) return;
   std::string_view last = *xff;
   if (auto comma = last.rfind(','); comma != std::string_view::npos) last = last.substr(comma + 1);
@@ -266,7 +319,8 @@ std::variant<std::unique_ptr<net::WsHandler>, net::Response> Api::UpgradeWs(net:
   if (!*principal) {
     return ErrorResponse({base::ErrorKind::kUnauthenticated, "unauthenticated", "Sign in first"});
   }
-  return services_.hub.MakeHandler((*principal)->user.id, (*principal)->session.token_hash);
+  return services_.hub.MakeHandler((*principal)->user.id, (*principal)->session.token_hash,
+                                   (*principal)->session.expires_at);
 }
 
 }  // namespace vitrina::api

@@ -84,6 +84,10 @@ struct Context {
 };
 
 using RouteFn = std::function<Result<net::Response>(Context&)>;
+// Who may act on the object a route names (the call, the case, the sanction...). Runs after the
+// route's Access and before the body is looked at, so a caller who may not act is refused the
+// same way whatever they sent (404 or 403), and learns nothing from validation errors.
+using GuardFn = std::function<Result<void>(Context&)>;
 
 class Api {
  public:
@@ -93,6 +97,7 @@ class Api {
   std::variant<std::unique_ptr<net::WsHandler>, net::Response> UpgradeWs(net::Request& req);
 
   void Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn);
+  void Add(net::Verb method, std::string_view pattern, Access access, GuardFn guard, RouteFn fn);
   // Every registered (method, pattern), e.g. for checking the OpenAPI document.
   const std::vector<std::pair<net::Verb, std::string>>& routes() const { return routes_; }
   Services& services() { return services_; }
@@ -109,6 +114,7 @@ class Api {
  private:
   struct Route {
     Access access;
+    GuardFn guard;  // may be empty
     RouteFn fn;
   };
   Result<net::Response> Dispatch(net::Request& req, const Route& route);
@@ -122,6 +128,11 @@ class Api {
   std::vector<std::pair<net::Verb, std::string>> routes_;
   std::optional<net::StaticFiles> static_files_;
 };
+
+// Guards shared by route groups: the conversation's two users (404 for anyone else), the
+// call's buyer or seller (403 not_participant; moderators are no party).
+GuardFn ConversationMember(chat::ChatService& chat);
+GuardFn CallParty(calls::CallService& calls);
 
 // Route groups, one file each.
 void AddOpsRoutes(Api& api);

@@ -1,5 +1,7 @@
 #include "api/live_hub.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "api/json_io.h"
@@ -12,16 +14,21 @@ namespace {
 
 class UserSocket final : public net::WsHandler {
  public:
-  UserSocket(LiveHub& hub, store::Id user_id, std::string session_hash)
-      : hub_(hub), user_id_(user_id), session_hash_(std::move(session_hash)) {}
+  UserSocket(LiveHub& hub, store::Id user_id, std::string session_hash, base::TimeMs expires_at)
+      : hub_(hub), user_id_(user_id), session_hash_(std::move(session_hash)), expires_at_(expires_at) {}
 
   void OnOpen(std::weak_ptr<net::WsConnection> connection) override {
     connection_ = connection;
-    if (auto c = connection.lock()) {
-      raw_ = c.get();
-      c->Send(json::serialize(json::object{{"type", "hello"}, {"user_id", IdString(user_id_)}}));
+    auto c = connection.lock();
+    if (!c) return;
+    raw_ = c.get();
+    std::uint16_t refusal = 0;
+    if (!hub_.Add(user_id_, session_hash_, expires_at_, connection, &refusal)) {
+      c->CloseWith(refusal, refusal == kWsTooManyForUser ? "too many connections for this account"
+                                                         : "server is full; try again later");
+      return;
     }
-    hub_.Add(user_id_, session_hash_, connection);
+    c->Send(json::serialize(json::object{{"type", "hello"}, {"user_id", IdString(user_id_)}}));
   }
 
   void OnMessage(std::string_view text) override {
@@ -45,29 +52,86 @@ class UserSocket final : public net::WsHandler {
   LiveHub& hub_;
   store::Id user_id_;
   std::string session_hash_;
+  base::TimeMs expires_at_;
   std::weak_ptr<net::WsConnection> connection_;
   const net::WsConnection* raw_ = nullptr;
 };
 
 }  // namespace
 
-LiveHub::LiveHub(base::Metrics& metrics) : metrics_(metrics) {
+LiveHub::LiveHub(base::Metrics& metrics, LiveHubOptions options) : metrics_(metrics), options_(options) {
   metrics_.Describe("vitrina_websocket_connections", "gauge", "Open WebSocket connections.");
+  metrics_.Describe("vitrina_websocket_closed_total", "counter",
+                    "WebSockets the server closed, by reason (session_ended, user_cap, server_cap).");
   metrics_.Set("vitrina_websocket_connections", {}, 0);
 }
 
-std::unique_ptr<net::WsHandler> LiveHub::MakeHandler(store::Id user_id, std::string session_hash) {
-  return std::make_unique<UserSocket>(*this, user_id, std::move(session_hash));
+std::unique_ptr<net::WsHandler> LiveHub::MakeHandler(store::Id user_id, std::string session_hash,
+                                                     base::TimeMs expires_at) {
+  return std::make_unique<UserSocket>(*this, user_id, std::move(session_hash), expires_at);
 }
 
-void LiveHub::Add(store::Id user_id, const std::string& session_hash,
-                  std::weak_ptr<net::WsConnection> connection) {
+bool LiveHub::Add(store::Id user_id, const std::string& session_hash, base::TimeMs expires_at,
+                  std::weak_ptr<net::WsConnection> connection, std::uint16_t* refusal) {
   std::lock_guard lock(mu_);
   auto& list = connections_[user_id];
+  const auto before = list.size();
   std::erase_if(list, [](const Entry& e) { return e.connection.expired(); });
-  list.push_back(Entry{session_hash, std::move(connection)});
+  count_ -= std::min(count_, before - list.size());
+  if (list.size() >= options_.max_per_user || count_ >= options_.max_total) {
+    *refusal = list.size() >= options_.max_per_user ? kWsTooManyForUser : kWsServerFull;
+    metrics_.Add("vitrina_websocket_closed_total",
+                 {{"reason", *refusal == kWsTooManyForUser ? "user_cap" : "server_cap"}});
+    if (list.empty()) connections_.erase(user_id);
+    return false;
+  }
+  list.push_back(Entry{session_hash, expires_at, std::move(connection)});
   ++count_;
   metrics_.Set("vitrina_websocket_connections", {}, static_cast<double>(count_));
+  return true;
+}
+
+std::size_t LiveHub::CloseSessionsWhere(const std::function<bool(const std::string&, base::TimeMs)>& ended) {
+  std::vector<std::shared_ptr<net::WsConnection>> to_close;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [user, entries] : connections_) {
+      for (const auto& e : entries) {
+        if (!ended(e.session_hash, e.expires_at)) continue;
+        if (auto c = e.connection.lock()) to_close.push_back(std::move(c));
+      }
+    }
+  }
+  for (auto& c : to_close) c->CloseWith(kWsSessionEnded, "session ended; sign in again");
+  if (!to_close.empty()) {
+    metrics_.Add("vitrina_websocket_closed_total", {{"reason", "session_ended"}},
+                 static_cast<double>(to_close.size()));
+  }
+  return to_close.size();
+}
+
+std::size_t LiveHub::CloseExpired(base::TimeMs now) {
+  return CloseSessionsWhere([now](const std::string&, base::TimeMs expires_at) { return expires_at <= now; });
+}
+
+std::size_t LiveHub::Revalidate(const std::function<bool(const std::string&)>& still_valid) {
+  std::vector<std::string> sessions;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [user, entries] : connections_) {
+      for (const auto& e : entries) sessions.push_back(e.session_hash);
+    }
+  }
+  std::sort(sessions.begin(), sessions.end());
+  sessions.erase(std::unique(sessions.begin(), sessions.end()), sessions.end());
+  std::vector<std::string> gone;
+  for (const auto& s : sessions) {
+    if (!still_valid(s)) gone.push_back(s);  // the store is read outside the lock
+  }
+  if (gone.empty()) return 0;
+  return CloseSessionsWhere([&gone](const std::string& hash, base::TimeMs) {
+    return std::binary_search(gone.begin(), gone.end(), hash);
+  });
 }
 
 void LiveHub::Remove(store::Id user_id, const net::WsConnection* connection) {

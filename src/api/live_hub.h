@@ -3,6 +3,8 @@
 // rendered and pushed to them. Thread-safe (one mutex over the connection map; sends are
 // posted to each connection's own strand by net).
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,25 +19,43 @@
 
 namespace vitrina::api {
 
+// WebSocket close codes the pages act on (docs/api: "Live events").
+inline constexpr std::uint16_t kWsSessionEnded = 4001;      // expired, signed out or revoked
+inline constexpr std::uint16_t kWsTooManyForUser = 4029;    // the user's cap is reached
+inline constexpr std::uint16_t kWsServerFull = 4503;        // the server's cap is reached
+
+struct LiveHubOptions {
+  std::size_t max_per_user = 8;       // sockets one user may hold (tabs, devices)
+  std::size_t max_total = 20'000;     // sockets this process holds
+};
+
 class LiveHub final : public chat::ChatListener, public calls::CallListener {
  public:
-  explicit LiveHub(base::Metrics& metrics);
+  explicit LiveHub(base::Metrics& metrics, LiveHubOptions options = {});
 
-  void Add(store::Id user_id, const std::string& session_hash,
-           std::weak_ptr<net::WsConnection> connection);
+  // Registers an open socket of a session that ends at `expires_at`. False when a cap is
+  // reached: the caller closes it with `*refusal` (kWsTooManyForUser or kWsServerFull).
+  bool Add(store::Id user_id, const std::string& session_hash, base::TimeMs expires_at,
+           std::weak_ptr<net::WsConnection> connection, std::uint16_t* refusal);
   void Remove(store::Id user_id, const net::WsConnection* connection);
   void SendToUser(store::Id user_id, const std::string& text);
   std::size_t ConnectionCount() const;
   // Closes the sockets opened with a session (logout) or by a user (block, role change).
   void CloseSession(const std::string& session_hash);
   void CloseUser(store::Id user_id);
+  // Closes (kWsSessionEnded) every socket whose session has expired by `now`; how many.
+  std::size_t CloseExpired(base::TimeMs now);
+  // Closes (kWsSessionEnded) every socket whose session `still_valid` says is gone (revoked,
+  // deleted, its user blocked); called periodically, outside the lock.
+  std::size_t Revalidate(const std::function<bool(const std::string& session_hash)>& still_valid);
 
   void OnConversation(const store::Conversation& conversation) override;
   void OnMessage(const store::Conversation& conversation, const store::Message& message) override;
   void OnCall(const store::Call& call) override;
 
   // Creates the per-connection handler for a signed-in user.
-  std::unique_ptr<net::WsHandler> MakeHandler(store::Id user_id, std::string session_hash);
+  std::unique_ptr<net::WsHandler> MakeHandler(store::Id user_id, std::string session_hash,
+                                              base::TimeMs expires_at);
 
  private:
   // Open connections of one user (or all) and/or one session, taken under the lock and
@@ -43,10 +63,15 @@ class LiveHub final : public chat::ChatListener, public calls::CallListener {
   std::vector<std::shared_ptr<net::WsConnection>> Live(std::optional<store::Id> user_id,
                                                        const std::string* session_hash) const;
 
+  // Closes the sockets of the sessions `ended` picks (under the lock), outside the lock.
+  std::size_t CloseSessionsWhere(const std::function<bool(const std::string&, base::TimeMs)>& ended);
+
   base::Metrics& metrics_;
+  const LiveHubOptions options_;
   mutable std::mutex mu_;
   struct Entry {
     std::string session_hash;
+    base::TimeMs expires_at = 0;
     std::weak_ptr<net::WsConnection> connection;
   };
   std::unordered_map<store::Id, std::vector<Entry>> connections_;

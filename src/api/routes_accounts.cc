@@ -18,6 +18,14 @@ net::Response SessionResponse(Api& api, unsigned status, const accounts::IssuedS
   return res;
 }
 
+// The user the path names exists (404 user_not_found), before the body is read.
+GuardFn ExistingUser(accounts::AccountService& accounts) {
+  return [&accounts](Context& ctx) -> Result<void> {
+    TRY(accounts.GetUser(TRY(ctx.PathId("id", "user_not_found"))));
+    return {};
+  };
+}
+
 }  // namespace
 
 void AddAccountRoutes(Api& api) {
@@ -31,7 +39,7 @@ void AddAccountRoutes(Api& api) {
             r.password = TRY(ReqString(body, "password"));
             r.display_name = TRY(ReqString(body, "display_name"));
             if (auto tz = TRY(OptString(body, "timezone"))) r.timezone = *tz;
-            auto issued = TRY(accounts.Register(r));
+            auto issued = TRY(accounts.Register(r, ctx.req.remote_ip));
             return SessionResponse(api, 201, issued);
           });
 
@@ -80,16 +88,16 @@ void AddAccountRoutes(Api& api) {
                                        [](const store::User& u) { return IdString(u.id); }));
           });
 
-  api.Add(net::Verb::put, "/api/v1/admin/users/{id}/skills", Access::kAdmin,
+  api.Add(net::Verb::put, "/api/v1/admin/users/{id}/skills", Access::kAdmin, ExistingUser(accounts),
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "user_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));
             auto names = TRY(StringArray(body, "skills"));
-            auto user = TRY(accounts.SetSkills(id, names));
+            auto user = TRY(accounts.SetSkills(id, names, ctx.user().id));  // audited in the same tx
             return Api::Json(200, UserJson(user));
           });
 
-  api.Add(net::Verb::post, "/api/v1/admin/users/{id}/roles", Access::kAdmin,
+  api.Add(net::Verb::post, "/api/v1/admin/users/{id}/roles", Access::kAdmin, ExistingUser(accounts),
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "user_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));

@@ -1,6 +1,4 @@
 // Video calls (docs/calls.md) and the media server's event endpoint.
-#include <charconv>
-#include <fstream>
 
 #include "accounts/roles.h"
 #include "api/api.h"
@@ -22,48 +20,30 @@ bool IsModerator(const store::User& user) {
 
 json::object CallView(calls::CallService& calls, const store::User& viewer, const store::Call& call) {
   if (!IsModerator(viewer)) return CallJson(call);
-  auto files = calls.Files(call.id);
-  return CallJson(call, files ? &*files : nullptr);
+  // Staff view (files, the recording error's detail) even when the file list cannot be read.
+  auto files = calls.Files(call.id).value_or(std::vector<store::RecordingFile>{});
+  return CallJson(call, &files);
 }
 
 bool IsLoopback(const std::string& ip) {
   return ip.starts_with("127.") || ip == "::1" || ip.starts_with("::ffff:127.");
 }
 
-// "bytes=a-b" / "bytes=a-" / "bytes=-n" against `size`; nullopt if unusable.
-std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseRange(std::string_view h,
-                                                                  std::uint64_t size) {
-  if (!h.starts_with("bytes=") || size == 0) return std::nullopt;
-  h.remove_prefix(6);
-  if (h.find(',') != std::string_view::npos) return std::nullopt;  // one range only
-  const auto dash = h.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  auto number = [](std::string_view s) -> std::optional<std::uint64_t> {
-    std::uint64_t v = 0;
-    if (s.empty()) return std::nullopt;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-    return v;
-  };
-  auto first = number(h.substr(0, dash));
-  auto last = number(h.substr(dash + 1));
-  if (!first && !last) return std::nullopt;
-  if (!first) {  // suffix: the last n bytes
-    if (*last == 0) return std::nullopt;
-    const auto n = std::min(*last, size);
-    return std::make_pair(size - n, size - 1);
-  }
-  if (*first >= size || (last && *last < *first)) return std::nullopt;
-  return std::make_pair(*first, std::min(last.value_or(size - 1), size - 1));
-}
-
 }  // namespace
+
+GuardFn CallParty(calls::CallService& calls) {
+  return [&calls](Context& ctx) -> Result<void> {
+    const auto id = TRY(ctx.PathId("id", "call_not_found"));
+    TRY(calls.AsParty(ctx.user(), id));  // 404 unknown, 403 not_participant
+    return {};
+  };
+}
 
 void AddCallRoutes(Api& api, const std::string& events_secret) {
   auto& calls = api.services().calls;
 
   api.Add(net::Verb::post, "/api/v1/conversations/{id}/calls", Access::kUser,
-          [&](Context& ctx) -> Result<net::Response> {
+          ConversationMember(api.services().chat), [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "conversation_not_found"));
             auto body = TRY(ParseObject(ctx.req.body.empty() ? "{}" : ctx.req.body));
             std::optional<base::TimeMs> when;
@@ -118,7 +98,7 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
             });
   }
 
-  api.Add(net::Verb::post, "/api/v1/calls/{id}/join", Access::kUser,
+  api.Add(net::Verb::post, "/api/v1/calls/{id}/join", Access::kUser, CallParty(calls),
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));
             auto body = TRY(ParseObject(ctx.req.body.empty() ? "{}" : ctx.req.body));
@@ -143,14 +123,34 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));
             const auto path = TRY(calls.CombinedRecording(id));
-            std::ifstream in(path, std::ios::binary);
-            std::error_code ec;
-            const auto size = static_cast<std::uint64_t>(std::filesystem::file_size(path, ec));
-            if (!in || ec) return base::Internal("recording file unreadable: " + path.string());
-            // Audited once per opening: a request from the start of the file (a player's first
-            // request, or a download), not each seek or chunk after it. No entry, no bytes.
-            const auto range = ctx.req.Header("range");
-            if (!range || range->starts_with("bytes=0-")) {
+            auto file = net::OpenFile::Open(path);
+            if (!file) return base::Internal("recording file unreadable: " + path.string());
+            const auto size = file->size();
+            net::Response res;
+            res.content_type = "video/webm";
+            res.SetHeader("Accept-Ranges", "bytes");
+            res.SetHeader("Cache-Control", "private, no-store");
+            net::ByteRange range{0, size == 0 ? 0 : size - 1};
+            if (auto header = ctx.req.Header("range")) {
+              auto parsed = net::ParseByteRange(*header, size);
+              if (!parsed) {
+                net::Response bad = Api::ErrorResponse(
+                    base::Fail(base::ErrorKind::kInvalidArgument, "range_not_satisfiable",
+                               "The requested range is outside the file").value());
+                bad.status = 416;
+                bad.SetHeader("Content-Range", "bytes */" + std::to_string(size));
+                return bad;
+              }
+              range = *parsed;
+              res.status = 206;
+              res.SetHeader("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                                 std::to_string(range.last) + "/" + std::to_string(size));
+            }
+            // Audited once per opening: any response that carries the file's first byte (a
+            // player's first request, a download, a suffix range covering the whole file),
+            // decided on the parsed range, not on the header's text. Seeks and chunks after it
+            // do not carry byte 0. HEAD carries no bytes: no entry. No entry, no bytes.
+            if (ctx.req.method != net::Verb::head && range.first == 0) {
               json::array evidence;
               for (const auto& f : TRY(calls.Files(id))) {
                 if (f.kind == "combined") evidence.push_back({{"path", f.path}, {"sha256", f.sha256}});
@@ -161,35 +161,7 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
                                          api.services().clock.NowMs());
               }));
             }
-            net::Response res;
-            res.content_type = "video/webm";
-            res.SetHeader("Accept-Ranges", "bytes");
-            res.SetHeader("Cache-Control", "private, no-store");
-            std::uint64_t first = 0, last = size == 0 ? 0 : size - 1;
-            if (auto range = ctx.req.Header("range")) {
-              auto parsed = ParseRange(*range, size);
-              if (!parsed) {
-                net::Response bad = Api::ErrorResponse(
-                    base::Fail(base::ErrorKind::kInvalidArgument, "range_not_satisfiable",
-                               "The requested range is outside the file").value());
-                bad.status = 416;
-                bad.SetHeader("Content-Range", "bytes */" + std::to_string(size));
-                return bad;
-              }
-              // Long ranges are served in chunks of at most 8 MiB; players ask for the rest.
-              constexpr std::uint64_t kChunk = 8ull << 20;
-              first = parsed->first;
-              last = std::min(parsed->second, first + kChunk - 1);
-              res.status = 206;
-              res.SetHeader("Content-Range", "bytes " + std::to_string(first) + "-" +
-                                                 std::to_string(last) + "/" + std::to_string(size));
-            }
-            if (size > 0) {
-              res.body.resize(last - first + 1);
-              in.seekg(static_cast<std::streamoff>(first));
-              in.read(res.body.data(), static_cast<std::streamsize>(res.body.size()));
-              if (!in) return base::Internal("short read of " + path.string());
-            }
+            res.SendFile(std::move(file), range.first, size == 0 ? 0 : range.length());
             return res;
           });
 

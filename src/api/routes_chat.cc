@@ -29,6 +29,14 @@ Result<std::optional<store::TimeCursor>> ParseTimeCursor(const std::optional<std
 
 }  // namespace
 
+GuardFn ConversationMember(chat::ChatService& chat) {
+  return [&chat](Context& ctx) -> Result<void> {
+    const auto id = TRY(ctx.PathId("id", "conversation_not_found"));
+    TRY(chat.Get(ctx.user(), id));  // 404 for anyone but its two users
+    return {};
+  };
+}
+
 void AddChatRoutes(Api& api) {
   auto& chat = api.services().chat;
 
@@ -59,7 +67,7 @@ void AddChatRoutes(Api& api) {
             return Api::Json(200, ConversationJson(conversation));
           });
 
-  api.Add(net::Verb::post, "/api/v1/conversations/{id}/messages", Access::kUser,
+  api.Add(net::Verb::post, "/api/v1/conversations/{id}/messages", Access::kUser, ConversationMember(chat),
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "conversation_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));

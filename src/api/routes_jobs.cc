@@ -46,7 +46,7 @@ void AddJobRoutes(Api& api) {
   api.Add(net::Verb::post, "/api/v1/admin/jobs/{id}/retry", Access::kAdmin,
           [&s](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "job_not_found"));
-            auto job = TRY(jobs::RetryJob(s.store, id, s.clock.NowMs()));
+            auto job = TRY(jobs::RetryJob(s.store, id, s.clock.NowMs(), ctx.user().id));
             return Api::Json(200, JobJson(job));
           });
 }

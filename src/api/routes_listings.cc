@@ -47,6 +47,14 @@ void AddListingRoutes(Api& api) {
           });
 
   api.Add(net::Verb::patch, "/api/v1/listings/{id}", Access::kUser,
+          [&](Context& ctx) -> Result<void> {  // its seller only
+            const auto id = TRY(ctx.PathId("id", "listing_not_found"));
+            auto view = TRY(service.Get(ctx.user_id(), id));
+            if (view.listing.seller_id != ctx.user().id) {
+              return base::PermissionDenied("not_listing_owner", "Only the seller can change this listing");
+            }
+            return {};
+          },
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "listing_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));

@@ -1,5 +1,6 @@
 // Complaints, the moderation queue and workspace, decisions, sanctions, appeals and
 // notifications (docs/moderation.md).
+#include "accounts/roles.h"
 #include "api/api.h"
 #include "api/json_io.h"
 #include "base/time_format.h"
@@ -205,7 +206,7 @@ void AddModerationRoutes(Api& api) {
   auto& m = s.moderation;
 
   // --- complaints ---
-  api.Add(net::Verb::post, "/api/v1/calls/{id}/complaints", Access::kUser,
+  api.Add(net::Verb::post, "/api/v1/calls/{id}/complaints", Access::kUser, CallParty(s.calls),
           [&m](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));
             auto in = TRY(ParseComplaint(TRY(ParseObject(ctx.req.body))));
@@ -228,7 +229,14 @@ void AddModerationRoutes(Api& api) {
     const auto id = TRY(ctx.PathId("id", "complaint_not_found"));
     return Api::Json(200, ComplaintJson(TRY(m.GetComplaint(ctx.user(), id))));
   });
-  api.Add(net::Verb::patch, "/api/v1/complaints/{id}", Access::kUser, [&m](Context& ctx) -> Result<net::Response> {
+  api.Add(net::Verb::patch, "/api/v1/complaints/{id}", Access::kUser,
+          [&m](Context& ctx) -> Result<void> {  // its reporter only; anyone else: as if there were none
+            const auto id = TRY(ctx.PathId("id", "complaint_not_found"));
+            auto k = TRY(m.GetComplaint(ctx.user(), id));
+            if (k.reporter_id != ctx.user().id) return base::NotFound("complaint_not_found", "No such complaint");
+            return {};
+          },
+          [&m](Context& ctx) -> Result<net::Response> {
     const auto id = TRY(ctx.PathId("id", "complaint_not_found"));
     auto in = TRY(ParseComplaint(TRY(ParseObject(ctx.req.body))));
     return Api::Json(200, ComplaintJson(TRY(m.EditComplaint(ctx.user(), id, in))));
@@ -262,6 +270,9 @@ void AddModerationRoutes(Api& api) {
             return Api::Json(200, CaseJson(m, TRY(m.Release(ctx.user(), id)), s.clock.NowMs()));
           });
   api.Add(net::Verb::post, "/api/v1/moderation/cases/{id}/decision", Access::kModerator,
+          [&m](Context& ctx) -> Result<void> {
+            return m.CheckMayDecide(ctx.user(), TRY(ctx.PathId("id", "case_not_found")));
+          },
           [&m, &s](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "case_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));
@@ -346,9 +357,21 @@ void AddModerationRoutes(Api& api) {
     auto body = TRY(ParseObject(ctx.req.body));
     const auto on_shift = TRY(OptBool(body, "on_shift"));
     if (!on_shift) return base::InvalidArgument("missing_field", "on_shift is required");
-    return Api::Json(200, ModeratorJson(m, TRY(m.SetModerator(ctx.user().id, on_shift, std::nullopt))));
+    return Api::Json(200, ModeratorJson(m, TRY(m.SetModerator(ctx.user().id, on_shift, std::nullopt, ctx.user().id))));
   });
-  api.Add(net::Verb::put, "/api/v1/admin/moderators/{id}", Access::kAdmin, [&m](Context& ctx) -> Result<net::Response> {
+  api.Add(net::Verb::put, "/api/v1/admin/moderators/{id}", Access::kAdmin,
+          [&s](Context& ctx) -> Result<void> {
+            const auto id = TRY(ctx.PathId("id", "moderator_not_found"));
+            auto user = s.accounts.GetUser(id);
+            if (!user || !accounts::HasRole(*user, accounts::Role::kModerator)) {
+              if (user || user.error().code == "user_not_found") {
+                return base::NotFound("moderator_not_found", "No such moderator");
+              }
+              return tl::unexpected(user.error());
+            }
+            return {};
+          },
+          [&m](Context& ctx) -> Result<net::Response> {
     const auto id = TRY(ctx.PathId("id", "moderator_not_found"));
     auto body = TRY(ParseObject(ctx.req.body));
     const auto on_shift = TRY(OptBool(body, "on_shift"));
@@ -358,7 +381,7 @@ void AddModerationRoutes(Api& api) {
     }
     std::optional<int> cap;
     if (capacity) cap = static_cast<int>(*capacity);
-    return Api::Json(200, ModeratorJson(m, TRY(m.SetModerator(id, on_shift, cap))));
+    return Api::Json(200, ModeratorJson(m, TRY(m.SetModerator(id, on_shift, cap, ctx.user().id))));
   });
 
   // --- sanctions, appeals, notifications (blocked users too) ---
@@ -369,6 +392,13 @@ void AddModerationRoutes(Api& api) {
     return Api::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
   });
   api.Add(net::Verb::post, "/api/v1/sanctions/{id}/appeal", Access::kSignedIn,
+          [&m](Context& ctx) -> Result<void> {  // the sanctioned user only; anyone else: none
+            const auto id = TRY(ctx.PathId("id", "sanction_not_found"));
+            for (const auto& v : TRY(m.Sanctions(ctx.user()))) {
+              if (v.sanction.id == id) return {};
+            }
+            return base::NotFound("sanction_not_found", "No such sanction");
+          },
           [&m](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "sanction_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));

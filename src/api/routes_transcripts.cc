@@ -129,7 +129,7 @@ void AddTranscriptRoutes(Api& api) {
                                  std::string::npos)) {
               return base::InvalidArgument("invalid_language", "language must be a tag like en or ru");
             }
-            const auto job_id = TRY(s.calls.Reprocess(id, recording, language));
+            const auto job_id = TRY(s.calls.Reprocess(id, recording, language, ctx.user().id));
             return Api::Json(202, json::object{{"job_id", IdString(job_id)}});
           });
 }

@@ -27,6 +27,9 @@ struct Config {
   std::int64_t header_timeout_ms = 30'000;
   std::int64_t body_timeout_ms = 30'000;
   std::int64_t drain_timeout_ms = 10'000;
+  int ws_max_per_user = 8;
+  int ws_max_total = 20'000;
+  std::int64_t ws_revalidate_seconds = 30;
   std::string static_dir;  // built web UI (web/dist); empty: API only
   bool cookie_secure = false;
   bool trust_forwarded_for = false;
@@ -43,6 +46,12 @@ struct Config {
   std::int64_t login_window_minutes = 15;
   std::int64_t password_opslimit = 2;
   std::int64_t password_memlimit_kib = 65536;
+  int password_hash_concurrency = 0;  // 0: a quarter of the request workers, at least 1
+  int password_hash_queue = 0;        // 0: as many as password_hash_concurrency
+  std::int64_t password_hash_wait_ms = 1000;
+  int register_max_per_ip = 200;
+  int register_max_taken_per_ip = 20;
+  std::int64_t register_window_minutes = 60;
   // [media]
   std::string janus_url;         // comma-separated Janus HTTP API URLs; empty: embedded Janus
   std::string janus_public_url;  // comma-separated browser WebSocket URLs, paired with janus_url

@@ -44,6 +44,10 @@ store::StoreOptions StoreOptionsFrom(const Config& c) {
   return o;
 }
 
+int RequestWorkers(const Config& c) {
+  return c.workers > 0 ? c.workers : static_cast<int>(std::max(2u, 2 * std::thread::hardware_concurrency()));
+}
+
 accounts::AuthOptions AuthOptionsFrom(const Config& c) {
   accounts::AuthOptions o;
   o.session_ttl_ms = c.session_ttl_hours * 3600 * 1000;
@@ -52,6 +56,13 @@ accounts::AuthOptions AuthOptionsFrom(const Config& c) {
   o.login_window_ms = c.login_window_minutes * 60 * 1000;
   o.password_hash.opslimit = static_cast<unsigned long long>(c.password_opslimit);
   o.password_hash.memlimit_bytes = static_cast<std::size_t>(c.password_memlimit_kib) * 1024;
+  o.password_hash.max_concurrent =
+      c.password_hash_concurrency > 0 ? c.password_hash_concurrency : std::max(1, RequestWorkers(c) / 4);
+  o.password_hash.max_waiting = c.password_hash_queue > 0 ? c.password_hash_queue : o.password_hash.max_concurrent;
+  o.password_hash.max_wait = std::chrono::milliseconds(c.password_hash_wait_ms);
+  o.register_max_per_ip = c.register_max_per_ip;
+  o.register_max_taken_per_ip = c.register_max_taken_per_ip;
+  o.register_window_ms = c.register_window_minutes * 60 * 1000;
   return o;
 }
 
@@ -75,7 +86,10 @@ base::Result<void> Server::Start() {
 
   accounts_ = std::make_unique<accounts::AccountService>(*store_, *clock_, AuthOptionsFrom(config_));
   listings_ = std::make_unique<listings::ListingService>(*store_, *clock_);
-  hub_ = std::make_unique<api::LiveHub>(metrics_);
+  api::LiveHubOptions hub_options;
+  hub_options.max_per_user = static_cast<std::size_t>(config_.ws_max_per_user);
+  hub_options.max_total = static_cast<std::size_t>(config_.ws_max_total);
+  hub_ = std::make_unique<api::LiveHub>(metrics_, hub_options);
   chat_ = std::make_unique<chat::ChatService>(*store_, *clock_, hub_.get());
 
   // Media nodes: the embedded Janus (started below, once our port is known) or external ones.
@@ -174,9 +188,7 @@ base::Result<void> Server::Start() {
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
   // cores busy without paying for needless context switches (docs/PERFORMANCE.md).
-  const int workers = config_.workers > 0
-                          ? config_.workers
-                          : static_cast<int>(std::max(2u, 2 * std::thread::hardware_concurrency()));
+  const int workers = RequestWorkers(config_);
   workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(workers));
   net::ServerOptions http_options;
   http_options.address = config_.host;
@@ -255,6 +267,7 @@ void Server::Housekeeping() {
   auto next_purge = std::chrono::steady_clock::now();
   auto next_retention = std::chrono::steady_clock::now();
   auto next_queue_gauge = std::chrono::steady_clock::now();
+  auto next_socket_check = std::chrono::steady_clock::now();
   metrics_.Describe("vitrina_moderation_cases", "gauge",
                     "Undecided moderation cases by state (open, assigned) and SLA (breached, at_risk)");
   while (!stopping_) {
@@ -263,6 +276,15 @@ void Server::Housekeeping() {
       base::log::Warn("store_maintenance_failed", {{"error", done.error().message}});
     }
     calls_->Sweep();
+    // Live sockets end with their session: at its expiry, and soon after it is revoked.
+    hub_->CloseExpired(clock_->NowMs());
+    if (std::chrono::steady_clock::now() >= next_socket_check) {
+      hub_->Revalidate([this](const std::string& session_hash) {
+        auto active = accounts_->SessionActive(session_hash);
+        return !active || *active;  // a store hiccup closes nobody
+      });
+      next_socket_check += std::chrono::seconds(config_.ws_revalidate_seconds);
+    }
     if (std::chrono::steady_clock::now() >= next_purge) {
       if (auto purged = accounts_->PurgeExpiredSessions(); purged && *purged > 0) {
         base::log::Info("sessions_purged", {{"count", *purged}});

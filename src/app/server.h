@@ -98,5 +98,7 @@ class Server {
 // Options for the store and for accounts, derived from the configuration.
 store::StoreOptions StoreOptionsFrom(const Config& config);
 accounts::AuthOptions AuthOptionsFrom(const Config& config);
+// Request worker threads: server.workers, or twice the cores.
+int RequestWorkers(const Config& config);
 
 }  // namespace vitrina::app

@@ -17,6 +17,7 @@ enum class ErrorKind {
   kNotFound,          // 404: missing, or not yours to see
   kConflict,          // 409: wrong state / already exists
   kTooLarge,          // 413
+  kUnsupportedMediaType,  // 415: a body in a format the endpoint does not take
   kRateLimited,       // 429
   kUnavailable,       // 503: a dependency is down or busy
   kInternal,          // 500: a bug or an unexpected I/O failure

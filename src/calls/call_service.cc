@@ -186,13 +186,13 @@ Result<store::Call> CallService::Cancel(const store::User& u, store::Id id) { re
 
 Result<JoinGrant> CallService::Join(const store::User& user, store::Id call_id, bool consent,
                                     const std::string& request_host) {
-  if (!consent) {
-    return base::InvalidArgument("consent_required",
-                                 "Joining needs consent to the call being recorded ({\"consent\": true})");
-  }
   const auto now = clock_.NowMs();
   auto call = TRY(store_.Write([&](store::Tx& tx) -> Result<store::Call> {
-    auto c = TRY(LoadAsParticipant(tx, call_id, user.id));
+    auto c = TRY(LoadAsParticipant(tx, call_id, user.id));  // who, before what they sent
+    if (!consent) {
+      return base::InvalidArgument("consent_required",
+                                   "Joining needs consent to the call being recorded ({\"consent\": true})");
+    }
     if (!IsOpen(c.state)) return tl::unexpected(Ended(c));
     if (c.state == "proposed") {
       return base::Conflict("invalid_state", "The call has not been accepted yet");
@@ -341,7 +341,8 @@ Result<std::optional<store::Id>> EnqueueTranscriptionInTx(
 }
 
 Result<store::Id> CallService::Reprocess(store::Id call_id, bool recording,
-                                         const std::optional<std::string>& language) {
+                                         const std::optional<std::string>& language,
+                                         std::optional<store::Id> actor) {
   const auto now = clock_.NowMs();
   auto [call, job_id] = TRY(store_.Write([&](store::Tx& tx) -> Result<std::pair<store::Call, store::Id>> {
     auto c = TRY(LoadCall(tx, call_id));
@@ -377,6 +378,15 @@ Result<store::Id> CallService::Reprocess(store::Id call_id, bool recording,
       id = TRY(EnqueueTranscriptionInTx(tx, c, language, now));
     }
     if (!id) return base::Conflict("job_already_queued", "This call is already being processed");
+    json::array evidence;  // the files as they are before the job rewrites them
+    for (const auto& f : TRY(tx.calls().Files(c.id))) {
+      evidence.push_back(json::object{{"path", f.path}, {"sha256", f.sha256}});
+    }
+    json::object details{{"recording", recording}, {"job_id", std::to_string(*id)}};
+    if (language) details["language"] = *language;
+    TRY(tx.audit().Append({actor, "call.reprocessed", "call", std::to_string(c.id), json::serialize(details),
+                           json::serialize(evidence)},
+                          now));
     c.updated_at = now;
     TRY(tx.calls().Update(c));
     return std::make_pair(c, *id);
@@ -430,6 +440,10 @@ Result<store::Call> CallService::Get(const store::User& user, store::Id call_id)
     }
     return c;
   });
+}
+
+Result<store::Call> CallService::AsParty(const store::User& user, store::Id call_id) {
+  return store_.Read([&](store::Tx& tx) { return LoadAsParticipant(tx, call_id, user.id); });
 }
 
 Result<std::vector<store::Call>> CallService::List(const store::User& user, store::CallFilter filter) {

@@ -90,6 +90,8 @@ class CallService {
   void EndCallsOf(store::Id user_id, const std::string& reason);
   // Participants and moderators.
   Result<store::Call> Get(const store::User& user, store::Id call_id);
+  // The call if `user` is its buyer or seller: 404 call_not_found, 403 not_participant.
+  Result<store::Call> AsParty(const store::User& user, store::Id call_id);
   Result<std::vector<store::Call>> List(const store::User& user, store::CallFilter filter);
   Result<std::vector<store::RecordingFile>> Files(store::Id call_id);
   // The combined playback file of a call (moderators; the caller checks the role).
@@ -111,8 +113,11 @@ class CallService {
   // `recording` the post-processing from the raw recordings if they are still there (which
   // is followed by a transcription). Returns the job id. Conflict "call_not_ended",
   // "recording_not_ready", "raw_recording_missing", "job_already_queued".
+  // Audited (`call.reprocessed` by `actor`, none: the console) with the hashes of the files a
+  // recording reprocess will replace, in the transaction that queues the job.
   Result<store::Id> Reprocess(store::Id call_id, bool recording,
-                              const std::optional<std::string>& language);
+                              const std::optional<std::string>& language,
+                              std::optional<store::Id> actor = std::nullopt);
 
   std::filesystem::path RawDir(store::Id call_id) const;
   std::filesystem::path ProcessedDir(store::Id call_id) const;

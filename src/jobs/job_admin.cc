@@ -11,7 +11,8 @@ base::Result<std::vector<store::Job>> ListJobs(store::Store& store,
   return store.Read([&](store::Tx& tx) { return tx.jobs().List(state, before_id, limit); });
 }
 
-base::Result<store::Job> RetryJob(store::Store& store, store::Id id, base::TimeMs now) {
+base::Result<store::Job> RetryJob(store::Store& store, store::Id id, base::TimeMs now,
+                                  std::optional<store::Id> actor) {
   return store.Write([&](store::Tx& tx) -> base::Result<store::Job> {
     auto job = TRY(tx.jobs().FindById(id));
     if (!job) return base::NotFound("job_not_found", "No such job");
@@ -21,6 +22,12 @@ base::Result<store::Job> RetryJob(store::Store& store, store::Id id, base::TimeM
     if (!TRY(tx.jobs().Retry(id, now))) {
       return base::Conflict("job_already_queued", "Another job for the same work is already queued");
     }
+    std::string details = "{\"kind\":\"";
+    for (char c : job->kind) {
+      if (c != '"' && c != '\\') details += c;  // kinds are plain words; never break the JSON
+    }
+    details += "\",\"attempts\":" + std::to_string(job->attempts) + "}";
+    TRY(tx.audit().Append({actor, "job.retried", "job", std::to_string(id), details, "[]"}, now));
     return *TRY(tx.jobs().FindById(id));
   });
 }

@@ -20,7 +20,7 @@ Result<DecisionOutcome> ModerationService::Decide(const store::User& moderator, 
                                                   const DecisionInput& in) {
   const auto now = clock_.NowMs();
   auto out = TRY(store_.Write([&](store::Tx& tx) -> Result<DecisionOutcome> {
-    auto c = TRY(LoadAssigned(tx, moderator, case_id, now));
+    auto c = TRY(LoadDecidable(tx, moderator, case_id, now));
     return c.kind == "appeal" ? DecideAppeal(tx, c, moderator, in, now) : DecideComplaints(tx, c, moderator, in, now);
   }));
   metrics_.Add("vitrina_moderation_decisions_total", {{"action", out.decision.action}});
@@ -123,7 +123,9 @@ Result<DecisionOutcome> ModerationService::DecideComplaints(store::Tx& tx, store
   json::array rewards_json;
   for (const auto& [reporter, ks] : by_reporter) {
     json::value reward = nullptr;
-    if (upheld && in.reward) {
+    // Never to the one who decides (already excluded as a party to the case's calls; kept here
+    // so no path can pay a moderator for their own decision).
+    if (upheld && in.reward && reporter != moderator.id) {
       store::Reward r;
       r.user_id = reporter;
       r.decision_id = d.id;

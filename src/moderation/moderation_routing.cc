@@ -120,6 +120,24 @@ Result<store::Case> ModerationService::LoadAssigned(store::Tx& tx, const store::
   return *c;
 }
 
+Result<store::Case> ModerationService::LoadDecidable(store::Tx& tx, const store::User& moderator, Id case_id,
+                                                     TimeMs now) {
+  auto c = TRY(LoadAssigned(tx, moderator, case_id, now));
+  if (TRY(tx.cases().IsParty(c.id, moderator.id))) {
+    return base::PermissionDenied("conflict_of_interest",
+                                  "You are a party to a call in this case (or complained in it); release it");
+  }
+  return c;
+}
+
+Result<void> ModerationService::CheckMayDecide(const store::User& moderator, Id case_id) {
+  const auto now = clock_.NowMs();
+  return store_.Read([&](store::Tx& tx) -> Result<void> {
+    TRY(LoadDecidable(tx, moderator, case_id, now));
+    return {};
+  });
+}
+
 Result<CaseView> ModerationService::GetCase(const store::User& moderator, Id case_id) {
   const auto now = clock_.NowMs();
   return store_.Write([&](store::Tx& tx) -> Result<CaseView> {
@@ -129,6 +147,14 @@ Result<CaseView> ModerationService::GetCase(const store::User& moderator, Id cas
       c->lease_until = now + options_.lease_ms;
       c->updated_at = now;
       TRY(tx.cases().UpdateCase(*c));
+    } else {
+      // Reading a case one is not working is reading evidence about people: on the record,
+      // in the transaction that reads it.
+      json::object details{{"status", c->status}};
+      if (c->assignee_id) details["assignee_id"] = std::to_string(*c->assignee_id);
+      TRY(tx.audit().Append({moderator.id, "case.viewed", "case", std::to_string(c->id), json::serialize(details),
+                             "[]"},
+                            now));
     }
     return View(tx, *c);
   });
@@ -194,7 +220,7 @@ Result<ModeratorInfo> ModerationService::Moderator(Id user_id) {
 }
 
 Result<ModeratorInfo> ModerationService::SetModerator(Id user_id, std::optional<bool> on_shift,
-                                                      std::optional<int> capacity) {
+                                                      std::optional<int> capacity, std::optional<Id> by) {
   if (capacity && (*capacity < 1 || *capacity > 100)) {
     return base::InvalidArgument("invalid_capacity", "capacity must be 1 to 100");
   }
@@ -206,7 +232,14 @@ Result<ModeratorInfo> ModerationService::SetModerator(Id user_id, std::optional<
     if (on_shift) state.on_shift = *on_shift;
     if (capacity) state.capacity = *capacity;
     state.updated_at = now;
-    return tx.cases().PutModerator(state);
+    TRY(tx.cases().PutModerator(state));
+    if (!by) return {};
+    json::object details;
+    if (on_shift) details["on_shift"] = *on_shift;
+    if (capacity) details["capacity"] = *capacity;
+    TRY(tx.audit().Append({*by, "moderator.updated", "user", std::to_string(user_id), json::serialize(details), "[]"},
+                          now));
+    return {};
   }));
   return Moderator(user_id);
 }

@@ -135,10 +135,15 @@ class ModerationService {
   Result<QueueSummary> Summary();
   std::string SlaStateOf(const store::Case& c) const;
   Result<ModeratorInfo> Moderator(store::Id user_id);
+  // With `by` (the admin, or the moderator themselves) a `moderator.updated` audit entry in the
+  // same transaction.
   Result<ModeratorInfo> SetModerator(store::Id user_id, std::optional<bool> on_shift,
-                                     std::optional<int> capacity);
+                                     std::optional<int> capacity, std::optional<store::Id> by = std::nullopt);
 
   // --- decisions ---
+  // Whether the moderator may decide the case now (who, before what they decide): 404
+  // case_not_found, 409 case_decided, 403 not_assignee or conflict_of_interest.
+  Result<void> CheckMayDecide(const store::User& moderator, store::Id case_id);
   Result<DecisionOutcome> Decide(const store::User& moderator, store::Id case_id,
                                  const DecisionInput& in);
 
@@ -163,6 +168,9 @@ class ModerationService {
   Result<void> Reprioritise(store::Tx& tx, store::Case& c, base::TimeMs now);
   Result<store::Case> LoadAssigned(store::Tx& tx, const store::User& moderator, store::Id case_id,
                                    base::TimeMs now);
+  // LoadAssigned, and 403 conflict_of_interest when the moderator is a party to the case.
+  Result<store::Case> LoadDecidable(store::Tx& tx, const store::User& moderator, store::Id case_id,
+                                    base::TimeMs now);
   Result<DecisionOutcome> DecideComplaints(store::Tx& tx, store::Case& c, const store::User& moderator,
                                            const DecisionInput& in, base::TimeMs now);
   Result<DecisionOutcome> DecideAppeal(store::Tx& tx, store::Case& c, const store::User& moderator,

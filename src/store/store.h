@@ -174,8 +174,13 @@ class CaseRepository {
   // Returns assigned cases whose lease ended before `now` to the queue; how many.
   virtual Result<int> ReleaseExpiredLeases(TimeMs now) = 0;
   // The most urgent open case `who` may take (priority, then SLA due, then id), excluding
-  // cases against them and appeals of their own decisions.
+  // cases against them, appeals of their own decisions, and cases they are a party to
+  // (IsParty).
   virtual Result<std::optional<Case>> NextEligible(const CaseEligibility& who) = 0;
+  // Whether `user_id` is the buyer or seller of a call the case concerns (which every
+  // complainant in it is: only a call's parties complain; an appeal case carries the appealed
+  // case's calls): a conflict of interest for deciding it.
+  virtual Result<bool> IsParty(Id case_id, Id user_id) = 0;
   // Cases assigned to the moderator right now.
   virtual Result<int> CountAssigned(Id moderator_id) = 0;
   // Calls a case concerns (holds their recordings against retention).

@@ -178,7 +178,7 @@ TEST_F(ApiTest, CookieSessionsNeedCsrfTokenForWrites) {
     if (v.starts_with("vitrina_session=")) {
       session_cookie = v.substr(0, v.find(';'));
       EXPECT_NE(v.find("HttpOnly"), std::string::npos);
-      EXPECT_NE(v.find("SameSite=Lax"), std::string::npos);
+      EXPECT_NE(v.find("SameSite=Strict"), std::string::npos);
     }
     if (v.starts_with("vitrina_csrf=")) csrf_cookie = v.substr(0, v.find(';'));
   }

@@ -167,6 +167,8 @@ const std::vector<Row>& Rows() {
     r.push_back(Row("GET", "/metrics", "", kUser, {200, 200, 200, 200, 200, 200}).Blocked(200));
     r.push_back(Row("GET", "/api/v1/openapi.yaml", "", kUser, {200, 200, 200, 200, 200, 200}).Blocked(200));
     r.push_back(Row("GET", "/api/v1/version", "", kUser, {200, 200, 200, 200, 200, 200}).Blocked(200));
+    // The readiness detail (media nodes' addresses, the database's error): admins.
+    r.push_back(Row("GET", "/api/v1/admin/status", "", kUser, {401, 403, 403, 403, 403, 200}));
 
     // --- Accounts. A blocked account may sign in (to read why and appeal), see itself and sign
     // out; registering is refused like everything else while it holds a blocked session.
@@ -700,10 +702,11 @@ class AuthzTest : public ServerTest {
   }
 
   // One cell: fresh world, resolve, send as `role`, compare. Returns false on a mismatch.
-  bool RunCell(const Row& row, Role role, Party party, Auth auth) {
+  // `body_override`: send this instead of the row's body (the invalid-body pass).
+  bool RunCell(const Row& row, Role role, Party party, Auth auth, const std::string* body_override = nullptr) {
     NewWorld();
     const auto path = Resolve(row.path);
-    const auto body = Resolve(row.body);
+    const auto body = body_override ? *body_override : Resolve(row.body);
     const auto listed = row.list_object.empty() ? "" : Id(row.list_object);
     for (const auto& object : row.given) Id(object);
     Headers headers;
@@ -769,7 +772,8 @@ class AuthzTest : public ServerTest {
       return s;
     };
     ADD_FAILURE() << "wrong " << wrong << ": " << row.method << " " << path << " as " << who << " ["
-                  << AuthName(auth) << "]\n  row:      " << row.method << " " << row.path
+                  << AuthName(auth) << "]" << (body_override ? " with the invalid body " + *body_override : "")
+                  << "\n  row:      " << row.method << " " << row.path
                   << "\n  expected: " << describe(want) << (also.empty() ? "" : ", " + also)
                   << "\n  got:      " << res.status << " " << res.body.substr(0, 400);
     return false;
@@ -791,6 +795,28 @@ class AuthzTest : public ServerTest {
     std::cout << "[ authz    ] " << AuthName(auth) << ": " << cells_ << " cells, " << failed << " wrong\n";
   }
 
+  // Who may act is checked before what they sent: every write a caller is refused (401, 403,
+  // 404) is refused the same way when its body is invalid — empty JSON, broken JSON, the wrong
+  // JSON type. A route that validates first answers 400 here instead.
+  void RunInvalidBodies() {
+    static const std::vector<std::string> kInvalid = {"{}", "{\"", "[1]", "{\"text\": 5, \"action\": []}"};
+    int failed = 0;
+    for (const auto& row : Rows()) {
+      if (!row.Writes() || row.headers == kWsUpgrade) continue;
+      for (Role role : kRoles) {
+        const auto status = row.For(role).status;
+        if (status != 401 && status != 403 && status != 404) continue;
+        const std::vector<Party> parties = (role == kParty || role == kBlocked) && row.party == Party::kEither
+                                               ? std::vector<Party>{Party::kBuyer, Party::kSeller}
+                                               : std::vector<Party>{row.party};
+        for (Party p : parties) {
+          for (const auto& body : kInvalid) failed += !RunCell(row, role, p, Auth::kBearer, &body);
+        }
+      }
+    }
+    std::cout << "[ authz    ] invalid bodies: " << cells_ << " cells, " << failed << " wrong\n";
+  }
+
   int world_ = 0;
   int cells_ = 0;
   User seller_, buyer_, stranger_, moderator_, analyst_, admin_;
@@ -802,6 +828,8 @@ TEST_F(AuthzTest, BearerTokens) { RunMatrix(Auth::kBearer); }
 TEST_F(AuthzTest, CookieSessionsWithCsrfToken) { RunMatrix(Auth::kCookieWithCsrf); }
 
 TEST_F(AuthzTest, CookieWritesWithoutCsrfTokenAreRefused) { RunMatrix(Auth::kCookieWithoutCsrf); }
+
+TEST_F(AuthzTest, WhoIsCheckedBeforeWhatTheySent) { RunInvalidBodies(); }
 
 TEST_F(AuthzTest, EveryRouteHasARow) {
   ASSERT_NE(server_->api(), nullptr);

@@ -285,6 +285,50 @@ TEST_F(ModerationTest, ComplaintBanRewardAppealOverturn) {
   EXPECT_GE(verified->entries, 4);
 }
 
+// A moderator who is a party to a call in a case (every complainant is) never gets it from
+// next, cannot decide it when it becomes theirs while they hold it, and never judges the
+// appeal against it.
+TEST_F(ModerationTest, NoOneDecidesACaseTheyAreAPartyTo) {
+  const auto call = InsertCall(buyer_, seller_, listing_);
+  ASSERT_EQ(Complain(buyer_, call, Complaint()).status, 201u);
+  auto taken = Next(mod1_);
+  ASSERT_EQ(taken.status, 200u) << taken.body;
+  const auto case_id = S(taken.Json().at("case").at("id"));
+  // While holding it, mod1 buys from the same seller and complains too: the complaint joins
+  // the case mod1 holds, and mod1 may no longer decide it (nor reward themselves).
+  const auto own = InsertCall(mod1_, seller_, CreateListing(seller_));
+  ASSERT_EQ(Complain(mod1_, own, Complaint()).status, 201u);
+  const json::object ban{{"action", "ban"}, {"reason", "Rule 4.2"}, {"reward", json::object{{"amount", 500}}}};
+  ExpectError(Decide(mod1_, case_id, ban), 403, "conflict_of_interest");
+  // Who first: an invalid decision gets the same answer.
+  ExpectError(Decide(mod1_, case_id, json::object{{"action", "explode"}}), 403, "conflict_of_interest");
+  EXPECT_TRUE(Audit("case.decided").empty());
+  ASSERT_EQ(Call("POST", "/api/v1/moderation/cases/" + case_id + "/release", mod1_.token).status, 200u);
+  EXPECT_EQ(Next(mod1_).status, 204u) << "a party never gets the case from next";
+  auto theirs = Next(mod2_);
+  ASSERT_EQ(theirs.status, 200u);
+  EXPECT_EQ(S(theirs.Json().at("case").at("id")), case_id);
+  auto decided = Decide(mod2_, case_id, ban);
+  ASSERT_EQ(decided.status, 200u) << decided.body;
+  const auto outcome = decided.Json();
+  for (const auto& r : outcome.at("rewards").as_array()) {
+    EXPECT_NE(S(r.at("user_id")), mod2_.id) << "never to the one who decides";
+  }
+  // The seller appeals: mod2 decided it, mod1 is a party to its calls; a third moderator takes it.
+  const auto sanction = S(outcome.at("sanction").at("id"));
+  ASSERT_EQ(Call("POST", "/api/v1/sanctions/" + sanction + "/appeal", seller_.token,
+                 json::object{{"text", "I never asked for money"}})
+                .status,
+            201u);
+  EXPECT_EQ(Next(mod1_).status, 204u);
+  EXPECT_EQ(Next(mod2_).status, 204u);
+  auto mod3 = Register("mod3@m.test", "Mod Three");
+  SetRoles(mod3, {"user", "moderator"});
+  auto appeal = Next(mod3);
+  ASSERT_EQ(appeal.status, 200u);
+  EXPECT_EQ(S(appeal.Json().at("case").at("kind")), "appeal");
+}
+
 TEST_F(ModerationTest, BadComplaintsAreRefusedAndChangeNothing) {
   const auto call = InsertCall(buyer_, seller_, listing_);
   auto with = [&](const std::string& key, json::value v) {

@@ -46,6 +46,9 @@ class ServerTest : public ::testing::Test {
     config.password_memlimit_kib = 8;
     config.login_max_failures_per_email = 3;
     config.login_max_failures_per_ip = 5;
+    // Tests register many users from 127.0.0.1 under a clock that stands still.
+    config.register_max_per_ip = 1'000'000;
+    config.register_max_taken_per_ip = 1'000'000;
     config.session_ttl_hours = 1;
     // No media server unless a test asks for one: calls then answer 503.
     config.janus_url = "http://127.0.0.1:9/janus";

@@ -11,6 +11,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr const char* kIp = "10.0.0.1";
+
 class AccountServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,7 +42,7 @@ class AccountServiceTest : public ::testing::Test {
 };
 
 TEST_F(AccountServiceTest, RegisterLoginAuthenticateLogout) {
-  auto reg = service_->Register({" Ann@Example.TEST ", "correct horse", "Ann"});
+  auto reg = service_->Register({" Ann@Example.TEST ", "correct horse", "Ann"}, kIp);
   ASSERT_TRUE(reg) << reg.error().message;
   EXPECT_EQ(reg->user.email, "ann@example.test");
   EXPECT_NE(reg->user.password_hash.find("$argon2id$"), std::string::npos);
@@ -58,7 +60,7 @@ TEST_F(AccountServiceTest, RegisterLoginAuthenticateLogout) {
 }
 
 TEST_F(AccountServiceTest, TokensExpire) {
-  auto reg = service_->Register({"b@x.test", "password1", "B"});
+  auto reg = service_->Register({"b@x.test", "password1", "B"}, kIp);
   ASSERT_TRUE(reg);
   EXPECT_TRUE(service_->Authenticate(reg->token));
   clock_.Advance(60'001);
@@ -68,7 +70,7 @@ TEST_F(AccountServiceTest, TokensExpire) {
 }
 
 TEST_F(AccountServiceTest, TokenIsStoredOnlyHashed) {
-  auto reg = service_->Register({"c@x.test", "password1", "C"});
+  auto reg = service_->Register({"c@x.test", "password1", "C"}, kIp);
   ASSERT_TRUE(reg);
   auto raw = store_->Read([&](store::Tx& tx) { return tx.sessions().Find(reg->token); });
   ASSERT_TRUE(raw);
@@ -79,7 +81,7 @@ TEST_F(AccountServiceTest, TokenIsStoredOnlyHashed) {
 }
 
 TEST_F(AccountServiceTest, LoginIsRateLimitedPerEmail) {
-  ASSERT_TRUE(service_->Register({"d@x.test", "password1", "D"}));
+  ASSERT_TRUE(service_->Register({"d@x.test", "password1", "D"}, kIp));
   for (int i = 0; i < 3; ++i) {
     auto bad = service_->Login("d@x.test", "wrong-password", "9.9.9.9");
     ASSERT_FALSE(bad);
@@ -93,7 +95,7 @@ TEST_F(AccountServiceTest, LoginIsRateLimitedPerEmail) {
 }
 
 TEST_F(AccountServiceTest, BlockedUserIsRefusedButMaySignInToAppeal) {
-  auto reg = service_->Register({"e@x.test", "password1", "E"});
+  auto reg = service_->Register({"e@x.test", "password1", "E"}, kIp);
   ASSERT_TRUE(reg);
   const auto until = clock_.NowMs() + 1000;
   ASSERT_TRUE(store_->Write([&](store::Tx& tx) {
@@ -114,20 +116,20 @@ TEST_F(AccountServiceTest, BlockedUserIsRefusedButMaySignInToAppeal) {
 }
 
 TEST_F(AccountServiceTest, RejectsBadInput) {
-  EXPECT_EQ(service_->Register({"not-an-email", "password1", "X"}).error().code, "invalid_email");
-  EXPECT_EQ(service_->Register({"x@y.test", "short", "X"}).error().code, "invalid_password");
-  EXPECT_EQ(service_->Register({"x@y.test", "password1", "  "}).error().code,
+  EXPECT_EQ(service_->Register({"not-an-email", "password1", "X"}, kIp).error().code, "invalid_email");
+  EXPECT_EQ(service_->Register({"x@y.test", "short", "X"}, kIp).error().code, "invalid_password");
+  EXPECT_EQ(service_->Register({"x@y.test", "password1", "  "}, kIp).error().code,
             "invalid_display_name");
-  EXPECT_EQ(service_->Register({"x@y.test", "password1", "X", "Nowhere/Land"}).error().code,
+  EXPECT_EQ(service_->Register({"x@y.test", "password1", "X", "Nowhere/Land"}, kIp).error().code,
             "invalid_timezone");
-  ASSERT_TRUE(service_->Register({"x@y.test", "password1", "X"}));
-  EXPECT_EQ(service_->Register({"X@Y.test", "password1", "X"}).error().code, "email_taken");
+  ASSERT_TRUE(service_->Register({"x@y.test", "password1", "X"}, kIp));
+  EXPECT_EQ(service_->Register({"X@Y.test", "password1", "X"}, kIp).error().code, "email_taken");
 }
 
 TEST_F(AccountServiceTest, SelfRegistrationNeverGrantsStaffRoles) {
   Registration r{"f@x.test", "password1", "F"};
   r.roles = {Role::kAdmin};
-  auto reg = service_->Register(r);
+  auto reg = service_->Register(r, kIp);
   ASSERT_TRUE(reg);
   EXPECT_FALSE(HasRole(reg->user, Role::kAdmin));
   auto promoted = service_->SetRoles(reg->user.id, {"moderator"});
@@ -135,6 +137,34 @@ TEST_F(AccountServiceTest, SelfRegistrationNeverGrantsStaffRoles) {
   EXPECT_TRUE(HasRole(*promoted, Role::kModerator));
   EXPECT_TRUE(HasRole(*promoted, Role::kUser));
   EXPECT_EQ(service_->SetRoles(reg->user.id, {"emperor"}).error().code, "invalid_role");
+}
+
+TEST_F(AccountServiceTest, RegistrationIsLimitedPerAddressAndChecksTheEmailBeforeHashing) {
+  AuthOptions ao;
+  ao.password_hash = {1, 8192};
+  ao.register_max_per_ip = 4;
+  ao.register_max_taken_per_ip = 2;
+  ao.register_window_ms = 60'000;
+  AccountService service(*store_, clock_, ao);
+  ASSERT_TRUE(service.Register({"g1@x.test", "password1", "G"}, "10.1.1.1"));
+  // A taken address is answered without hashing the password.
+  const auto hashed = service.hasher().completed();
+  EXPECT_EQ(service.Register({"g1@x.test", "password1", "G"}, "10.1.1.1").error().code, "email_taken");
+  EXPECT_EQ(service.hasher().completed(), hashed) << "the address is checked before the hash";
+  EXPECT_EQ(service.Register({"G1@x.test", "password1", "G"}, "10.1.1.1").error().code, "email_taken");
+  // Two "taken" answers: this address probes no more in this window, new addresses included.
+  auto limited = service.Register({"g2@x.test", "password1", "G"}, "10.1.1.1");
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.error().code, "rate_limited");
+  EXPECT_GT(limited.error().retry_after_s, 0);
+  // Another address registers; after four attempts it is limited too, taken or not.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_TRUE(service.Register({"h" + std::to_string(i) + "@x.test", "password1", "H"}, "10.2.2.2"));
+  }
+  EXPECT_EQ(service.Register({"h9@x.test", "password1", "H"}, "10.2.2.2").error().code, "rate_limited");
+  // The window passes.
+  clock_.Advance(60'001);
+  EXPECT_TRUE(service.Register({"g2@x.test", "password1", "G"}, "10.1.1.1"));
 }
 
 }  // namespace

@@ -233,6 +233,8 @@ const char* const kNextEligibleInVerticalSql =
     " FROM cases WHERE status = 'open' AND vertical = ?1 AND accused_id <> ?2"
     " AND (excluded_moderator_id IS NULL OR excluded_moderator_id <> ?2)"
     " AND (?3 IS NULL OR language IN (SELECT value FROM json_each(?3)))"
+    " AND NOT EXISTS (SELECT 1 FROM case_calls cc JOIN calls ON calls.id = cc.call_id"
+    "                 WHERE cc.case_id = cases.id AND (calls.buyer_id = ?2 OR calls.seller_id = ?2))"
     " ORDER BY priority, sla_due_at, id LIMIT 1";
 
 // ---- SqliteCases ----
@@ -394,6 +396,15 @@ Result<int> SqliteCases::CountAssigned(Id moderator_id) {
   stmt.Bind(1, moderator_id);
   TRY(stmt.Step());
   return static_cast<int>(stmt.Int(0));
+}
+
+Result<bool> SqliteCases::IsParty(Id case_id, Id user_id) {
+  auto stmt = TRY(c_.Prepare(
+      "SELECT EXISTS (SELECT 1 FROM case_calls cc JOIN calls ON calls.id = cc.call_id"
+      " WHERE cc.case_id = ?1 AND (calls.buyer_id = ?2 OR calls.seller_id = ?2))"));
+  stmt.Bind(1, case_id).Bind(2, user_id);
+  TRY(stmt.Step());
+  return stmt.Int(0) != 0;
 }
 
 Result<void> SqliteCases::AddCaseCall(Id case_id, Id call_id) {

@@ -27,6 +27,7 @@ class SqliteCases final : public CaseRepository {
   Result<int> ReleaseExpiredLeases(TimeMs now) override;
   Result<std::optional<Case>> NextEligible(const CaseEligibility& who) override;
   Result<int> CountAssigned(Id moderator_id) override;
+  Result<bool> IsParty(Id case_id, Id user_id) override;
   Result<void> AddCaseCall(Id case_id, Id call_id) override;
   Result<std::vector<Id>> CaseCalls(Id case_id) override;
 

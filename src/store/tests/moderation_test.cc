@@ -448,6 +448,25 @@ TEST_F(ModerationTest, NextEligibleSkipsCasesAgainstTheModeratorAndAppealsOfThei
   EXPECT_FALSE(Next(seller));  // every open case left is against them
 }
 
+// A moderator who complained in a case or is a party to one of its calls (an appeal case
+// carries the appealed case's calls) never gets it, and IsParty says why.
+TEST_F(ModerationTest, NextEligibleSkipsCasesTheModeratorIsAPartyTo) {
+  const Id mod = AddUser("m@x"), mod2 = AddUser("m2@x"), seller = AddUser("s@x"), other = AddUser("o@x");
+  const Case urgent = AddCase(MakeCase(seller, 1, 100));  // mod bought from the seller and complained
+  const Call with_mod = AddCall(mod, seller, 5000);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.cases().AddCaseCall(urgent.id, with_mod.id); }));
+  const Case appeal = AddCase(MakeCase(other, 1, 200, "goods", "en", "appeal"));  // mod sold to them
+  const Call mod_sells = AddCall(other, mod, 5000);
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.cases().AddCaseCall(appeal.id, mod_sells.id); }));
+  const Case plain = AddCase(MakeCase(other, 3, 100));
+  EXPECT_EQ(Next(mod), plain.id);
+  EXPECT_EQ(Next(mod2), urgent.id);
+  EXPECT_TRUE(*R([&](Tx& tx) { return tx.cases().IsParty(urgent.id, mod); }));
+  EXPECT_TRUE(*R([&](Tx& tx) { return tx.cases().IsParty(appeal.id, mod); }));
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.cases().IsParty(plain.id, mod); }));
+  EXPECT_FALSE(*R([&](Tx& tx) { return tx.cases().IsParty(urgent.id, mod2); }));
+}
+
 TEST_F(ModerationTest, ExpiredLeasesGoBackToTheQueueAndAssignmentsAreCounted) {
   const Id mod = AddUser("m@x"), other = AddUser("o@x");
   std::vector<Id> a;
