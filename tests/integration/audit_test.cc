@@ -31,32 +31,7 @@ class AuditApiTest : public ServerTest {
     const auto recordings = fs::path(app::RecordingsDir(server_->config()));
     const auto call_id = testing::InsertRecordedCall(server_->store(), recordings, std::stoll(listing),
                                                      std::stoll(buyer.id), std::stoll(seller.id), {}, clock_.NowMs());
-    const auto sid = std::to_string(call_id);
-    const auto combined = recordings / sid / "processed" / "combined.webm";
-    fs::create_directories(combined.parent_path());
-    std::ofstream(combined, std::ios::binary) << std::string(1000, 'x');
-    store::RecordingFile f;
-    f.call_id = call_id;
-    f.participant = "combined";
-    f.kind = "combined";
-    f.path = (fs::path(sid) / "processed" / "combined.webm").string();
-    f.bytes = 1000;
-    f.sha256 = "c0ffee";
-    EXPECT_TRUE(server_->store().Write([&](store::Tx& tx) -> base::Result<void> {
-      TRY(tx.calls().ReplaceFiles(call_id, {f}));
-      store::NewTranscript t;
-      t.engine = "test";
-      t.model = "m";
-      t.language = "en";
-      store::TranscriptSegment s;
-      s.speaker = "seller";
-      s.start_ms = 1000;
-      s.end_ms = 2000;
-      s.text = "hello";
-      t.segments.push_back(s);
-      TRY(tx.transcripts().Insert(call_id, t, clock_.NowMs()));
-      return {};
-    }));
+    testing::AttachCombinedFileAndTranscript(server_->store(), recordings, call_id, "hello", clock_.NowMs());
     return call_id;
   }
   Account admin_;

@@ -587,35 +587,7 @@ class AuthzTest : public ServerTest {
     const auto call_id = testing::InsertRecordedCall(server_->store(), recordings, std::stoll(Id("listing")),
                                                      std::stoll(buyer_.id), std::stoll(seller_.id), {}, now);
     const auto sid = std::to_string(call_id);
-    const auto rel = fs::path(sid) / "processed" / "combined.webm";
-    fs::create_directories((recordings / rel).parent_path());
-    std::ofstream(recordings / rel, std::ios::binary) << std::string(1000, 'x');
-    auto stored = server_->store().Write([&](store::Tx& tx) -> base::Result<void> {
-      store::RecordingFile f;
-      f.call_id = call_id;
-      f.participant = "combined";
-      f.kind = "combined";
-      f.path = rel.string();
-      f.bytes = 1000;
-      f.sha256 = "c0ffee";
-      f.created_at = now;
-      TRY(tx.calls().ReplaceFiles(call_id, {f}));
-      store::NewTranscript t;
-      t.engine = "test";
-      t.model = "m";
-      t.language = "en";
-      store::TranscriptSegment s;
-      s.speaker = "seller";
-      s.start_ms = 1000;
-      s.end_ms = 2000;
-      s.text = "hello there " + Id("word");
-      t.segments.push_back(s);
-      TRY(tx.transcripts().Insert(call_id, t, now));
-      auto c = TRY(tx.calls().FindById(call_id));
-      c->transcript_status = "ready";
-      return tx.calls().Update(*c);
-    });
-    EXPECT_TRUE(stored) << stored.error().message;
+    testing::AttachCombinedFileAndTranscript(server_->store(), recordings, call_id, "hello there " + Id("word"), now);
     return sid;
   }
 

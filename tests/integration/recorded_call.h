@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,44 @@ inline store::Id InsertRecordedCall(store::Store& store, const std::filesystem::
   }
   EXPECT_TRUE(store.Write([&](store::Tx& tx) { return tx.calls().ReplaceFiles(call->id, files); }));
   return call->id;
+}
+
+// Gives `call_id` a 1000-byte combined file (recorded hash "c0ffee") under
+// <recordings>/<id>/processed and a current transcript of one seller segment at 1-2 s saying
+// `text`, with the call's transcript status ready: enough for the recording and transcript
+// endpoints, their access rules and their audit entries.
+inline void AttachCombinedFileAndTranscript(store::Store& store, const std::filesystem::path& recordings_dir,
+                                            store::Id call_id, const std::string& text, base::TimeMs now) {
+  namespace fs = std::filesystem;
+  const auto rel = fs::path(std::to_string(call_id)) / "processed" / "combined.webm";
+  fs::create_directories((recordings_dir / rel).parent_path());
+  std::ofstream(recordings_dir / rel, std::ios::binary) << std::string(1000, 'x');
+  auto stored = store.Write([&](store::Tx& tx) -> base::Result<void> {
+    store::RecordingFile f;
+    f.call_id = call_id;
+    f.participant = "combined";
+    f.kind = "combined";
+    f.path = rel.string();
+    f.bytes = 1000;
+    f.sha256 = "c0ffee";
+    f.created_at = now;
+    TRY(tx.calls().ReplaceFiles(call_id, {f}));
+    store::NewTranscript t;
+    t.engine = "test";
+    t.model = "m";
+    t.language = "en";
+    store::TranscriptSegment s;
+    s.speaker = "seller";
+    s.start_ms = 1000;
+    s.end_ms = 2000;
+    s.text = text;
+    t.segments.push_back(s);
+    TRY(tx.transcripts().Insert(call_id, t, now));
+    auto c = TRY(tx.calls().FindById(call_id));
+    c->transcript_status = "ready";
+    return tx.calls().Update(*c);
+  });
+  EXPECT_TRUE(stored) << stored.error().message;
 }
 
 }  // namespace vitrina::testing
