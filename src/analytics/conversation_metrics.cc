@@ -1,0 +1,1 @@
+#include "analytics/conversation_metrics.h"

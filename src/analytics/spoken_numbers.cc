@@ -1,0 +1,1 @@
+#include "analytics/spoken_numbers.h"

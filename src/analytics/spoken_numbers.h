@@ -1,0 +1,3 @@
+#pragma once
+// Placeholder: filled in by issue 12 (docs/analytics.md).
+namespace vitrina::analytics {}

@@ -1,0 +1,3 @@
+#include "analytics/conversation_metrics.h"
+
+#include <gtest/gtest.h>

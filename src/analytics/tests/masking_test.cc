@@ -1,0 +1,3 @@
+#include "analytics/masking.h"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "analytics/spoken_numbers.h"
+
+#include <gtest/gtest.h>
