@@ -53,6 +53,7 @@ bench: build
 	cmake --build --preset release --target vitrina_bench
 	build/release/bench/vitrina_bench
 	bench/wrk_vs_nginx.sh $(RELEASE_BIN)
+	bench/abuse_bench.sh $(RELEASE_BIN)
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
