@@ -186,6 +186,7 @@ void AddTypedLinks(std::string_view t, const std::vector<PiiMatch>& skip,
     while (k < t.size() && (IsAsciiAlnum(t[k]) || t[k] == '+' || t[k] == '.' || t[k] == '-')) ++k;
     if (k > i && t.substr(k, 3) == "://" && !(t[i] >= '0' && t[i] <= '9')) {
       end = ScanUrlTail(t, k + 3);
+      if (end == k + 3) end = i;  // "http://" alone
     } else if (t.size() - i > 4 && (t[i] | 0x20) == 'w' && (t[i + 1] | 0x20) == 'w' &&
                (t[i + 2] | 0x20) == 'w' && t[i + 3] == '.' && ScanDomain(t, i + 4).labels > 0) {
       end = ScanUrlTail(t, i);

@@ -150,6 +150,7 @@ TEST(Mask, FalsePositivesAreLeftAlone) {
       "the dot com era",
       "email me later",
       "@ 5 and @10",
+      "http:// and www.",
       "0000 0000 0000 0000",
       "",
   };
