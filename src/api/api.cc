@@ -225,6 +225,10 @@ std::string RequestId(const net::Request& req) {
 }
 }  // namespace
 
+bool Api::IsSignIn(const net::Request& req) {
+  return req.method == net::Verb::post && (req.path == "/api/v1/auth/login" || req.path == "/api/v1/auth/register");
+}
+
 net::Response Api::Handle(net::Request& req) {
   const auto start = std::chrono::steady_clock::now();
   ResolveClientIp(req);

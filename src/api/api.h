@@ -94,6 +94,9 @@ class Api {
   Api(Services services, ApiOptions options);
 
   net::Response Handle(net::Request& req);
+  // Sign-in and registration: anonymous requests that may hash a password (the server runs
+  // them in a lane of their own).
+  static bool IsSignIn(const net::Request& req);
   std::variant<std::unique_ptr<net::WsHandler>, net::Response> UpgradeWs(net::Request& req);
 
   void Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn);

@@ -1,5 +1,12 @@
 #include "app/server.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <latch>
+#include <memory>
+
 #include <filesystem>
 
 #include "app/asr_setup.h"
@@ -42,6 +49,23 @@ store::StoreOptions StoreOptionsFrom(const Config& c) {
   o.sqlite_path = SqlitePath(c);
   o.pool_size = c.db_pool_size;
   return o;
+}
+
+// Lowers the scheduling priority of each of the pool's `threads` threads by `nice` (Linux
+// threads have their own nice value). One task per thread, held until all have started.
+void LowerPriority(boost::asio::thread_pool& pool, int threads, int nice) {
+  if (nice <= 0) return;
+  // Shared: a thread may still be inside arrive_and_wait when this function returns.
+  auto all_started = std::make_shared<std::latch>(threads);
+  for (int i = 0; i < threads; ++i) {
+    boost::asio::post(pool, [all_started, nice] {
+      if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice) != 0) {
+        base::log::Warn("setpriority_failed", {{"errno", errno}});
+      }
+      all_started->arrive_and_wait();
+    });
+  }
+  all_started->wait();
 }
 
 int RequestWorkers(const Config& c) {
@@ -201,6 +225,15 @@ base::Result<void> Server::Start() {
   http_ = std::make_unique<net::HttpServer>(
       http_options, [this](net::Request& r) { return api_->Handle(r); },
       [this](net::Request& r) { return api_->UpgradeWs(r); }, *workers_);
+  // Sign-in and registration (anonymous, and where password hashing happens) run in a lane of
+  // their own at a lower CPU priority: a flood of them queues behind itself, never ahead of a
+  // signed-in user's requests (docs/threat-model.md, docs/PERFORMANCE.md "Abuse").
+  const auto hashing = AuthOptionsFrom(config_).password_hash;
+  const int lane = config_.sign_in_workers > 0 ? config_.sign_in_workers
+                                               : hashing.max_concurrent + hashing.max_waiting + 1;
+  sign_in_workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(lane));
+  LowerPriority(*sign_in_workers_, lane, config_.sign_in_nice);
+  http_->SetLane(api::Api::IsSignIn, *sign_in_workers_);
   TRY(http_->Start());
   TRY(StartMedia());
 
@@ -323,6 +356,7 @@ void Server::Stop() {
   if (housekeeping_.joinable()) housekeeping_.join();
   if (http_) http_->Stop();      // stop accepting, finish in-flight requests
   if (workers_) workers_->join();  // then let queued work drain
+  if (sign_in_workers_) sign_in_workers_->join();
   http_.reset();
   if (jobs_) jobs_->Stop();        // running jobs finish; queued ones wait for the next start
   if (janus_) janus_->Stop();

@@ -88,6 +88,7 @@ class Server {
   std::string admin_key_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<boost::asio::thread_pool> workers_;
+  std::unique_ptr<boost::asio::thread_pool> sign_in_workers_;
   std::unique_ptr<net::HttpServer> http_;
   std::thread housekeeping_;
   std::mutex mu_;

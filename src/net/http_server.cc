@@ -313,7 +313,7 @@ class HttpSession final : public HttpServer::Connection,
     const unsigned version = beast_req.version();
     const bool keep_alive = beast_req.keep_alive();
     const bool head = beast_req.method() == http::verb::head;
-    asio::post(server_.workers(), [self = shared_from_this(), req, version, keep_alive, head] {
+    asio::post(server_.PoolFor(*req), [self = shared_from_this(), req, version, keep_alive, head] {
       Response res;
       try {
         res = self->server_.handler()(*req);
@@ -428,6 +428,11 @@ HttpServer::HttpServer(ServerOptions options, Handler handler, WsUpgrade ws_upgr
       acceptor_(asio::make_strand(ioc_)) {}
 
 HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::SetLane(std::function<bool(const Request&)> pick, asio::thread_pool& pool) {
+  lane_pick_ = std::move(pick);
+  lane_pool_ = &pool;
+}
 
 base::Result<void> HttpServer::Start() {
   beast::error_code ec;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,6 +52,11 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Requests `pick` selects run on `pool` instead of the workers: a lane of their own, so a
+  // flood of them (e.g. anonymous sign-in attempts) queues behind itself and never ahead of
+  // other requests. Set before Start(); `pick` runs on an I/O thread and must be cheap.
+  void SetLane(std::function<bool(const Request&)> pick, boost::asio::thread_pool& pool);
+
   [[nodiscard]] base::Result<void> Start();
   unsigned short port() const { return bound_port_; }
   void Stop();
@@ -64,6 +70,10 @@ class HttpServer {
   const Handler& handler() const { return handler_; }
   const WsUpgrade& ws_upgrade() const { return ws_upgrade_; }
   boost::asio::thread_pool& workers() { return workers_; }
+  // The pool that runs `req`'s handler (the lane's, or the workers).
+  boost::asio::thread_pool& PoolFor(const Request& req) {
+    return lane_pool_ != nullptr && lane_pick_(req) ? *lane_pool_ : workers_;
+  }
   bool stopping() const { return stopping_.load(); }
 
  private:
@@ -73,6 +83,8 @@ class HttpServer {
   Handler handler_;
   WsUpgrade ws_upgrade_;
   boost::asio::thread_pool& workers_;
+  std::function<bool(const Request&)> lane_pick_;
+  boost::asio::thread_pool* lane_pool_ = nullptr;
   // Declared before ioc_: handlers destroyed with ioc_ may still unregister connections.
   std::mutex mu_;
   std::condition_variable drained_;

@@ -21,6 +21,7 @@
 namespace vitrina::net {
 namespace {
 
+using testing::ClientResponse;
 using testing::HttpClient;
 
 class EchoWs final : public WsHandler {
@@ -276,6 +277,46 @@ TEST_F(HttpServerTest, FileBodiesStreamWithBoundedMemory) {
   EXPECT_EQ(head.Header("content-length"), std::to_string(kSize));
   EXPECT_TRUE(head.body.empty());
   std::filesystem::remove(path);
+}
+
+TEST_F(HttpServerTest, ALaneKeepsItsFloodOutOfTheWorkersQueue) {
+  // Eight stuck requests would hold both workers; in a lane of one thread they hold only it,
+  // and other requests are still answered: they never queue behind the lane's.
+  boost::asio::thread_pool lane{1};
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<int> lane_entered{0};
+  ServerOptions options;
+  options.port = 0;
+  server_ = std::make_unique<HttpServer>(
+      options,
+      [&, released](Request& req) {
+        Response r;
+        if (req.path == "/slow") {
+          ++lane_entered;
+          released.wait();
+          r.body = "slow";
+        } else {
+          r.body = "fast";
+        }
+        return r;
+      },
+      WsUpgrade(), pool_);
+  server_->SetLane([](const Request& req) { return req.path == "/slow"; }, lane);
+  ASSERT_TRUE(server_->Start());
+  const auto port = server_->port();
+  std::vector<std::future<ClientResponse>> flood;
+  for (int i = 0; i < 8; ++i) {
+    flood.push_back(std::async(std::launch::async, [port] { return HttpClient(port).Send("GET", "/slow"); }));
+  }
+  while (lane_entered == 0) std::this_thread::yield();
+  HttpClient client(port);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(client.Send("GET", "/fast").body, "fast");
+  EXPECT_EQ(lane_entered.load(), 1) << "the lane has one thread: the rest of the flood waits in its own queue";
+  release.set_value();
+  for (auto& f : flood) EXPECT_EQ(f.get().body, "slow");
+  server_->Stop();
+  lane.join();
 }
 
 }  // namespace
