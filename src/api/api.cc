@@ -248,6 +248,14 @@ net::Response Api::Handle(net::Request& req) {
         base::log::Error("request_failed", {{"route", route_label}, {"error", result.error().message}});
       }
       res = ErrorResponse(result.error());
+      // A client that waits for its answer floods at most once a second per connection: every
+      // refusal of a flood, and every failed sign-in or registration (the classic login
+      // throttle: a person retries after reading the message, a script at once).
+      if (result.error().kind == base::ErrorKind::kRateLimited ||
+          (result.error().kind == base::ErrorKind::kUnavailable && result.error().code == "busy") ||
+          IsSignIn(req)) {
+        res.delay = options_.refusal_delay;
+      }
     }
   } else if (match.path_known) {
     route_label = match.pattern;

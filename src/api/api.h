@@ -4,6 +4,7 @@
 // HTTP status. Also the WebSocket endpoint. Built once at start-up; Handle/UpgradeWs are
 // then called concurrently from worker threads.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -56,6 +57,8 @@ struct ApiOptions {
   std::string media_events_secret;
   // Extra CSP connect-src sources for the app shell (the media server's WebSocket).
   std::string extra_connect_src;
+  // How long a refusal of a flood (429 rate_limited, 503 busy) is held before it is sent.
+  std::chrono::milliseconds refusal_delay{1000};
 };
 
 struct Services {

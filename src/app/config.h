@@ -27,8 +27,9 @@ struct Config {
   std::int64_t header_timeout_ms = 30'000;
   std::int64_t body_timeout_ms = 30'000;
   std::int64_t drain_timeout_ms = 10'000;
+  std::int64_t refusal_delay_ms = 1000;
   int sign_in_workers = 0;  // 0: password hashing's concurrency + queue + 1
-  int sign_in_nice = 10;
+  int sign_in_nice = 19;
   int ws_max_per_user = 8;
   int ws_max_total = 20'000;
   std::int64_t ws_revalidate_seconds = 30;

@@ -200,6 +200,7 @@ base::Result<void> Server::Start() {
   api_options.version = std::string(kVersion);
   api_options.media_events_secret = events_secret_;
   api_options.extra_connect_src = connect_src;
+  api_options.refusal_delay = std::chrono::milliseconds(config_.refusal_delay_ms);
   if (!config_.static_dir.empty()) {
     if (!fs::is_regular_file(fs::path(config_.static_dir) / "index.html")) {
       base::log::Warn("static_dir_missing_index", {{"dir", config_.static_dir}});
@@ -226,7 +227,7 @@ base::Result<void> Server::Start() {
       http_options, [this](net::Request& r) { return api_->Handle(r); },
       [this](net::Request& r) { return api_->UpgradeWs(r); }, *workers_);
   // Sign-in and registration (anonymous, and where password hashing happens) run in a lane of
-  // their own at a lower CPU priority: a flood of them queues behind itself, never ahead of a
+  // their own at the lowest CPU priority: a flood of them queues behind itself, never ahead of a
   // signed-in user's requests (docs/threat-model.md, docs/PERFORMANCE.md "Abuse").
   const auto hashing = AuthOptionsFrom(config_).password_hash;
   const int lane = config_.sign_in_workers > 0 ? config_.sign_in_workers

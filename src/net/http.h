@@ -2,6 +2,7 @@
 // Transport-level request/response values handed between the server and its handler.
 // Plain data: no sockets here, so handlers and tests can build them freely.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -73,6 +74,10 @@ struct Response {
   std::shared_ptr<const OpenFile> file;
   std::uint64_t file_offset = 0;
   std::uint64_t file_length = 0;
+  // Held this long before it is written (a timer on the connection; no thread waits): a
+  // refusal of a flood (429, 503 busy) slows a client that waits for answers to one a
+  // second, instead of inviting the next request at once.
+  std::chrono::milliseconds delay{0};
 
   Response& SetHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

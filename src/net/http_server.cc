@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -353,6 +354,15 @@ class HttpSession final : public HttpServer::Connection,
   }
 
   void Write(Response&& res, unsigned version, bool keep_alive, bool head) {
+    if (res.delay.count() > 0 && !server_.stopping()) {
+      auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor(), res.delay);
+      res.delay = std::chrono::milliseconds(0);
+      timer->async_wait([self = shared_from_this(), timer, res = std::move(res), version, keep_alive,
+                         head](beast::error_code) mutable {
+        self->Write(std::move(res), version, keep_alive, head);
+      });
+      return;
+    }
     keep_alive = keep_alive && !shutdown_requested_ && !server_.stopping();
     if (res.file && !head && res.status != 204 && res.status != 304) {
       return WriteFile(std::move(res), version, keep_alive);

@@ -80,6 +80,7 @@ class RegistrationLimitTest : public ServerTest {
   void Configure(app::Config& c) override {
     c.register_max_per_ip = 3;
     c.register_max_taken_per_ip = 1000;
+    c.refusal_delay_ms = 300;
   }
 };
 
@@ -89,8 +90,12 @@ TEST_F(RegistrationLimitTest, RegistrationIsRateLimitedPerAddressWithRetryAfter)
   ExpectError(Call("POST", "/api/v1/auth/register", "",
                    json::object{{"email", "r1@s.test"}, {"password", "password123"}, {"display_name", "R"}}),
               409, "email_taken");  // the third attempt: counted too
+  // The refusal is held (a timer, no thread) before it is sent: a flood that waits for its
+  // answers slows to one request per connection per delay.
+  const auto asked = std::chrono::steady_clock::now();
   auto limited = Call("POST", "/api/v1/auth/register", "",
                       json::object{{"email", "r4@s.test"}, {"password", "password123"}, {"display_name", "R"}});
+  EXPECT_GE(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(300));
   ExpectError(limited, 429, "rate_limited");
   EXPECT_GT(std::stoi(limited.Header("retry-after")), 0);
   // Logins are not registrations: the address still signs in.

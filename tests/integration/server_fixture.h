@@ -49,6 +49,7 @@ class ServerTest : public ::testing::Test {
     // Tests register many users from 127.0.0.1 under a clock that stands still.
     config.register_max_per_ip = 1'000'000;
     config.register_max_taken_per_ip = 1'000'000;
+    config.refusal_delay_ms = 0;  // refusals at once; SecurityTest checks the delay
     config.session_ttl_hours = 1;
     // No media server unless a test asks for one: calls then answer 503.
     config.janus_url = "http://127.0.0.1:9/janus";
