@@ -83,6 +83,7 @@ Api::Api(Services services, ApiOptions options)
   AddTranscriptRoutes(*this);
   AddAuditRoutes(*this);
   AddModerationRoutes(*this);
+  AddAnalyticsRoutes(*this);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {

@@ -23,6 +23,7 @@
 #include "net/http.h"
 #include "net/router.h"
 #include "net/static_files.h"
+#include "speech_analytics/analytics_service.h"
 #include "store/store.h"
 #include "moderation/moderation_service.h"
 #include "transcripts/transcript_service.h"
@@ -71,6 +72,7 @@ struct Services {
   calls::CallService& calls;
   transcripts::TranscriptService& transcripts;
   moderation::ModerationService& moderation;
+  speech_analytics::AnalyticsService& analytics;
   LiveHub& hub;
 };
 
@@ -150,5 +152,6 @@ void AddJobRoutes(Api& api);
 void AddTranscriptRoutes(Api& api);
 void AddAuditRoutes(Api& api);
 void AddModerationRoutes(Api& api);
+void AddAnalyticsRoutes(Api& api);
 
 }  // namespace vitrina::api

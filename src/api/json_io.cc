@@ -214,6 +214,24 @@ boost::json::value RecordingErrorJson(const store::Call& c, bool staff) {
   return e;
 }
 
+boost::json::object FlagJson(const store::Flag& f) {
+  return {{"id", IdString(f.id)},
+          {"rule_id", IdString(f.rule_id)},
+          {"call_id", IdString(f.call_id)},
+          {"case_id", f.case_id ? boost::json::value(IdString(*f.case_id)) : boost::json::value(nullptr)},
+          {"category", f.category},
+          {"severity", f.severity},
+          {"speaker", f.speaker},
+          {"start_ms", f.start_ms},
+          {"end_ms", f.end_ms},
+          {"text", f.text},
+          {"live", f.live},
+          {"transcript_version", f.transcript_version},
+          {"review", f.review ? boost::json::value(*f.review) : boost::json::value(nullptr)},
+          {"reviewed_at", OptTime(f.reviewed_at)},
+          {"created_at", base::FormatRfc3339(f.created_at)}};
+}
+
 boost::json::object CallJson(const store::Call& c, const std::vector<store::RecordingFile>* files) {
   // Retention deleted the files and transcript: the call's metadata stays.
   boost::json::object recording{{"status", c.purged_at ? std::string("deleted") : c.recording_status},

@@ -48,6 +48,10 @@ boost::json::object CallJson(const store::Call& call,
 // stored post-processing error: paths, tool output) when `staff`.
 boost::json::value RecordingErrorJson(const store::Call& call, bool staff);
 
+// A speech-analytics flag (docs/analytics.md): a rule's hit in a call. `text` as given (the
+// caller masks it for analysts).
+boost::json::object FlagJson(const store::Flag& flag);
+
 std::string IdString(store::Id id);
 // An RFC 3339 time, or null.
 boost::json::value OptTime(const std::optional<store::TimeMs>& t);

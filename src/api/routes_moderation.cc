@@ -101,6 +101,7 @@ json::object CaseSummaryJson(const moderation::ModerationService& m, const store
           {"vertical", c.vertical},
           {"language", c.language},
           {"complainants", c.complainants},
+          {"auto_flags", c.auto_flags},
           {"accused_id", IdString(c.accused_id)},
           {"assignee_id", OptId(c.assignee_id)},
           {"assigned_at", OptTime(c.assigned_at)},
@@ -121,7 +122,22 @@ json::object CaseJson(const moderation::ModerationService& m, const moderation::
     calls.push_back(std::move(call));
   }
   for (const auto& d : v.decisions) decisions.push_back(DecisionJson(d));
+  // Every item with where it came from: a participant's complaint or a rule's flag.
+  json::array items, flags;
+  for (const auto& k : v.complaints) {
+    auto item = ComplaintJson(k);
+    item["source"] = "complaint";
+    items.push_back(std::move(item));
+  }
+  for (const auto& f : v.flags) {
+    auto item = FlagJson(f);
+    item["source"] = "auto";
+    items.push_back(item);
+    flags.push_back(FlagJson(f));
+  }
   o["complaints"] = std::move(complaints);
+  o["flags"] = std::move(flags);
+  o["items"] = std::move(items);
   o["calls"] = std::move(calls);
   o["decisions"] = std::move(decisions);
   if (v.appeal) {

@@ -184,6 +184,10 @@ base::Result<void> Server::Start() {
   moderation_options.reward_currency = config_.reward_currency;
   moderation_ = std::make_unique<moderation::ModerationService>(*store_, *clock_, metrics_, *calls_,
                                                                 moderation_options);
+  analytics_ = std::make_unique<speech_analytics::AnalyticsService>(*store_, *clock_, metrics_,
+                                                                   moderation_options,
+                                                                   speech_analytics::AnalyticsOptions{});
+  TRY(analytics_->SeedDefaultRules());
   retention_ = std::make_unique<moderation::Retention>(
       *store_, *clock_, metrics_,
       moderation::RetentionOptions{config_.retention_days * 86'400'000, call_options.recordings_dir});
@@ -209,7 +213,7 @@ base::Result<void> Server::Start() {
   }
   api_ = std::make_unique<api::Api>(
       api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *transcripts_,
-                    *moderation_, *hub_}, api_options);
+                    *moderation_, *analytics_, *hub_}, api_options);
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
   // cores busy without paying for needless context switches (docs/PERFORMANCE.md).
@@ -255,6 +259,12 @@ void Server::StartJobs() {
   });
   jobs_->Register(calls::kTranscribeJob, [this](const store::Job& job, jobs::JobContext& ctx) {
     return transcripts_->Transcribe(job, ctx);
+  });
+  jobs_->Register(transcripts::kAnalyzeJob, [this](const store::Job& job, jobs::JobContext& ctx) {
+    return analytics_->Analyze(job, ctx);
+  });
+  jobs_->Register(speech_analytics::kBackfillJob, [this](const store::Job& job, jobs::JobContext& ctx) {
+    return analytics_->Backfill(job, ctx);
   });
   jobs_->Register(moderation::kRetentionJob, [this](const store::Job&, jobs::JobContext& ctx) -> base::Result<void> {
     TRY(retention_->Purge(&ctx));

@@ -24,6 +24,7 @@
 #include "media/media_server.h"
 #include "media/recording_processor.h"
 #include "moderation/moderation_service.h"
+#include "speech_analytics/analytics_service.h"
 #include "moderation/retention.h"
 #include "listings/listing_service.h"
 #include "net/http_server.h"
@@ -52,6 +53,7 @@ class Server {
   calls::CallService& calls() { return *calls_; }
   transcripts::TranscriptService& transcripts() { return *transcripts_; }
   moderation::ModerationService& moderation() { return *moderation_; }
+  speech_analytics::AnalyticsService& analytics() { return *analytics_; }
   moderation::Retention& retention() { return *retention_; }
   // The embedded Janus (null with external media nodes), e.g. for fault tests.
   media::JanusSupervisor* janus() { return janus_.get(); }
@@ -82,6 +84,7 @@ class Server {
   std::unique_ptr<asr::SpeechRecognizer> recognizer_;
   std::unique_ptr<transcripts::TranscriptService> transcripts_;
   std::unique_ptr<moderation::ModerationService> moderation_;
+  std::unique_ptr<speech_analytics::AnalyticsService> analytics_;
   std::unique_ptr<moderation::Retention> retention_;
   std::unique_ptr<jobs::WorkerPool> jobs_;
   std::string events_secret_;

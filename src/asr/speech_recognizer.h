@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -37,6 +38,9 @@ struct Segment {
   std::string text;           // the words joined by single spaces
   double confidence = 0.0;    // 0..1; pocketsphinx: duration-weighted mean of its words'
   std::vector<Word> words;    // in time order, non-overlapping
+  // RMS level of the segment's samples in dBFS (full-scale sine: -3 dB); set by the
+  // transcriber, which has the audio; null when not measured.
+  std::optional<double> loudness_dbfs;
 };
 
 struct Recognition {

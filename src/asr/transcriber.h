@@ -30,6 +30,9 @@ struct Transcription {
   int regions = 0;             // speech regions found
 };
 
+// RMS level of `pcm` in dBFS (0 dB: a full-scale square wave); -120 for silence or no samples.
+double LoudnessDbfs(std::span<const std::int16_t> pcm);
+
 // Recognises `pcm_16k` (16 kHz mono) whose first sample lies at `offset_ms` on the timeline.
 // Silence yields no segments (not an error). Errors: the recognizer's (e.g. kInvalidArgument
 // "unsupported_language", checked even for silent input), "asr_cancelled".

@@ -40,6 +40,9 @@ Result<CaseView> ModerationService::View(store::Tx& tx, const store::Case& c) {
     }
   }
   v.complaints = TRY(tx.cases().ListComplaints(Complaints().Case(complaints_case).Limit(1000)));
+  store::FlagFilter flags;
+  flags.case_id = complaints_case;
+  v.flags = TRY(tx.analytics().ListFlags(flags));
   std::map<Id, store::Call> calls;
   for (auto id : TRY(tx.cases().CaseCalls(c.id))) {
     auto call = TRY(tx.calls().FindById(id));

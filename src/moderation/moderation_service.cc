@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "base/log.h"
+#include "moderation/case_intake.h"
 #include "moderation/service_helpers.h"
 
 namespace vitrina::moderation {
@@ -58,41 +59,27 @@ Result<store::Complaint> ModerationService::FileComplaint(const store::User& use
       }
     }
     const Id accused = call->buyer_id == user.id ? call->seller_id : call->buyer_id;
-    auto c = TRY(tx.cases().OpenComplaintsCase(accused));
-    if (!c) {
-      store::Case fresh;
-      fresh.kind = "complaints";
-      fresh.accused_id = accused;
-      fresh.status = "open";
-      fresh.priority = 3;
-      fresh.sla_due_at = now + options_.sla.For(3);
-      auto listing = TRY(tx.listings().FindById(call->listing_id));
-      fresh.vertical = listing ? listing->vertical : "goods";
-      fresh.language = options_.language;
-      fresh.opened_at = now;
-      fresh.updated_at = now;
-      c = TRY(tx.cases().InsertCase(fresh));
-    }
+    auto c = TRY(OpenOrJoinCase(tx, options_, accused, *call, now));
     store::Complaint k;
     k.call_id = call->id;
     k.reporter_id = user.id;
     k.accused_id = accused;
-    k.case_id = c->id;
+    k.case_id = c.id;
     k.category = *in.category;
     k.text = text;
     k.ranges = RangesJson(ranges);
     k.quote = quote;
     if (quote) k.quote_match = TRY(MatchInCall(tx, *call, accused, *quote));
     // A case a moderator already works takes the complaint straight into review.
-    k.status = c->status == "assigned" ? "in_review" : "open";
+    k.status = c.status == "assigned" ? "in_review" : "open";
     k.created_at = now;
     k.updated_at = now;
     k = TRY(tx.cases().InsertComplaint(k));
-    TRY(tx.cases().AddCaseCall(c->id, call->id));
-    TRY(Reprioritise(tx, *c, now));
+    TRY(tx.cases().AddCaseCall(c.id, call->id));
+    TRY(Reprioritise(tx, c, now));
     TRY(tx.audit().Append({user.id, "complaint.filed", "complaint", std::to_string(k.id),
                            json::serialize(json::object{{"call_id", std::to_string(call->id)},
-                                                        {"case_id", std::to_string(c->id)},
+                                                        {"case_id", std::to_string(c.id)},
                                                         {"accused_id", std::to_string(accused)},
                                                         {"category", k.category}}),
                            "[]"},
@@ -170,24 +157,7 @@ Result<std::vector<store::Complaint>> ModerationService::CallComplaints(const st
 }
 
 Result<void> ModerationService::Reprioritise(store::Tx& tx, store::Case& c, TimeMs now) {
-  if (c.kind != "complaints" || c.status == "decided") return {};
-  PriorityInputs in;
-  std::set<Id> reporters;
-  for (const auto& k : TRY(tx.cases().ListComplaints(Complaints().Case(c.id).Limit(10000)))) {
-    if (k.status != "open" && k.status != "in_review") continue;
-    reporters.insert(k.reporter_id);
-    in.most_severe = std::min(in.most_severe, Severity(k.category));
-  }
-  in.complainants = static_cast<int>(reporters.size());
-  for (const auto& s : TRY(tx.sanctions().Sanctions(c.accused_id))) {
-    if (s.status == "active" && (InForce(s, now) || s.created_at > now - 365 * kDayMs)) in.recent_sanction = true;
-  }
-  const int p = std::min(c.priority, CasePriority(in));
-  c.complainants = in.complainants;
-  c.priority = p;
-  c.sla_due_at = std::min(c.sla_due_at, c.opened_at + options_.sla.For(p));
-  c.updated_at = now;
-  return tx.cases().UpdateCase(c);
+  return moderation::Reprioritise(tx, options_, c, now);
 }
 
 }  // namespace vitrina::moderation

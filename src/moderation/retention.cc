@@ -44,6 +44,7 @@ base::Result<int> Retention::Purge(jobs::JobContext* ctx) {
         files.push_back(json::object{{"path", f.path}, {"sha256", f.sha256}, {"bytes", f.bytes}});
       }
       const auto segments = TRY(tx.transcripts().DeleteForCall(call_id));
+      TRY(tx.analytics().PurgeCall(call_id));
       TRY(tx.calls().MarkPurged(call_id, now));
       TRY(tx.audit().Append({std::nullopt, "recording.deleted", "call", std::to_string(call_id),
                              json::serialize(json::object{{"reason", "retention"},

@@ -191,6 +191,8 @@ struct TranscriptSegment {
   std::string text;
   double confidence = 0;  // 0..1
   std::vector<TranscriptWord> words;
+  // RMS level of the segment's audio in dBFS (null: not measured, e.g. older versions).
+  std::optional<double> loudness_dbfs;
 };
 
 // One version of a call's transcript: a run of one engine/model over the call's audio.
@@ -304,6 +306,7 @@ struct Case {
   std::string vertical;             // routing: goods | realty | auto | jobs
   std::string language;             // routing: en | ru | ...
   int complainants = 0;             // distinct reporters
+  int auto_flags = 0;               // automatic flags (speech-analytics rules) in the case
   std::optional<Id> assignee_id;
   std::optional<TimeMs> assigned_at;
   std::optional<TimeMs> lease_until;  // back to the queue when the assignee is idle past this
@@ -443,6 +446,66 @@ struct Job {
   std::optional<std::string> progress;
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
+};
+
+// Speech analytics (docs/analytics.md). A phrase rule (tracker) managed by admins.
+struct AnalyticsRule {
+  Id id = 0;
+  std::string category;            // prepayment | off_platform_payment | ... (API.md)
+  std::string language = "any";    // ru | en | any
+  std::string speaker = "any";     // buyer | seller | any
+  std::string expression;          // the rule language (docs/analytics.md "Phrase rules")
+  std::string severity = "warn";   // info | warn | high
+  std::string action = "tag";      // tag | case
+  bool enabled = true;
+  bool live = false;               // also evaluated during the call (live warnings)
+  bool builtin = false;            // shipped with the product (seeded once)
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+  // Filled by reads: the moderators' verdicts on this rule's flags.
+  std::int64_t correct = 0;
+  std::int64_t wrong = 0;
+};
+
+// The result of analysing one transcript version of a call (one row per call: a newer
+// version replaces it). `result` is the JSON the API serves, without flags.
+struct CallAnalytics {
+  Id call_id = 0;
+  std::int64_t transcript_version = 0;
+  std::int64_t duration_ms = 0;
+  double talk_ratio_seller = 0;
+  std::string tone_buyer = "neutral";
+  std::string tone_seller = "neutral";
+  std::string result = "{}";
+  TimeMs computed_at = 0;
+};
+
+// One hit of a rule in a call: a tag, or (action `case`) an item of the speaker's case.
+struct Flag {
+  Id id = 0;
+  Id call_id = 0;
+  std::int64_t transcript_version = 0;  // 0: raised live, during the call
+  Id rule_id = 0;
+  std::string category;
+  std::string severity;
+  std::string speaker;  // buyer | seller
+  Id accused_id = 0;    // the speaker's user
+  std::optional<Id> segment_id;
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  std::string text;  // the words that matched (original; masked where analysts read it)
+  bool live = false;
+  std::optional<Id> case_id;
+  std::optional<std::string> review;  // correct | wrong
+  std::optional<Id> reviewed_by;
+  std::optional<TimeMs> reviewed_at;
+  TimeMs created_at = 0;
+};
+
+struct FlagFilter {
+  std::optional<Id> call_id;
+  std::optional<Id> case_id;
+  int limit = 1000;
 };
 
 struct NewJob {

@@ -236,6 +236,38 @@ class NotificationRepository {
   virtual Result<int> MarkRead(Id user_id, Id up_to, TimeMs now) = 0;
 };
 
+class AnalyticsRepository {
+ public:
+  virtual ~AnalyticsRepository() = default;
+  virtual Result<AnalyticsRule> InsertRule(const AnalyticsRule& rule) = 0;  // id assigned
+  virtual Result<void> UpdateRule(const AnalyticsRule& rule) = 0;
+  virtual Result<std::optional<AnalyticsRule>> FindRule(Id id) = 0;
+  // Every rule by id, with its verdict counts.
+  virtual Result<std::vector<AnalyticsRule>> ListRules() = 0;
+  // Highest rule id and updated_at (changes whenever a rule does): the matcher's cache key.
+  virtual Result<std::pair<Id, TimeMs>> RulesStamp() = 0;
+
+  // Replaces the call's row (any older version's).
+  virtual Result<void> PutCallAnalytics(const CallAnalytics& a) = 0;
+  virtual Result<std::optional<CallAnalytics>> FindCallAnalytics(Id call_id) = 0;
+
+  // Inserts a flag unless the same hit (call, version, rule, start, live) is stored; returns
+  // the stored one and whether it is new.
+  virtual Result<std::pair<Flag, bool>> InsertFlag(const Flag& flag) = 0;
+  virtual Result<std::optional<Flag>> FindFlag(Id id) = 0;
+  virtual Result<std::vector<Flag>> ListFlags(const FlagFilter& filter) = 0;  // by start_ms, id
+  virtual Result<void> SetFlagCase(Id flag_id, Id case_id) = 0;
+  virtual Result<void> ReviewFlag(Id flag_id, const std::string& review, Id by, TimeMs at) = 0;
+  // Deletes the call's non-live flags that no rule raises any more: not among `keep`, not
+  // reviewed and not in a case. Returns how many.
+  virtual Result<int> DeleteStaleFlags(Id call_id, const std::vector<Id>& keep) = 0;
+
+  // Calls with a current transcript that started in [from, to], id > after, by id.
+  virtual Result<std::vector<Id>> CallsWithTranscript(TimeMs from, TimeMs to, Id after, int limit) = 0;
+  // Retention: the call's analytics row goes, its flags keep their verdicts but not the words.
+  virtual Result<void> PurgeCall(Id call_id) = 0;
+};
+
 // One transaction's view of every repository.
 class Tx {
  public:
@@ -251,6 +283,7 @@ class Tx {
   virtual CaseRepository& cases() = 0;
   virtual SanctionRepository& sanctions() = 0;
   virtual NotificationRepository& notifications() = 0;
+  virtual AnalyticsRepository& analytics() = 0;
 };
 
 class Store {

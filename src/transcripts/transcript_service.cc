@@ -236,6 +236,7 @@ Result<void> TranscriptService::Run(const store::Job& job, jobs::JobContext& ctx
       s.end_ms = seg.end_ms;
       s.text = seg.text;
       s.confidence = seg.confidence;
+      s.loudness_dbfs = seg.loudness_dbfs;
       for (const auto& w : seg.words) s.words.push_back({w.text, w.start_ms, w.end_ms, w.confidence});
       transcript.segments.push_back(std::move(s));
     }
@@ -246,6 +247,12 @@ Result<void> TranscriptService::Run(const store::Job& job, jobs::JobContext& ctx
   const auto now = clock_.NowMs();
   auto [call, stored] = TRY(store_.Write([&](store::Tx& tx) -> Result<std::pair<store::Call, store::Transcript>> {
     auto t = TRY(tx.transcripts().Insert(call_id, transcript, now));
+    store::NewJob analyze;
+    analyze.kind = kAnalyzeJob;
+    analyze.payload = json::serialize(json::object{{"call_id", call_id}, {"version", t.version}});
+    analyze.dedupe_key = "analyze:" + std::to_string(call_id) + ":" + std::to_string(t.version);
+    analyze.run_after = now;
+    TRY(tx.jobs().Insert(analyze, now));
     auto c = TRY(tx.calls().FindById(call_id));
     if (!c) return base::NotFound("call_not_found", "No such call");
     c->transcript_status = "ready";

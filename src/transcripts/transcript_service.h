@@ -24,6 +24,10 @@ namespace vitrina::transcripts {
 
 using base::Result;
 
+// Queued in the transaction that stores each transcript version (payload {call_id,
+// version}); run by the speech-analytics service (docs/analytics.md).
+inline constexpr char kAnalyzeJob[] = "analytics.analyze";
+
 struct TranscriptOptions {
   std::string default_language = "en";     // when the job names none
   std::filesystem::path recordings_dir;     // RecordingFile paths are relative to it

@@ -66,7 +66,8 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   NoRecognizer recognizer;
   transcripts::TranscriptService transcripts(*store, clock, metrics, recognizer, calls, &hub, {});
   moderation::ModerationService moderation(*store, clock, metrics, calls, {});
-  Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, moderation, hub}, {});
+  speech_analytics::AnalyticsService analytics(*store, clock, metrics, {}, {});
+  Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, moderation, analytics, hub}, {});
   ASSERT_GT(api.routes().size(), 20u);
   for (const auto& [verb, pattern] : api.routes()) {
     const std::string method =

@@ -397,6 +397,64 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_by_user ON notifications(user_id, id DESC);
 CREATE INDEX notifications_unread ON notifications(user_id) WHERE read_at IS NULL;
 )sql"},
+    // Speech analytics (docs/analytics.md): phrase rules, one analytics row per call (its
+    // newest transcript version) and the rules' hits (flags), which may be items of cases.
+    {6, "speech_analytics", R"sql(
+ALTER TABLE transcript_segments ADD COLUMN loudness_dbfs REAL;
+ALTER TABLE cases ADD COLUMN auto_flags INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE analytics_rules (
+  id         INTEGER PRIMARY KEY,
+  category   TEXT NOT NULL CHECK (category IN ('prepayment', 'off_platform_payment',
+               'contact_exchange', 'card_or_code_request', 'fake_link',
+               'fake_payment_confirmation', 'pressure', 'insult')),
+  language   TEXT NOT NULL CHECK (language IN ('ru', 'en', 'any')),
+  speaker    TEXT NOT NULL CHECK (speaker IN ('buyer', 'seller', 'any')),
+  expression TEXT NOT NULL,
+  severity   TEXT NOT NULL CHECK (severity IN ('info', 'warn', 'high')),
+  action     TEXT NOT NULL CHECK (action IN ('tag', 'case')),
+  enabled    INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  live       INTEGER NOT NULL CHECK (live IN (0, 1)),
+  builtin    INTEGER NOT NULL CHECK (builtin IN (0, 1)),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE call_analytics (
+  call_id            INTEGER PRIMARY KEY REFERENCES calls(id),
+  transcript_version INTEGER NOT NULL,
+  duration_ms        INTEGER NOT NULL,
+  talk_ratio_seller  REAL NOT NULL,
+  tone_buyer         TEXT NOT NULL,
+  tone_seller        TEXT NOT NULL,
+  result             TEXT NOT NULL,
+  computed_at        INTEGER NOT NULL
+);
+
+CREATE TABLE flags (
+  id                 INTEGER PRIMARY KEY,
+  call_id            INTEGER NOT NULL REFERENCES calls(id),
+  transcript_version INTEGER NOT NULL,
+  rule_id            INTEGER NOT NULL REFERENCES analytics_rules(id),
+  category           TEXT NOT NULL,
+  severity           TEXT NOT NULL,
+  speaker            TEXT NOT NULL CHECK (speaker IN ('buyer', 'seller')),
+  accused_id         INTEGER NOT NULL REFERENCES users(id),
+  segment_id         INTEGER,
+  start_ms           INTEGER NOT NULL,
+  end_ms             INTEGER NOT NULL,
+  text               TEXT NOT NULL,
+  live               INTEGER NOT NULL CHECK (live IN (0, 1)),
+  case_id            INTEGER REFERENCES cases(id),
+  review             TEXT CHECK (review IN ('correct', 'wrong')),
+  reviewed_by        INTEGER REFERENCES users(id),
+  reviewed_at        INTEGER,
+  created_at         INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX flags_one_per_hit ON flags(call_id, transcript_version, rule_id, start_ms, live);
+CREATE INDEX flags_by_case ON flags(case_id, start_ms) WHERE case_id IS NOT NULL;
+CREATE INDEX flags_by_rule ON flags(rule_id) WHERE review IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

@@ -36,7 +36,7 @@ constexpr std::array<const char*, 3> kCaseStatuses = {"open", "assigned", "decid
 constexpr const char* kCaseColumns =
     "id, kind, accused_id, status, priority, sla_due_at, vertical, language, complainants,"
     " assignee_id, assigned_at, lease_until, excluded_moderator_id, appeal_id, opened_at,"
-    " decided_at, updated_at";
+    " decided_at, updated_at, auto_flags";
 
 Case ReadCase(const Stmt& s) {
   Case c;
@@ -57,16 +57,17 @@ Case ReadCase(const Stmt& s) {
   c.opened_at = s.Int(14);
   c.decided_at = s.OptInt(15);
   c.updated_at = s.Int(16);
+  c.auto_flags = static_cast<int>(s.Int(17));
   return c;
 }
 
-// Binds every column but id, in kCaseColumns order starting at parameter 1 (16 parameters).
+// Binds every column but id, in kCaseColumns order starting at parameter 1 (17 parameters).
 void BindCase(Stmt& s, const Case& c) {
   s.Bind(1, c.kind).Bind(2, c.accused_id).Bind(3, c.status).Bind(4, c.priority)
       .Bind(5, c.sla_due_at).Bind(6, c.vertical).Bind(7, c.language).Bind(8, c.complainants)
       .Bind(9, c.assignee_id).Bind(10, c.assigned_at).Bind(11, c.lease_until)
       .Bind(12, c.excluded_moderator_id).Bind(13, c.appeal_id).Bind(14, c.opened_at)
-      .Bind(15, c.decided_at).Bind(16, c.updated_at);
+      .Bind(15, c.decided_at).Bind(16, c.updated_at).Bind(17, c.auto_flags);
 }
 
 Result<void> CaseConflict(Result<void> done) {
@@ -229,7 +230,7 @@ Notification ReadNotification(const Stmt& s) {
 const char* const kNextEligibleInVerticalSql =
     "SELECT id, kind, accused_id, status, priority, sla_due_at, vertical, language, complainants,"
     " assignee_id, assigned_at, lease_until, excluded_moderator_id, appeal_id, opened_at,"
-    " decided_at, updated_at"
+    " decided_at, updated_at, auto_flags"
     " FROM cases WHERE status = 'open' AND vertical = ?1 AND accused_id <> ?2"
     " AND (excluded_moderator_id IS NULL OR excluded_moderator_id <> ?2)"
     " AND (?3 IS NULL OR language IN (SELECT value FROM json_each(?3)))"
@@ -242,7 +243,7 @@ const char* const kNextEligibleInVerticalSql =
 Result<Case> SqliteCases::InsertCase(const Case& c) {
   auto stmt = TRY(c_.Prepare(std::string("INSERT INTO cases (") + (kCaseColumns + 4) +
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-                             " ?14, ?15, ?16)"));
+                             " ?14, ?15, ?16, ?17)"));
   BindCase(stmt, c);
   TRY(CaseConflict(stmt.Exec()));
   Case out = c;
@@ -255,9 +256,9 @@ Result<void> SqliteCases::UpdateCase(const Case& c) {
       "UPDATE cases SET kind = ?1, accused_id = ?2, status = ?3, priority = ?4, sla_due_at = ?5,"
       " vertical = ?6, language = ?7, complainants = ?8, assignee_id = ?9, assigned_at = ?10,"
       " lease_until = ?11, excluded_moderator_id = ?12, appeal_id = ?13, opened_at = ?14,"
-      " decided_at = ?15, updated_at = ?16 WHERE id = ?17"));
+      " decided_at = ?15, updated_at = ?16, auto_flags = ?17 WHERE id = ?18"));
   BindCase(stmt, c);
-  stmt.Bind(17, c.id);
+  stmt.Bind(18, c.id);
   return CaseConflict(stmt.Exec());
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "search/fts5_tokenizer.h"
+#include "store/sqlite/analytics.h"
 #include "store/sqlite/audit.h"
 #include "store/sqlite/calls_jobs.h"
 #include "store/sqlite/db.h"
@@ -434,7 +435,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size),
-        audit_(c), cases_(c), sanctions_(c), notifications_(c) {}
+        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -446,6 +447,7 @@ class SqliteTx final : public Tx {
   CaseRepository& cases() override { return cases_; }
   SanctionRepository& sanctions() override { return sanctions_; }
   NotificationRepository& notifications() override { return notifications_; }
+  AnalyticsRepository& analytics() override { return analytics_; }
 
  private:
   SqliteUsers users_;
@@ -459,6 +461,7 @@ class SqliteTx final : public Tx {
   SqliteCases cases_;
   SqliteSanctions sanctions_;
   SqliteNotifications notifications_;
+  SqliteAnalytics analytics_;
 };
 
 class SqliteStore final : public Store {

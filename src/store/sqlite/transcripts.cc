@@ -134,7 +134,7 @@ Result<Transcript> SqliteTranscripts::Insert(Id call_id, const NewTranscript& tr
     // (A Stmt is reset when it goes out of scope: one per row, from the statement cache.)
     auto segment = TRY(c_.Prepare(
         "INSERT INTO transcript_segments (id, call_id, version, speaker, start_ms, end_ms, text,"
-        " confidence, words) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+        " confidence, words, loudness_dbfs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
     auto index = TRY(c_.Prepare("INSERT INTO segments_fts (rowid, text, tags) VALUES (?1, ?2, ?3)"));
     s.id = next++;
     s.call_id = call_id;
@@ -142,6 +142,7 @@ Result<Transcript> SqliteTranscripts::Insert(Id call_id, const NewTranscript& tr
     segment.Bind(1, s.id).Bind(2, call_id).Bind(3, version).Bind(4, s.speaker)
         .Bind(5, s.start_ms).Bind(6, s.end_ms).Bind(7, s.text).Bind(9, WordsJson(s.words));
     segment.BindDouble(8, s.confidence);
+    if (s.loudness_dbfs) segment.BindDouble(10, *s.loudness_dbfs);
     TRY(segment.Exec());
     row_tags.assign(tags).append(" _s").append(s.speaker);
     TRY(index.Bind(1, s.id).Bind(2, s.text).Bind(3, row_tags).Exec());
@@ -178,8 +179,8 @@ Result<std::optional<Transcript>> SqliteTranscripts::FindVersion(Id call_id,
   t.current = head.Int(4) != 0;
   t.created_at = head.Int(5);
   auto rows = TRY(c_.Prepare(
-      "SELECT id, speaker, start_ms, end_ms, text, confidence, words FROM transcript_segments"
-      " WHERE call_id = ?1 AND version = ?2 ORDER BY start_ms, id"));
+      "SELECT id, speaker, start_ms, end_ms, text, confidence, words, loudness_dbfs"
+      " FROM transcript_segments WHERE call_id = ?1 AND version = ?2 ORDER BY start_ms, id"));
   rows.Bind(1, call_id).Bind(2, t.version);
   while (TRY(rows.Step())) {
     TranscriptSegment s;
@@ -192,6 +193,7 @@ Result<std::optional<Transcript>> SqliteTranscripts::FindVersion(Id call_id,
     s.text = rows.Text(4);
     s.confidence = rows.Double(5);
     s.words = ParseWords(rows.Text(6));
+    if (!rows.IsNull(7)) s.loudness_dbfs = rows.Double(7);
     t.segments.push_back(std::move(s));
   }
   return std::optional<Transcript>(std::move(t));

@@ -1,0 +1,90 @@
+#include "moderation/case_intake.h"
+
+#include <algorithm>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "moderation/service_helpers.h"
+
+namespace vitrina::moderation {
+
+using namespace detail;  // NOLINT(google-build-using-namespace): this component's helpers
+namespace json = boost::json;
+
+int FlagSeverity(std::string_view severity) {
+  if (severity == "high") return 1;
+  if (severity == "warn") return 2;
+  return 3;
+}
+
+Result<store::Case> OpenOrJoinCase(store::Tx& tx, const ModerationOptions& options, Id accused,
+                                   const store::Call& call, TimeMs now) {
+  if (auto c = TRY(tx.cases().OpenComplaintsCase(accused))) return std::move(*c);
+  store::Case fresh;
+  fresh.kind = "complaints";
+  fresh.accused_id = accused;
+  fresh.status = "open";
+  fresh.priority = 3;
+  fresh.sla_due_at = now + options.sla.For(3);
+  auto listing = TRY(tx.listings().FindById(call.listing_id));
+  fresh.vertical = listing ? listing->vertical : "goods";
+  fresh.language = options.language;
+  fresh.opened_at = now;
+  fresh.updated_at = now;
+  return tx.cases().InsertCase(fresh);
+}
+
+Result<void> Reprioritise(store::Tx& tx, const ModerationOptions& options, store::Case& c, TimeMs now) {
+  if (c.kind != "complaints" || c.status == "decided") return {};
+  PriorityInputs in;
+  std::set<Id> reporters;
+  for (const auto& k : TRY(tx.cases().ListComplaints(Complaints().Case(c.id).Limit(10000)))) {
+    if (k.status != "open" && k.status != "in_review") continue;
+    reporters.insert(k.reporter_id);
+    in.most_severe = std::min(in.most_severe, Severity(k.category));
+  }
+  store::FlagFilter flags;
+  flags.case_id = c.id;
+  flags.limit = 10000;
+  int auto_flags = 0;
+  for (const auto& f : TRY(tx.analytics().ListFlags(flags))) {
+    ++auto_flags;
+    if (f.review != "wrong") in.most_severe = std::min(in.most_severe, FlagSeverity(f.severity));
+  }
+  c.auto_flags = auto_flags;
+  in.complainants = static_cast<int>(reporters.size());
+  for (const auto& s : TRY(tx.sanctions().Sanctions(c.accused_id))) {
+    if (s.status == "active" && (InForce(s, now) || s.created_at > now - 365 * kDayMs)) in.recent_sanction = true;
+  }
+  const int p = std::min(c.priority, CasePriority(in));
+  c.complainants = in.complainants;
+  c.priority = p;
+  c.sla_due_at = std::min(c.sla_due_at, c.opened_at + options.sla.For(p));
+  c.updated_at = now;
+  return tx.cases().UpdateCase(c);
+}
+
+Result<store::Case> FileFlag(store::Tx& tx, const ModerationOptions& options, store::Flag& flag,
+                             const store::Call& call, TimeMs now) {
+  auto c = TRY(OpenOrJoinCase(tx, options, flag.accused_id, call, now));
+  TRY(tx.analytics().SetFlagCase(flag.id, c.id));
+  flag.case_id = c.id;
+  TRY(tx.cases().AddCaseCall(c.id, call.id));
+  TRY(Reprioritise(tx, options, c, now));
+  TRY(tx.audit().Append({std::nullopt, "case.flagged", "case", std::to_string(c.id),
+                         json::serialize(json::object{{"flag_id", std::to_string(flag.id)},
+                                                      {"rule_id", std::to_string(flag.rule_id)},
+                                                      {"call_id", std::to_string(call.id)},
+                                                      {"accused_id", std::to_string(flag.accused_id)},
+                                                      {"category", flag.category},
+                                                      {"severity", flag.severity},
+                                                      {"start_ms", flag.start_ms},
+                                                      {"end_ms", flag.end_ms},
+                                                      {"live", flag.live}}),
+                         "[]"},
+                        now));
+  return c;
+}
+
+}  // namespace vitrina::moderation

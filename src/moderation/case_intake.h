@@ -1,0 +1,33 @@
+#pragma once
+// How work enters the moderation queue, shared by complaints (ModerationService) and the
+// automatic flags of speech analytics: the accused's one undecided case, opened on first
+// need, and its priority recomputed from everything undecided in it (docs/moderation.md
+// "Priority", docs/analytics.md "Automatic cases"). Functions of one transaction; any thread.
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "moderation/moderation_service.h"
+#include "store/store.h"
+
+namespace vitrina::moderation {
+
+// The accused's undecided complaints case, or a new one routed by the call's listing
+// vertical and the site's language (priority 3 until Reprioritise).
+Result<store::Case> OpenOrJoinCase(store::Tx& tx, const ModerationOptions& options, store::Id accused,
+                                   const store::Call& call, base::TimeMs now);
+
+// The case's priority: the most urgent of its undecided complaints' categories and its
+// automatic flags' severities (high 1, warn 2, info 3), raised by 3+ complainants and by a
+// recent sanction; never lowered. Writes the case.
+Result<void> Reprioritise(store::Tx& tx, const ModerationOptions& options, store::Case& c, base::TimeMs now);
+
+// Puts an automatic flag (already stored) into its speaker's case: opens or joins it, adds
+// the call, reprioritises and writes `case.flagged` on the audit log (actor: the system).
+// Sets flag.case_id. Returns the case.
+Result<store::Case> FileFlag(store::Tx& tx, const ModerationOptions& options, store::Flag& flag,
+                             const store::Call& call, base::TimeMs now);
+
+// Priority of a flag's severity: high 1, warn 2, info (or unknown) 3.
+int FlagSeverity(std::string_view severity);
+
+}  // namespace vitrina::moderation

@@ -1,0 +1,238 @@
+#include "store/sqlite/analytics.h"
+
+#include <boost/json.hpp>
+
+#include <string>
+
+namespace vitrina::store::sqlite {
+namespace {
+
+constexpr const char* kRuleColumns =
+    "id, category, language, speaker, expression, severity, action, enabled, live, builtin,"
+    " created_at, updated_at";
+
+AnalyticsRule ReadRule(const Stmt& s) {
+  AnalyticsRule r;
+  r.id = s.Int(0);
+  r.category = s.Text(1);
+  r.language = s.Text(2);
+  r.speaker = s.Text(3);
+  r.expression = s.Text(4);
+  r.severity = s.Text(5);
+  r.action = s.Text(6);
+  r.enabled = s.Int(7) != 0;
+  r.live = s.Int(8) != 0;
+  r.builtin = s.Int(9) != 0;
+  r.created_at = s.Int(10);
+  r.updated_at = s.Int(11);
+  return r;
+}
+
+void BindRule(Stmt& s, const AnalyticsRule& r) {
+  s.Bind(1, r.category).Bind(2, r.language).Bind(3, r.speaker).Bind(4, r.expression)
+      .Bind(5, r.severity).Bind(6, r.action).Bind(7, r.enabled).Bind(8, r.live).Bind(9, r.builtin)
+      .Bind(10, r.created_at).Bind(11, r.updated_at);
+}
+
+constexpr const char* kFlagColumns =
+    "id, call_id, transcript_version, rule_id, category, severity, speaker, accused_id, segment_id,"
+    " start_ms, end_ms, text, live, case_id, review, reviewed_by, reviewed_at, created_at";
+
+Flag ReadFlag(const Stmt& s) {
+  Flag f;
+  f.id = s.Int(0);
+  f.call_id = s.Int(1);
+  f.transcript_version = s.Int(2);
+  f.rule_id = s.Int(3);
+  f.category = s.Text(4);
+  f.severity = s.Text(5);
+  f.speaker = s.Text(6);
+  f.accused_id = s.Int(7);
+  f.segment_id = s.OptInt(8);
+  f.start_ms = s.Int(9);
+  f.end_ms = s.Int(10);
+  f.text = s.Text(11);
+  f.live = s.Int(12) != 0;
+  f.case_id = s.OptInt(13);
+  if (!s.IsNull(14)) f.review = s.Text(14);
+  f.reviewed_by = s.OptInt(15);
+  f.reviewed_at = s.OptInt(16);
+  f.created_at = s.Int(17);
+  return f;
+}
+
+}  // namespace
+
+Result<AnalyticsRule> SqliteAnalytics::InsertRule(const AnalyticsRule& rule) {
+  auto stmt = TRY(c_.Prepare(
+      "INSERT INTO analytics_rules (category, language, speaker, expression, severity, action,"
+      " enabled, live, builtin, created_at, updated_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+  BindRule(stmt, rule);
+  TRY(stmt.Exec());
+  AnalyticsRule out = rule;
+  out.id = c_.LastInsertId();
+  return out;
+}
+
+Result<void> SqliteAnalytics::UpdateRule(const AnalyticsRule& rule) {
+  auto stmt = TRY(c_.Prepare(
+      "UPDATE analytics_rules SET category = ?1, language = ?2, speaker = ?3, expression = ?4,"
+      " severity = ?5, action = ?6, enabled = ?7, live = ?8, builtin = ?9, created_at = ?10,"
+      " updated_at = ?11 WHERE id = ?12"));
+  BindRule(stmt, rule);
+  stmt.Bind(12, rule.id);
+  return stmt.Exec();
+}
+
+Result<std::optional<AnalyticsRule>> SqliteAnalytics::FindRule(Id id) {
+  auto stmt = TRY(c_.Prepare(std::string("SELECT ") + kRuleColumns + " FROM analytics_rules WHERE id = ?1"));
+  stmt.Bind(1, id);
+  if (!TRY(stmt.Step())) return std::optional<AnalyticsRule>();
+  auto rule = ReadRule(stmt);
+  auto counts = TRY(c_.Prepare(
+      "SELECT count(*) FILTER (WHERE review = 'correct'), count(*) FILTER (WHERE review = 'wrong')"
+      " FROM flags WHERE rule_id = ?1 AND review IS NOT NULL"));
+  counts.Bind(1, id);
+  if (TRY(counts.Step())) {
+    rule.correct = counts.Int(0);
+    rule.wrong = counts.Int(1);
+  }
+  return std::optional<AnalyticsRule>(std::move(rule));
+}
+
+Result<std::vector<AnalyticsRule>> SqliteAnalytics::ListRules() {
+  auto stmt = TRY(c_.Prepare(
+      "SELECT r.id, r.category, r.language, r.speaker, r.expression, r.severity, r.action, r.enabled,"
+      " r.live, r.builtin, r.created_at, r.updated_at, coalesce(v.correct, 0), coalesce(v.wrong, 0)"
+      " FROM analytics_rules r LEFT JOIN (SELECT rule_id,"
+      "   count(*) FILTER (WHERE review = 'correct') AS correct,"
+      "   count(*) FILTER (WHERE review = 'wrong') AS wrong"
+      "   FROM flags WHERE review IS NOT NULL GROUP BY rule_id) v ON v.rule_id = r.id"
+      " ORDER BY r.id"));
+  std::vector<AnalyticsRule> out;
+  while (TRY(stmt.Step())) {
+    auto r = ReadRule(stmt);
+    r.correct = stmt.Int(12);
+    r.wrong = stmt.Int(13);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::pair<Id, TimeMs>> SqliteAnalytics::RulesStamp() {
+  auto stmt = TRY(c_.Prepare("SELECT coalesce(max(id), 0), coalesce(max(updated_at), 0), count(*) FROM analytics_rules"));
+  TRY(stmt.Step());
+  return std::make_pair(stmt.Int(0) * 1'000'003 + stmt.Int(2), stmt.Int(1));
+}
+
+Result<void> SqliteAnalytics::PutCallAnalytics(const CallAnalytics& a) {
+  auto stmt = TRY(c_.Prepare(
+      "INSERT INTO call_analytics (call_id, transcript_version, duration_ms, talk_ratio_seller,"
+      " tone_buyer, tone_seller, result, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+      " ON CONFLICT (call_id) DO UPDATE SET transcript_version = excluded.transcript_version,"
+      " duration_ms = excluded.duration_ms, talk_ratio_seller = excluded.talk_ratio_seller,"
+      " tone_buyer = excluded.tone_buyer, tone_seller = excluded.tone_seller,"
+      " result = excluded.result, computed_at = excluded.computed_at"));
+  stmt.Bind(1, a.call_id).Bind(2, a.transcript_version).Bind(3, a.duration_ms)
+      .BindDouble(4, a.talk_ratio_seller).Bind(5, a.tone_buyer).Bind(6, a.tone_seller)
+      .Bind(7, a.result).Bind(8, a.computed_at);
+  return stmt.Exec();
+}
+
+Result<std::optional<CallAnalytics>> SqliteAnalytics::FindCallAnalytics(Id call_id) {
+  auto stmt = TRY(c_.Prepare(
+      "SELECT call_id, transcript_version, duration_ms, talk_ratio_seller, tone_buyer, tone_seller,"
+      " result, computed_at FROM call_analytics WHERE call_id = ?1"));
+  stmt.Bind(1, call_id);
+  if (!TRY(stmt.Step())) return std::optional<CallAnalytics>();
+  CallAnalytics a;
+  a.call_id = stmt.Int(0);
+  a.transcript_version = stmt.Int(1);
+  a.duration_ms = stmt.Int(2);
+  a.talk_ratio_seller = stmt.Double(3);
+  a.tone_buyer = stmt.Text(4);
+  a.tone_seller = stmt.Text(5);
+  a.result = stmt.Text(6);
+  a.computed_at = stmt.Int(7);
+  return std::optional<CallAnalytics>(std::move(a));
+}
+
+Result<std::pair<Flag, bool>> SqliteAnalytics::InsertFlag(const Flag& f) {
+  auto stmt = TRY(c_.Prepare(
+      "INSERT INTO flags (call_id, transcript_version, rule_id, category, severity, speaker,"
+      " accused_id, segment_id, start_ms, end_ms, text, live, case_id, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+      " ON CONFLICT (call_id, transcript_version, rule_id, start_ms, live) DO NOTHING"));
+  stmt.Bind(1, f.call_id).Bind(2, f.transcript_version).Bind(3, f.rule_id).Bind(4, f.category)
+      .Bind(5, f.severity).Bind(6, f.speaker).Bind(7, f.accused_id).Bind(8, f.segment_id)
+      .Bind(9, f.start_ms).Bind(10, f.end_ms).Bind(11, f.text).Bind(12, f.live).Bind(13, f.case_id)
+      .Bind(14, f.created_at);
+  TRY(stmt.Exec());
+  const bool inserted = c_.Changes() > 0;
+  auto find = TRY(c_.Prepare(std::string("SELECT ") + kFlagColumns +
+                             " FROM flags WHERE call_id = ?1 AND transcript_version = ?2 AND rule_id = ?3"
+                             " AND start_ms = ?4 AND live = ?5"));
+  find.Bind(1, f.call_id).Bind(2, f.transcript_version).Bind(3, f.rule_id).Bind(4, f.start_ms).Bind(5, f.live);
+  if (!TRY(find.Step())) return base::Internal("flag vanished after insert");
+  return std::make_pair(ReadFlag(find), inserted);
+}
+
+Result<std::optional<Flag>> SqliteAnalytics::FindFlag(Id id) {
+  auto stmt = TRY(c_.Prepare(std::string("SELECT ") + kFlagColumns + " FROM flags WHERE id = ?1"));
+  stmt.Bind(1, id);
+  if (!TRY(stmt.Step())) return std::optional<Flag>();
+  return std::optional<Flag>(ReadFlag(stmt));
+}
+
+Result<std::vector<Flag>> SqliteAnalytics::ListFlags(const FlagFilter& f) {
+  std::string sql = std::string("SELECT ") + kFlagColumns + " FROM flags WHERE 1";
+  if (f.call_id) sql += " AND call_id = ?1";
+  if (f.case_id) sql += " AND case_id = ?2";
+  sql += " ORDER BY start_ms, id LIMIT ?3";
+  auto stmt = TRY(c_.Prepare(sql));
+  stmt.Bind(1, f.call_id).Bind(2, f.case_id).Bind(3, f.limit);
+  std::vector<Flag> out;
+  while (TRY(stmt.Step())) out.push_back(ReadFlag(stmt));
+  return out;
+}
+
+Result<void> SqliteAnalytics::SetFlagCase(Id flag_id, Id case_id) {
+  auto stmt = TRY(c_.Prepare("UPDATE flags SET case_id = ?2 WHERE id = ?1"));
+  return stmt.Bind(1, flag_id).Bind(2, case_id).Exec();
+}
+
+Result<void> SqliteAnalytics::ReviewFlag(Id flag_id, const std::string& review, Id by, TimeMs at) {
+  auto stmt = TRY(c_.Prepare("UPDATE flags SET review = ?2, reviewed_by = ?3, reviewed_at = ?4 WHERE id = ?1"));
+  return stmt.Bind(1, flag_id).Bind(2, review).Bind(3, by).Bind(4, at).Exec();
+}
+
+Result<int> SqliteAnalytics::DeleteStaleFlags(Id call_id, const std::vector<Id>& keep) {
+  boost::json::array ids;
+  for (auto id : keep) ids.emplace_back(id);
+  auto stmt = TRY(c_.Prepare(
+      "DELETE FROM flags WHERE call_id = ?1 AND live = 0 AND review IS NULL AND case_id IS NULL"
+      " AND id NOT IN (SELECT value FROM json_each(?2))"));
+  TRY(stmt.Bind(1, call_id).Bind(2, boost::json::serialize(ids)).Exec());
+  return c_.Changes();
+}
+
+Result<std::vector<Id>> SqliteAnalytics::CallsWithTranscript(TimeMs from, TimeMs to, Id after, int limit) {
+  auto stmt = TRY(c_.Prepare(
+      "SELECT c.id FROM calls c JOIN transcripts t ON t.call_id = c.id AND t.current = 1"
+      " WHERE c.id > ?3 AND c.started_at BETWEEN ?1 AND ?2 AND c.purged_at IS NULL"
+      " ORDER BY c.id LIMIT ?4"));
+  stmt.Bind(1, from).Bind(2, to).Bind(3, after).Bind(4, limit);
+  std::vector<Id> out;
+  while (TRY(stmt.Step())) out.push_back(stmt.Int(0));
+  return out;
+}
+
+Result<void> SqliteAnalytics::PurgeCall(Id call_id) {
+  auto del = TRY(c_.Prepare("DELETE FROM call_analytics WHERE call_id = ?1"));
+  TRY(del.Bind(1, call_id).Exec());
+  auto words = TRY(c_.Prepare("UPDATE flags SET text = '' WHERE call_id = ?1"));
+  return words.Bind(1, call_id).Exec();
+}
+
+}  // namespace vitrina::store::sqlite

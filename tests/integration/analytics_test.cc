@@ -1,0 +1,374 @@
+// Speech analytics through the API (docs/analytics.md): a call's analytics for moderators and
+// masked for analysts, automatic cases from phrase rules, rules administration, preview, flag
+// verdicts and backfill. The transcript is written to the store (the recogniser's part is
+// covered by transcripts_test and the browser test); the analysis runs as it does in the job.
+#include <boost/algorithm/string.hpp>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "server_fixture.h"
+#include "store/store.h"
+
+namespace vitrina {
+namespace {
+
+struct Line {
+  std::string speaker;
+  std::int64_t start_ms;
+  std::string text;
+};
+
+class AnalyticsTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    buyer_ = Register("buyer@example.com", "Boris Buyer");
+    seller_ = Register("seller@example.com", "Sergei Seller");
+    moderator_ = Register("mod@example.com", "Mod");
+    analyst_ = Register("analyst@example.com", "Ann");
+    admin_ = Register("admin@example.com", "Adm");
+    SetRoles(moderator_, {"user", "moderator"});
+    SetRoles(analyst_, {"user", "analyst"});
+    SetRoles(admin_, {"user", "admin"});
+    listing_ = CreateListing(seller_);
+  }
+
+  store::Store& Store() { return server_->store(); }
+
+  // An ended call of buyer_ and seller_ with a current transcript of `lines` (words 400 ms apart).
+  std::string CallWithTranscript(const std::vector<Line>& lines, const std::string& language = "ru") {
+    const auto now = clock_.NowMs();
+    auto id = Store().Write([&](store::Tx& tx) -> base::Result<store::Id> {
+      auto conv = TRY(tx.chat().FindOrCreateConversation(std::stoll(listing_), std::stoll(buyer_.id),
+                                                         std::stoll(seller_.id), now));
+      store::Call c;
+      c.conversation_id = conv.first.id;
+      c.listing_id = std::stoll(listing_);
+      c.buyer_id = std::stoll(buyer_.id);
+      c.seller_id = std::stoll(seller_.id);
+      c.proposed_by = c.buyer_id;
+      c.state = "ended";
+      c.created_at = now - 120'000;
+      c.join_opens_at = c.created_at;
+      c.join_closes_at = c.created_at + 600'000;
+      c.started_at = now - 100'000;
+      c.ended_at = now - 10'000;
+      c.end_reason = "hangup";
+      c.recording_status = "ready";
+      c.recording_duration_ms = 90'000;
+      c.transcript_status = "ready";
+      c.updated_at = now;
+      auto call = TRY(tx.calls().Insert(c));
+      store::NewTranscript t;
+      t.engine = "test";
+      t.model = "m";
+      t.language = language;
+      for (const auto& l : lines) {
+        store::TranscriptSegment s;
+        s.speaker = l.speaker;
+        s.start_ms = l.start_ms;
+        s.text = l.text;
+        std::vector<std::string> words;
+        boost::split(words, l.text, boost::is_any_of(" "));
+        std::int64_t at = l.start_ms;
+        for (const auto& w : words) {
+          s.words.push_back({w, at, at + 350, 0.9});
+          at += 400;
+        }
+        s.end_ms = at - 50;
+        s.loudness_dbfs = -25;
+        t.segments.push_back(std::move(s));
+      }
+      TRY(tx.transcripts().Insert(call.id, t, now));
+      return call.id;
+    });
+    EXPECT_TRUE(id) << id.error().message;
+    return std::to_string(*id);
+  }
+
+  void Analyze(const std::string& call_id) {
+    auto done = server_->analytics().AnalyzeCall(std::stoll(call_id));
+    ASSERT_TRUE(done) << done.error().message;
+  }
+
+  std::vector<Line> ScamCall() {
+    return {{"buyer", 1'000, "здравствуйте велосипед ещё продаётся"},
+            {"seller", 4'000, "да продаётся но нужна предоплата на карту пять тысяч"},
+            {"seller", 9'000, "мой номер восемь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь"},
+            {"buyer", 16'000, "хорошо спасибо"}};
+  }
+
+  Account buyer_, seller_, moderator_, analyst_, admin_;
+  std::string listing_;
+};
+
+TEST_F(AnalyticsTest, APrepaymentRequestOpensACaseForTheSpeakerWithoutAnyComplaint) {
+  const auto call = CallWithTranscript(ScamCall());
+  ExpectError(Call("GET", "/api/v1/calls/" + call + "/analytics", moderator_.token), 409, "not_ready");
+  Analyze(call);
+
+  auto r = Call("GET", "/api/v1/calls/" + call + "/analytics", moderator_.token);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto a = r.Json().as_object();
+  EXPECT_EQ(S(a.at("call_id")), call);
+  EXPECT_EQ(a.at("transcript_version").as_int64(), 1);
+  EXPECT_GT(a.at("speakers").at("seller").at("talk_ms").as_int64(), 0);
+  EXPECT_EQ(a.at("utterances").as_array().size(), 4u);
+  const json::object* prepayment = nullptr;
+  for (const auto& f : a.at("flags").as_array()) {
+    if (f.at("category") == "prepayment") prepayment = &f.as_object();
+  }
+  ASSERT_TRUE(prepayment) << r.body;
+  EXPECT_EQ(S(prepayment->at("speaker")), "seller");
+  EXPECT_EQ(S(prepayment->at("severity")), "high");
+  // Inside the seller's second segment (4000 + 400 * word index).
+  EXPECT_GE(prepayment->at("start_ms").as_int64(), 4'000);
+  EXPECT_LE(prepayment->at("end_ms").as_int64(), 8'400);
+  EXPECT_NE(S(prepayment->at("text")).find("предоплата"), std::string::npos);
+  EXPECT_NE(r.body.find("восемь девятьсот"), std::string::npos);  // moderators see the words
+
+  // The seller's case is in the queue, most urgent, with the flag as an automatic item.
+  auto q = Call("GET", "/api/v1/moderation/queue", moderator_.token);
+  ASSERT_EQ(q.status, 200u) << q.body;
+  const auto qv = q.Json();
+  const auto& items = qv.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u) << q.body;
+  EXPECT_EQ(S(items[0].at("accused_id")), seller_.id);
+  EXPECT_EQ(items[0].at("priority").as_int64(), 1);
+  EXPECT_GE(items[0].at("auto_flags").as_int64(), 1);
+  EXPECT_EQ(items[0].at("complainants").as_int64(), 0);
+  const auto case_id = S(items[0].at("id"));
+  auto c = Call("GET", "/api/v1/moderation/cases/" + case_id, moderator_.token);
+  ASSERT_EQ(c.status, 200u) << c.body;
+  bool auto_item = false;
+  const auto cv = c.Json();
+  for (const auto& item : cv.at("items").as_array()) {
+    if (item.at("source") == "auto" && item.at("category") == "prepayment") {
+      auto_item = true;
+      EXPECT_EQ(S(item.at("call_id")), call);
+      EXPECT_TRUE(item.as_object().contains("rule_id"));
+      EXPECT_TRUE(item.as_object().contains("start_ms"));
+    }
+  }
+  EXPECT_TRUE(auto_item) << c.body;
+  EXPECT_EQ(c.Json().at("calls").as_array().size(), 1u);
+
+  // The system opened it, on the record.
+  auto audit = Store().Read([](store::Tx& tx) {
+    store::AuditFilter f;
+    f.action = "case.flagged";
+    return tx.audit().List(f);
+  });
+  ASSERT_TRUE(audit);
+  EXPECT_FALSE(audit->empty());
+}
+
+TEST_F(AnalyticsTest, AnalystsSeeMaskedWordsAndNoUsers) {
+  const auto call = CallWithTranscript(ScamCall());
+  Analyze(call);
+  auto r = Call("GET", "/api/v1/calls/" + call + "/analytics", analyst_.token);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.body.find("[phone]"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("девятьсот шестнадцать"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("89161234567"), std::string::npos) << r.body;
+  for (const char* leak : {"buyer_id", "seller_id", "accused_id", "display_name", "Sergei", "Boris", "case_id\":\""}) {
+    EXPECT_EQ(r.body.find(leak), std::string::npos) << leak << " in " << r.body;
+  }
+  EXPECT_EQ(r.Json().at("masked"), true);
+  // Both reads are on the audit log, the analyst's as masked.
+  auto audit = Store().Read([](store::Tx& tx) {
+    store::AuditFilter f;
+    f.action = "analytics.accessed";
+    return tx.audit().List(f);
+  });
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().actor_id, std::stoll(analyst_.id));
+}
+
+TEST_F(AnalyticsTest, OnlyModeratorsAndAnalystsReadCallAnalytics) {
+  const auto call = CallWithTranscript(ScamCall());
+  Analyze(call);
+  const auto path = "/api/v1/calls/" + call + "/analytics";
+  ExpectError(Call("GET", path), 401, "unauthenticated");
+  ExpectError(Call("GET", path, buyer_.token), 403, "forbidden");   // a party: not for them
+  ExpectError(Call("GET", path, seller_.token), 403, "forbidden");
+  ExpectError(Call("GET", path, admin_.token), 403, "forbidden");
+  ExpectError(Call("GET", "/api/v1/calls/999999/analytics", moderator_.token), 404, "call_not_found");
+}
+
+TEST_F(AnalyticsTest, ReanalysingAVersionReplacesAndNeverDuplicates) {
+  const auto call = CallWithTranscript(ScamCall());
+  Analyze(call);
+  auto first = Call("GET", "/api/v1/calls/" + call + "/analytics", moderator_.token).Json();
+  Analyze(call);
+  Analyze(call);
+  auto again = Call("GET", "/api/v1/calls/" + call + "/analytics", moderator_.token).Json();
+  EXPECT_EQ(first.at("flags"), again.at("flags"));
+  auto q = Call("GET", "/api/v1/moderation/queue", moderator_.token).Json();
+  ASSERT_EQ(q.at("items").as_array().size(), 1u);
+  EXPECT_EQ(q.at("items").as_array()[0].at("auto_flags"), first.at("flags").as_array().size() -
+                                                              [&] {
+                                                                std::size_t tags = 0;
+                                                                for (const auto& f : first.at("flags").as_array()) {
+                                                                  if (f.at("case_id").is_null()) ++tags;
+                                                                }
+                                                                return tags;
+                                                              }());
+}
+
+TEST_F(AnalyticsTest, AdminsManageRulesAndBadExpressionsNameThePosition) {
+  const json::object rule{{"category", "pressure"}, {"language", "ru"}, {"speaker", "any"},
+                          {"expression", "\"решайте быстрее\" OR (другой NEAR/2 покупатель)"},
+                          {"severity", "warn"}, {"action", "tag"}, {"enabled", true}};
+  ExpectError(Call("POST", "/api/v1/admin/rules", moderator_.token, rule), 403, "forbidden");
+  ExpectError(Call("GET", "/api/v1/admin/rules", analyst_.token), 403, "forbidden");
+
+  auto bad = rule;
+  bad["expression"] = "предоплата \"на карту";
+  auto r = Call("POST", "/api/v1/admin/rules", admin_.token, bad);
+  ExpectError(r, 400, "bad_rule");
+  EXPECT_NE(r.body.find("12"), std::string::npos) << r.body;  // the quote's position
+  bad["expression"] = "предоплата NEAR/x карта";
+  ExpectError(Call("POST", "/api/v1/admin/rules", admin_.token, bad), 400, "bad_rule");
+  bad = rule;
+  bad["category"] = "weather";
+  ExpectError(Call("POST", "/api/v1/admin/rules", admin_.token, bad), 400, "bad_rule");
+  bad = rule;
+  bad["severity"] = "urgent";
+  ExpectError(Call("POST", "/api/v1/admin/rules", admin_.token, bad), 400, "bad_rule");
+
+  r = Call("POST", "/api/v1/admin/rules", admin_.token, rule);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const auto id = S(r.Json().at("id"));
+  EXPECT_EQ(r.Json().at("precision").at("correct"), 0);
+  EXPECT_EQ(r.Json().at("precision").at("wrong"), 0);
+
+  r = Call("PATCH", "/api/v1/admin/rules/" + id, admin_.token, json::object{{"enabled", false}, {"action", "case"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.Json().at("enabled"), false);
+  EXPECT_EQ(S(r.Json().at("action")), "case");
+  EXPECT_EQ(S(r.Json().at("expression")), S(rule.at("expression")));
+  ExpectError(Call("PATCH", "/api/v1/admin/rules/" + id, admin_.token, json::object{{"expression", "("}}), 400,
+              "bad_rule");
+  ExpectError(Call("PATCH", "/api/v1/admin/rules/999999", admin_.token, json::object{{"enabled", true}}), 404,
+              "rule_not_found");
+
+  auto list = Call("GET", "/api/v1/admin/rules", admin_.token);
+  ASSERT_EQ(list.status, 200u);
+  const auto lv = list.Json();
+  const auto& items = lv.at("items").as_array();
+  EXPECT_GT(items.size(), 8u);  // the shipped set and ours
+  std::set<std::string> categories;
+  for (const auto& i : items) categories.insert(S(i.at("category")));
+  EXPECT_EQ(categories.size(), 8u);  // the shipped set covers every category
+}
+
+TEST_F(AnalyticsTest, VerdictsOnFlagsMakeARulesPrecision) {
+  const auto call = CallWithTranscript(ScamCall());
+  Analyze(call);
+  auto a = Call("GET", "/api/v1/calls/" + call + "/analytics", moderator_.token).Json();
+  const auto& flags = a.at("flags").as_array();
+  ASSERT_FALSE(flags.empty());
+  const auto flag = S(flags[0].at("id"));
+  const auto rule = S(flags[0].at("rule_id"));
+  ExpectError(Call("POST", "/api/v1/flags/" + flag + "/review", analyst_.token, json::object{{"verdict", "wrong"}}),
+              403, "forbidden");
+  ExpectError(Call("POST", "/api/v1/flags/" + flag + "/review", moderator_.token, json::object{{"verdict", "maybe"}}),
+              400, "invalid_verdict");
+  ExpectError(Call("POST", "/api/v1/flags/999999/review", moderator_.token, json::object{{"verdict", "wrong"}}), 404,
+              "flag_not_found");
+  // A moderator who took part in the call does not judge it.
+  SetRoles(seller_, {"user", "moderator"});
+  ExpectError(Call("POST", "/api/v1/flags/" + flag + "/review", seller_.token, json::object{{"verdict", "wrong"}}),
+              403, "conflict_of_interest");
+
+  auto r = Call("POST", "/api/v1/flags/" + flag + "/review", moderator_.token, json::object{{"verdict", "correct"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(S(r.Json().at("review")), "correct");
+  auto rules = Call("GET", "/api/v1/admin/rules", admin_.token).Json();
+  bool found = false;
+  for (const auto& i : rules.at("items").as_array()) {
+    if (S(i.at("id")) != rule) continue;
+    found = true;
+    EXPECT_EQ(i.at("precision").at("correct"), 1);
+    EXPECT_EQ(i.at("precision").at("wrong"), 0);
+  }
+  EXPECT_TRUE(found);
+  // Changing one's mind replaces the verdict.
+  ASSERT_EQ(Call("POST", "/api/v1/flags/" + flag + "/review", moderator_.token, json::object{{"verdict", "wrong"}}).status,
+            200u);
+  rules = Call("GET", "/api/v1/admin/rules", admin_.token).Json();
+  for (const auto& i : rules.at("items").as_array()) {
+    if (S(i.at("id")) != rule) continue;
+    EXPECT_EQ(i.at("precision").at("correct"), 0);
+    EXPECT_EQ(i.at("precision").at("wrong"), 1);
+  }
+}
+
+TEST_F(AnalyticsTest, PreviewShowsToneHitsAtCharacterOffsetsAndTheMaskedText) {
+  const std::string text = "срочно нужна предоплата на карту мой номер 89161234567";
+  const json::object body{{"text", text}, {"language", "ru"}};
+  ExpectError(Call("POST", "/api/v1/analytics/preview", moderator_.token, body), 403, "forbidden");
+  ExpectError(Call("POST", "/api/v1/analytics/preview", buyer_.token, body), 403, "forbidden");
+  for (const auto* who : {&analyst_, &admin_}) {
+    auto r = Call("POST", "/api/v1/analytics/preview", who->token, body);
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto v = r.Json();
+    EXPECT_TRUE(v.at("tone").as_object().contains("label"));
+    EXPECT_EQ(S(v.at("masked")), "срочно нужна предоплата на карту мой номер [phone]");
+    bool prepayment = false;
+    for (const auto& h : v.at("hits").as_array()) {
+      if (h.at("category") != "prepayment") continue;
+      prepayment = true;
+      // Character (not byte) offsets: "предоплата" begins at character 13.
+      EXPECT_LE(h.at("start").as_int64(), 13) << r.body;
+      EXPECT_GT(h.at("end").as_int64(), 13) << r.body;
+      EXPECT_LE(h.at("end").as_int64(), 54) << r.body;
+    }
+    EXPECT_TRUE(prepayment) << r.body;
+  }
+  ExpectError(Call("POST", "/api/v1/analytics/preview", analyst_.token, json::object{{"text", ""}, {"language", "ru"}}),
+              400, "invalid_text");
+  ExpectError(Call("POST", "/api/v1/analytics/preview", analyst_.token, json::object{{"text", "x"}, {"language", "de"}}),
+              400, "invalid_language");
+}
+
+TEST_F(AnalyticsTest, ABackfillAppliesANewRuleToStoredCalls) {
+  const auto call = CallWithTranscript({{"buyer", 1'000, "а шлем в комплекте идёт"},
+                                        {"seller", 4'000, "шлем отдам в подарок"}});
+  Analyze(call);
+  auto before = Call("GET", "/api/v1/calls/" + call + "/analytics", moderator_.token).Json();
+  for (const auto& f : before.at("flags").as_array()) EXPECT_NE(f.at("category"), "pressure");
+
+  auto r = Call("POST", "/api/v1/admin/rules", admin_.token,
+                json::object{{"category", "pressure"}, {"language", "ru"}, {"expression", "шлем NEAR/2 подарок"},
+                             {"severity", "info"}, {"action", "tag"}});
+  ASSERT_EQ(r.status, 201u) << r.body;
+  ExpectError(Call("POST", "/api/v1/admin/analytics/backfill", moderator_.token, json::object{}), 403, "forbidden");
+  ExpectError(Call("POST", "/api/v1/admin/analytics/backfill", admin_.token,
+                   json::object{{"from", "2030-01-01T00:00:00Z"}, {"to", "2020-01-01T00:00:00Z"}}),
+              400, "invalid_range");
+  r = Call("POST", "/api/v1/admin/analytics/backfill", admin_.token, json::object{});
+  ASSERT_EQ(r.status, 202u) << r.body;
+  const auto job = S(r.Json().at("job_id"));
+  // The job runs on the server's workers; wait for it (bounded by the job's own state).
+  std::string state;
+  for (int i = 0; i < 1200 && state != "done" && state != "failed"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto j = Call("GET", "/api/v1/admin/jobs?state=done", admin_.token).Json();
+    for (const auto& item : j.at("items").as_array()) {
+      if (S(item.at("id")) == job) state = S(item.at("state"));
+    }
+  }
+  ASSERT_EQ(state, "done");
+  auto after = Call("GET", "/api/v1/calls/" + call + "/analytics", moderator_.token).Json();
+  bool pressure = false;
+  for (const auto& f : after.at("flags").as_array()) pressure |= f.at("category") == "pressure";
+  EXPECT_TRUE(pressure) << json::serialize(after.at("flags"));
+}
+
+}  // namespace
+}  // namespace vitrina
