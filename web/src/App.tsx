@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Header } from './components/Header';
 import { useI18n } from './i18n';
+import { isAdmin } from './analytics';
+import { AdminRulesPage } from './pages/AdminRulesPage';
 import { BlockedPage } from './pages/BlockedPage';
 import { ConversationPage } from './pages/ConversationPage';
 import { ConversationsPage } from './pages/ConversationsPage';
@@ -38,6 +40,13 @@ function RequireUser({ children }: { children: ReactNode }) {
 function RequireModerator({ children }: { children: ReactNode }) {
   const { user } = useSession();
   if (!isModerator(user)) return <NotFoundPage />;
+  return <>{children}</>;
+}
+
+/** Admin pages: others get the not-found page (the API says 403 anyway). */
+function RequireAdmin({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  if (!isAdmin(user)) return <NotFoundPage />;
   return <>{children}</>;
 }
 
@@ -165,6 +174,16 @@ export function App() {
                 <RequireModerator>
                   <ModerationCasePage />
                 </RequireModerator>
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/admin/rules"
+            element={
+              <RequireUser>
+                <RequireAdmin>
+                  <AdminRulesPage />
+                </RequireAdmin>
               </RequireUser>
             }
           />

@@ -6,7 +6,13 @@
 // localStorage.
 
 import type {
+  AnalyticsFlag,
+  AnalyticsPreview,
+  AnalyticsRule,
   AuthResponse,
+  CallAnalytics,
+  FlagVerdict,
+  RuleInput,
   Call,
   CallJoinGrant,
   Complaint,
@@ -292,4 +298,20 @@ export const api = {
   releaseCase: (id: string) => request<ModerationCase | { case: ModerationCase }>('POST', `/api/v1/moderation/cases/${enc(id)}/release`, { body: {} }),
   decideCase: (id: string, input: DecisionInput) =>
     request<DecisionResult>('POST', `/api/v1/moderation/cases/${enc(id)}/decision`, { body: input }),
+
+  // Speech analytics (docs/API.md "Speech analytics").
+  /** 409 `not_ready` until the call's analytics are computed. */
+  getCallAnalytics: (callId: string) => request<CallAnalytics>('GET', `/api/v1/calls/${enc(callId)}/analytics`),
+  reviewFlag: (id: string, verdict: FlagVerdict) =>
+    request<AnalyticsFlag>('POST', `/api/v1/flags/${enc(id)}/review`, { body: { verdict } }),
+  listRules: async () => itemsOf(await request<AnalyticsRule[] | Page<AnalyticsRule>>('GET', '/api/v1/admin/rules')),
+  /** 400 `bad_rule` with a message naming what is wrong (and where in the expression). */
+  createRule: (input: RuleInput) => request<AnalyticsRule>('POST', '/api/v1/admin/rules', { body: input }),
+  updateRule: (id: string, patch: Partial<RuleInput>) =>
+    request<AnalyticsRule>('PATCH', `/api/v1/admin/rules/${enc(id)}`, { body: patch }),
+  /** RFC 3339 bounds (either may be left out); 409 `backfill_running`. */
+  startBackfill: (range: { from?: string; to?: string }) =>
+    request<{ job_id: string }>('POST', '/api/v1/admin/analytics/backfill', { body: range }),
+  previewText: (text: string, language: 'ru' | 'en') =>
+    request<AnalyticsPreview>('POST', '/api/v1/analytics/preview', { body: { text, language } }),
 };

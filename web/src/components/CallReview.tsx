@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type MouseEvent, type Ref } from 'react';
+import { lineToneOf, type LineTone, type TimelineMarker } from '../analytics';
 import { ApiError, api, callMedia } from '../api';
 import { formatDuration } from '../calls';
 import { errorText } from '../format';
 import { useI18n } from '../i18n';
-import { overlapsRange } from '../moderation';
+import { label, overlapsRange } from '../moderation';
 import { displayWords, segmentAt, segmentNear, sortSegments, speakerKey } from '../transcripts';
 import type { Call, MsRange, Transcript, TranscriptSegment } from '../types';
 
@@ -61,6 +62,13 @@ interface Props {
    * case page keeps its place and only the transcript box scrolls.
    */
   scrollPage?: boolean;
+  /**
+   * Speech analytics (the case page): marks on the player's timeline (rule flags, negative
+   * tone) that seek when clicked, the timeline's length, and the tone of each line.
+   */
+  markers?: readonly TimelineMarker[];
+  timelineMs?: number;
+  tones?: ReadonlyMap<string, LineTone>;
 }
 
 /**
@@ -77,6 +85,9 @@ export function CallReview({
   onPickSegment,
   handleRef,
   scrollPage = true,
+  markers,
+  timelineMs,
+  tones,
 }: Props) {
   const { t, lang } = useI18n();
   const trStatus = call.transcript?.status ?? 'none';
@@ -290,6 +301,10 @@ export function CallReview({
         </div>
       )}
 
+      {markers && typeof timelineMs === 'number' && timelineMs > 0 && (
+        <Timeline markers={markers} lengthMs={timelineMs} currentMs={currentMs ?? pinnedMs} onSeek={seek} />
+      )}
+
       {trStatus === 'ready' && (
         <div className="transcript" data-testid="transcript" data-state={load.kind}>
           <h3>{t('review.transcript')}</h3>
@@ -336,6 +351,7 @@ export function CallReview({
                     active={String(s.id) === activeId}
                     flagged={flagging ? flaggedIds.has(String(s.id)) : undefined}
                     seekable={showPlayer}
+                    tone={lineToneOf(tones, s)}
                     onSeek={seek}
                     onPick={onPickSegment}
                   />
@@ -354,10 +370,13 @@ function SegmentRow({
   active,
   flagged,
   seekable,
+  tone,
   onSeek,
   onPick,
 }: {
   seg: TranscriptSegment;
+  /** The line's tone from the call's analytics (the case page). */
+  tone?: LineTone;
   active: boolean;
   /** undefined: the page flags nothing (no data-flagged attribute). */
   flagged?: boolean;
@@ -401,6 +420,19 @@ function SegmentRow({
         <span className="tseg-speaker" data-testid="transcript-speaker">
           {speaker}
         </span>
+        {tone && (
+          <span
+            className={`line-tone line-tone-${tone.tone}`}
+            data-testid="line-tone"
+            data-tone={tone.tone}
+            data-score={tone.score}
+            title={`${t('tone.title')}: ${label(t, 'tone.', tone.tone)} (${tone.score.toFixed(2)})${
+              tone.loudness ? ` · ${t('tone.loudness', { level: Math.round(tone.loudness.level) })}` : ''
+            }`}
+          >
+            {label(t, 'tone.short.', tone.tone)}
+          </span>
+        )}
         {flagged && (
           <span className="tseg-flag" data-testid="transcript-flag">
             {t('review.flagged')}
@@ -438,5 +470,81 @@ function SegmentRow({
           : seg.text}
       </p>
     </li>
+  );
+}
+
+/**
+ * The call's timeline under the player: rule flags (upper lane, coloured by severity) and
+ * negative-tone stretches (lower lane), each a button that seeks to its start; a line marks
+ * the playback position.
+ */
+function Timeline({
+  markers,
+  lengthMs,
+  currentMs,
+  onSeek,
+}: {
+  markers: readonly TimelineMarker[];
+  lengthMs: number;
+  currentMs: number | null;
+  onSeek: (ms: number) => void;
+}) {
+  const { t } = useI18n();
+  const pos = (ms: number) => Math.max(0, Math.min(100, (ms / lengthMs) * 100));
+  const flags = markers.filter((m) => m.kind === 'flag');
+  const tone = markers.filter((m) => m.kind === 'negative_tone');
+  function lane(list: readonly TimelineMarker[], kind: TimelineMarker['kind']) {
+    return (
+      <div className={`timeline-lane timeline-lane-${kind}`}>
+        {list.map((m) => {
+          const left = pos(m.start_ms);
+          const width = Math.max(0, pos(m.end_ms) - left);
+          const range = `${formatDuration(m.start_ms)}–${formatDuration(m.end_ms)}`;
+          const what =
+            m.kind === 'flag'
+              ? `${label(t, 'rule.category.', m.category)} · ${label(t, 'severity.', m.severity)}${m.speaker ? ` · ${t(speakerKey(m.speaker))}` : ''}`
+              : t('analytics.negativeTone');
+          return (
+            <button
+              key={m.key}
+              type="button"
+              className={`timeline-marker timeline-marker-${m.kind}${m.severity ? ` sev-${m.severity}` : ''}`}
+              style={{ left: `${left}%`, width: `${width}%` }}
+              data-testid="timeline-marker"
+              data-kind={m.kind}
+              data-category={m.kind === 'flag' ? m.category : 'negative_tone'}
+              data-severity={m.severity}
+              data-flag-id={m.flagId}
+              data-start-ms={m.start_ms}
+              data-end-ms={m.end_ms}
+              title={`${range} · ${what}${m.text ? ` · “${m.text}”` : ''}`}
+              aria-label={t('analytics.markerPlay', { range, what })}
+              onClick={() => onSeek(m.start_ms)}
+            />
+          );
+        })}
+      </div>
+    );
+  }
+  return (
+    <div className="timeline" data-testid="call-timeline" data-length-ms={lengthMs}>
+      <div className="timeline-track">
+        {lane(flags, 'flag')}
+        {lane(tone, 'negative_tone')}
+        {currentMs !== null && <span className="timeline-playhead" style={{ left: `${pos(currentMs)}%` }} aria-hidden="true" />}
+      </div>
+      <div className="timeline-legend muted small">
+        <span className="timeline-ends">
+          <span>{formatDuration(0)}</span>
+          <span>{formatDuration(lengthMs)}</span>
+        </span>
+        <span className="timeline-keys">
+          <span className="timeline-key sev-high">{t('severity.high')}</span>
+          <span className="timeline-key sev-warn">{t('severity.warn')}</span>
+          <span className="timeline-key sev-info">{t('severity.info')}</span>
+          <span className="timeline-key timeline-key-tone">{t('analytics.negativeTone')}</span>
+        </span>
+      </div>
+    </div>
   );
 }

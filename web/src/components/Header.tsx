@@ -3,6 +3,7 @@ import { LANGS, useI18n, type Lang } from '../i18n';
 import { useNotificationsUnread } from '../notifications';
 import { useUnread } from '../realtime';
 import { useSession } from '../session';
+import { isAdmin } from '../analytics';
 import { isModerator } from '../transcripts';
 
 export function Header() {
@@ -66,6 +67,11 @@ export function Header() {
           {full && isModerator(user) && (
             <NavLink to="/moderation" data-testid="nav-moderation">
               {t('nav.moderation')}
+            </NavLink>
+          )}
+          {full && isAdmin(user) && (
+            <NavLink to="/admin/rules" data-testid="nav-admin-rules">
+              {t('nav.rules')}
             </NavLink>
           )}
         </nav>

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import { caseItems, lineTones, timelineLength, timelineMarkers } from '../analytics';
 import { ApiError, api } from '../api';
 import { callStatusKey, formatDuration } from '../calls';
+import { CallAnalyticsPanel, type AnalyticsLoad } from '../components/CallAnalyticsPanel';
 import { CallReview, type PlayerHandle } from '../components/CallReview';
 import { CaseStatusBadge, PriorityBadge, SlaBadge } from '../components/CaseBadges';
 import { CaseDecisionPanel } from '../components/CaseDecisionPanel';
@@ -12,10 +14,13 @@ import { useI18n } from '../i18n';
 import { callLengthMs, firstComplainedMoment, formatRange, label, normaliseEvidence, normaliseRanges } from '../moderation';
 import { processingStatusKey } from '../transcripts';
 import { useSession } from '../session';
-import type { Call, Complaint, DecisionResult, Evidence, ModerationCase, MsRange, SearchHit } from '../types';
+import { speakerKey } from '../transcripts';
+import type { AnalyticsFlag, Call, CaseItem, Complaint, DecisionResult, Evidence, FlagVerdict, ModerationCase, MsRange, SearchHit } from '../types';
 import { NotFoundPage } from './NotFoundPage';
 
 const HEARTBEAT_MS = 60_000;
+/** How often a call whose analytics are not computed yet is asked again. */
+const ANALYTICS_RETRY_MS = 10_000;
 
 interface Selection {
   callId: string | null;
@@ -49,6 +54,9 @@ export function ModerationCasePage() {
   // Calls outside the case opened from a search over the accused's calls.
   const [extraCalls, setExtraCalls] = useState<Call[]>([]);
   const [sel, setSel] = useState<Selection>({ callId: null, ms: null, nonce: 0 });
+  // Speech analytics per call id (loaded for every call shown).
+  const [analytics, setAnalytics] = useState<Record<string, AnalyticsLoad>>({});
+  const analyticsAsked = useRef<Set<string>>(new Set());
   const playerRef = useRef<PlayerHandle>(null);
   const playerBoxRef = useRef<HTMLDivElement>(null);
   const scrollToPlayer = useRef(false);
@@ -79,6 +87,8 @@ export function ModerationCasePage() {
     setReleased(false);
     setExtraCalls([]);
     setSel({ callId: null, ms: null, nonce: 0 });
+    setAnalytics({});
+    analyticsAsked.current = new Set();
     initialised.current = null;
     void load();
     return () => {
@@ -91,8 +101,14 @@ export function ModerationCasePage() {
     if (!kase || initialised.current === kase.id) return;
     initialised.current = kase.id;
     const appealEvidence = normaliseEvidence(kase.appeal?.decision?.evidence);
-    const first = firstComplainedMoment(kase.complaints ?? [], appealEvidence);
     const calls = kase.calls ?? [];
+    // Else the first automatic flag filed into the case.
+    const firstFlag = [...(kase.flags ?? [])]
+      .filter((f) => f.call_id && calls.some((c) => String(c.id) === String(f.call_id)))
+      .sort((a, b) => a.start_ms - b.start_ms)[0];
+    const first =
+      firstComplainedMoment(kase.complaints ?? [], appealEvidence) ??
+      (firstFlag ? { call_id: String(firstFlag.call_id), from_ms: firstFlag.start_ms, to_ms: firstFlag.end_ms } : null);
     if (first && calls.some((c) => String(c.id) === first.call_id)) {
       setSel((s) => ({ callId: first.call_id, ms: first.from_ms, nonce: s.nonce + 1 }));
     } else {
@@ -134,6 +150,79 @@ export function ModerationCasePage() {
   }, [kase, extraCalls]);
   const caseCallIds = useMemo(() => new Set((kase?.calls ?? []).map((c) => String(c.id))), [kase]);
   const current = allCalls.find((c) => String(c.id) === sel.callId) ?? null;
+
+  const loadAnalytics = useCallback(async (call: Call) => {
+    const cid = String(call.id);
+    const tr = call.transcript?.status ?? 'none';
+    if (tr === 'none' || tr === 'failed' || tr === 'deleted') {
+      setAnalytics((m) => ({ ...m, [cid]: { kind: 'unavailable' } }));
+      return;
+    }
+    setAnalytics((m) => (m[cid]?.kind === 'loaded' || m[cid]?.kind === 'pending' ? m : { ...m, [cid]: { kind: 'loading' } }));
+    let next: AnalyticsLoad;
+    try {
+      next = { kind: 'loaded', data: await api.getCallAnalytics(cid) };
+    } catch (e) {
+      next = e instanceof ApiError && e.status === 409 ? { kind: 'pending' } : { kind: 'error', message: apiErrorMessage(t, e) };
+    }
+    setAnalytics((m) => ({ ...m, [cid]: next }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Every call of the case (and any other call opened here): its analytics, once.
+  useEffect(() => {
+    for (const c of allCalls) {
+      const cid = String(c.id);
+      if (analyticsAsked.current.has(cid)) continue;
+      analyticsAsked.current.add(cid);
+      void loadAnalytics(c);
+    }
+  }, [allCalls, loadAnalytics]);
+
+  // Calls whose analytics are still being computed: ask again now and then.
+  const pendingIds = useMemo(
+    () => Object.entries(analytics).filter(([, v]) => v.kind === 'pending').map(([k]) => k).sort().join(','),
+    [analytics],
+  );
+  useEffect(() => {
+    if (!pendingIds) return undefined;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'hidden') return;
+      for (const cid of pendingIds.split(',')) {
+        const c = allCalls.find((x) => String(x.id) === cid);
+        if (c) void loadAnalytics(c);
+      }
+    }, ANALYTICS_RETRY_MS);
+    return () => window.clearInterval(timer);
+  }, [pendingIds, allCalls, loadAnalytics]);
+
+  const reviewFlag = useCallback(async (flag: AnalyticsFlag, verdict: FlagVerdict) => {
+    const res = await api.reviewFlag(String(flag.id), verdict);
+    const review = (res?.review ?? verdict) as FlagVerdict;
+    const patch = <T extends AnalyticsFlag>(f: T): T => (String(f.id) === String(flag.id) ? { ...f, review, reviewed_at: res?.reviewed_at ?? f.reviewed_at } : f);
+    setAnalytics((m) => {
+      const out: Record<string, AnalyticsLoad> = {};
+      for (const [k, v] of Object.entries(m)) {
+        out[k] = v.kind === 'loaded' ? { kind: 'loaded', data: { ...v.data, flags: (v.data.flags ?? []).map(patch) } } : v;
+      }
+      return out;
+    });
+    setKase((k) =>
+      k
+        ? {
+            ...k,
+            flags: k.flags?.map(patch),
+            items: k.items?.map((i): CaseItem => (i.source === 'auto' ? patch(i) : i)),
+          }
+        : k,
+    );
+  }, []);
+
+  const currentAnalytics = current ? analytics[String(current.id)] : undefined;
+  const currentData = currentAnalytics?.kind === 'loaded' ? currentAnalytics.data : null;
+  const markers = useMemo(() => timelineMarkers(currentData), [currentData]);
+  const tones = useMemo(() => lineTones(currentData), [currentData]);
+  const markerLength = currentData ? timelineLength(currentData, current?.recording?.duration_ms, markers) : 0;
 
   // Bring the player into view after a jump the moderator asked for (not on open).
   useEffect(() => {
@@ -234,6 +323,8 @@ export function ModerationCasePage() {
   const accused = kase.accused;
   const complaints = kase.complaints ?? [];
   const decisions = kase.decisions ?? [];
+  const items = caseItems(kase);
+  const autoCount = typeof kase.auto_flags === 'number' ? kase.auto_flags : items.filter((i) => i.source === 'auto').length;
 
   return (
     <main className="page case-page" data-testid="case-page" data-case-id={kase.id} data-kind={kase.kind}>
@@ -278,6 +369,14 @@ export function ModerationCasePage() {
               <div className="fact">
                 <dt>{t('case.complainants')}</dt>
                 <dd>{kase.complainants}</dd>
+              </div>
+            )}
+            {autoCount > 0 && (
+              <div className="fact">
+                <dt>{t('case.autoFlags')}</dt>
+                <dd data-testid="case-auto-flags" data-count={autoCount}>
+                  {autoCount}
+                </dd>
               </div>
             )}
             {(kase.vertical || kase.language) && (
@@ -351,6 +450,7 @@ export function ModerationCasePage() {
                       data-call-id={cid}
                       data-selected={selected ? 'true' : 'false'}
                       data-in-case={caseCallIds.has(cid) ? 'true' : 'false'}
+                      data-analysis={analytics[cid]?.kind ?? 'loading'}
                       onClick={() => selectCall(cid)}
                     >
                       <span className="case-call-title">
@@ -360,6 +460,7 @@ export function ModerationCasePage() {
                       <span className="muted small case-call-meta">
                         {[c.listing_title, c.started_at ? formatDateTime(c.started_at, locale) : t(callStatusKey(c.state))].filter(Boolean).join(' · ')}
                       </span>
+                      <CallAnalysisNote load={analytics[cid]} />
                     </button>
                   );
                 })}
@@ -391,22 +492,51 @@ export function ModerationCasePage() {
               flaggedSegmentIds={flags.ids}
               handleRef={playerRef}
               scrollPage={false}
+              markers={currentData ? markers : undefined}
+              timelineMs={markerLength}
+              tones={currentData ? tones : undefined}
+            />
+          )}
+          {current && (
+            <CallAnalyticsPanel
+              key={`analytics:${String(current.id)}`}
+              load={currentAnalytics}
+              caseId={kase.id}
+              onJump={(ms) => void jump(String(current.id), ms)}
+              onReview={reviewFlag}
             />
           )}
         </div>
 
         <div className="case-side">
-          <section className="panel case-complaints" aria-labelledby="case-complaints-title">
+          <section className="panel case-complaints" data-testid="case-items" aria-labelledby="case-complaints-title">
             <h2 id="case-complaints-title">
-              {t('case.complaints')} <span className="muted small">({complaints.length})</span>
+              {t('case.items')} <span className="muted small">({items.length})</span>
             </h2>
-            {complaints.length === 0 ? (
+            <p className="muted small" data-testid="case-items-summary">
+              {t('case.itemsSummary', { complaints: complaints.length, auto: autoCount })}
+            </p>
+            {items.length === 0 ? (
               <p className="muted small">{t('case.noComplaints')}</p>
             ) : (
               <ul className="rows">
-                {complaints.map((c) => (
-                  <li key={c.id}>
-                    <CaseComplaint c={c} selectedCallId={sel.callId} onJump={(cid, ms) => void jump(cid, ms)} />
+                {items.map((item) => (
+                  <li
+                    key={`${item.source}:${item.id}`}
+                    className={`case-item case-item-${item.source}`}
+                    data-testid="case-item"
+                    data-source={item.source}
+                    data-id={item.id}
+                    data-call-id={String(item.call_id ?? '')}
+                  >
+                    <span className={`tag case-item-source source-${item.source}`} data-testid="case-item-source">
+                      {item.source === 'auto' ? t('case.sourceAuto') : t('case.sourceComplaint')}
+                    </span>
+                    {item.source === 'complaint' ? (
+                      <CaseComplaint c={item} selectedCallId={sel.callId} onJump={(cid, ms) => void jump(cid, ms)} />
+                    ) : (
+                      <CaseAutoItem f={item} selectedCallId={sel.callId} onJump={(cid, ms) => void jump(cid, ms)} />
+                    )}
                   </li>
                 ))}
               </ul>
@@ -546,6 +676,64 @@ function CaseComplaint({ c, selectedCallId, onJump }: { c: Complaint; selectedCa
           )}
         </div>
       )}
+    </article>
+  );
+}
+
+/** A call tab's line about its analytics: pending, or how many flags. */
+function CallAnalysisNote({ load }: { load: AnalyticsLoad | undefined }) {
+  const { t } = useI18n();
+  if (!load || load.kind === 'loading' || load.kind === 'unavailable' || load.kind === 'error') return null;
+  if (load.kind === 'pending') {
+    return (
+      <span className="small case-call-analysis" data-testid="case-call-analysis" data-state="pending">
+        {t('analytics.pendingShort')}
+      </span>
+    );
+  }
+  const n = load.data.flags?.length ?? 0;
+  return (
+    <span className={`small case-call-analysis${n > 0 ? ' has-flags' : ''}`} data-testid="case-call-analysis" data-state="loaded" data-flags={n}>
+      {t('analytics.flagsN', { n })}
+    </span>
+  );
+}
+
+/** A rule's flag filed into the case: what, who, the words, the moment; the verdict is given below the player. */
+function CaseAutoItem({ f, selectedCallId, onJump }: { f: AnalyticsFlag; selectedCallId: string | null; onJump: (callId: string, ms: number) => void }) {
+  const { t } = useI18n();
+  const callId = String(f.call_id ?? '');
+  const range = { from_ms: f.start_ms, to_ms: f.end_ms };
+  return (
+    <article className={`case-auto flag-item-compact sev-border-${f.severity}`} data-category={f.category} data-severity={f.severity} data-review={f.review ?? ''}>
+      <div className="history-line-head">
+        <strong>{label(t, 'rule.category.', f.category)}</strong>
+        <span className={`tag sev-tag sev-${f.severity}`}>{label(t, 'severity.', f.severity)}</span>
+        <span className="muted small">{t(speakerKey(f.speaker))}</span>
+        {f.review && (
+          <span className={`tag verdict-tag verdict-${f.review}`} data-testid="case-item-review" data-review={f.review}>
+            {label(t, 'flags.verdict.', f.review)}
+          </span>
+        )}
+      </div>
+      <blockquote className="quote small">“{f.text}”</blockquote>
+      <div className="muted small">
+        {callId && (
+          <button
+            type="button"
+            className="chip chip-button chip-flag"
+            data-testid="case-item-moment"
+            data-call-id={callId}
+            data-from-ms={f.start_ms}
+            data-to-ms={f.end_ms}
+            aria-label={t('case.playRange', { range: formatRange(range) })}
+            onClick={() => onJump(callId, f.start_ms)}
+          >
+            {t('case.callN', { id: callId })} · {formatRange(range)}
+          </button>
+        )}
+        {selectedCallId === callId && <span> · {t('case.inPlayer')}</span>}
+      </div>
     </article>
   );
 }

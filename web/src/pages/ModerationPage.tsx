@@ -301,6 +301,11 @@ function CaseLine({ c, locale, meId }: { c: CaseSummary; locale: string; meId?: 
         {accusedName && <span>{t('moderation.accusedName', { name: accusedName })}</span>}
         {c.sla_due_at && <span>{t('moderation.dueAt', { date: formatDateTime(c.sla_due_at, locale) })}</span>}
         {typeof c.complainants === 'number' && <span>{t('moderation.complainants', { n: c.complainants })}</span>}
+        {typeof c.auto_flags === 'number' && c.auto_flags > 0 && (
+          <span className="tag auto-flags-tag" data-testid="queue-auto-flags" data-count={c.auto_flags} title={t('moderation.autoFlagsHint', { n: c.auto_flags })}>
+            {t('moderation.autoFlags', { n: c.auto_flags })}
+          </span>
+        )}
         {(c.vertical || c.language) && <span>{[c.vertical ? label(t, 'vertical.', c.vertical) : '', c.language ?? ''].filter(Boolean).join(' · ')}</span>}
         {c.status === 'assigned' && c.assignee_id && (
           <span data-testid="queue-assignee">
