@@ -100,7 +100,9 @@ void AddAnalyticsRoutes(Api& api) {
     auto in = TRY(ParseRule(TRY(ParseObject(ctx.req.body))));
     return Api::Json(201, RuleJson(TRY(a.CreateRule(ctx.user(), in))));
   });
-  api.Add(net::Verb::patch, "/api/v1/admin/rules/{id}", Access::kAdmin, [&a](Context& ctx) -> Result<net::Response> {
+  api.Add(net::Verb::patch, "/api/v1/admin/rules/{id}", Access::kAdmin,
+          [&a](Context& ctx) -> Result<void> { return a.CheckRuleExists(TRY(ctx.PathId("id", "rule_not_found"))); },
+          [&a](Context& ctx) -> Result<net::Response> {
     const auto id = TRY(ctx.PathId("id", "rule_not_found"));
     auto in = TRY(ParseRule(TRY(ParseObject(ctx.req.body))));
     return Api::Json(200, RuleJson(TRY(a.UpdateRule(ctx.user(), id, in))));
@@ -134,7 +136,11 @@ void AddAnalyticsRoutes(Api& api) {
                                                {"masked", p.masked}});
           });
 
-  api.Add(net::Verb::post, "/api/v1/flags/{id}/review", Access::kModerator, [&a](Context& ctx) -> Result<net::Response> {
+  api.Add(net::Verb::post, "/api/v1/flags/{id}/review", Access::kModerator,
+          [&a](Context& ctx) -> Result<void> {
+            return a.CheckMayReview(ctx.user(), TRY(ctx.PathId("id", "flag_not_found")));
+          },
+          [&a](Context& ctx) -> Result<net::Response> {
     const auto id = TRY(ctx.PathId("id", "flag_not_found"));
     const auto body = TRY(ParseObject(ctx.req.body));
     const auto verdict = TRY(OptString(body, "verdict")).value_or("");

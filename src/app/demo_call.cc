@@ -29,6 +29,7 @@ constexpr Turn kTurns[] = {
     {"seller", "here is the back wheel the tires are new"},
     {"buyer", "great can I pay when I pick it up"},
     {"seller", "please send a prepayment to my card first"},
+    {"seller", "or write to me on whatsapp my number is two zero two five five five zero one four seven"},
 };
 constexpr int kRate = 16'000;
 constexpr double kGapS = 0.8;

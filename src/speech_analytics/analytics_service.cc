@@ -403,6 +403,25 @@ Result<store::AnalyticsRule> AnalyticsService::UpdateRule(const store::User& adm
   return stored;
 }
 
+Result<void> AnalyticsService::CheckRuleExists(Id id) {
+  return store_.Read([&](store::Tx& tx) -> Result<void> {
+    if (!TRY(tx.analytics().FindRule(id))) return base::NotFound("rule_not_found", "No such rule");
+    return {};
+  });
+}
+
+Result<void> AnalyticsService::CheckMayReview(const store::User& moderator, Id flag_id) {
+  return store_.Read([&](store::Tx& tx) -> Result<void> {
+    auto f = TRY(tx.analytics().FindFlag(flag_id));
+    if (!f) return base::NotFound("flag_not_found", "No such flag");
+    auto call = TRY(tx.calls().FindById(f->call_id));
+    if (call && (call->buyer_id == moderator.id || call->seller_id == moderator.id)) {
+      return base::PermissionDenied("conflict_of_interest", "You took part in this call");
+    }
+    return {};
+  });
+}
+
 Result<Preview> AnalyticsService::PreviewText(const std::string& text, const std::string& language) {
   if (text.empty()) return base::InvalidArgument("invalid_text", "text is required");
   if (text.size() > 10'000) return base::InvalidArgument("invalid_text", "text is longer than 10000 bytes");

@@ -92,6 +92,8 @@ class AnalyticsService {
   // 400 bad_rule (naming the field or the expression's position); audited.
   Result<store::AnalyticsRule> CreateRule(const store::User& admin, const RuleInput& in);
   Result<store::AnalyticsRule> UpdateRule(const store::User& admin, store::Id id, const RuleInput& in);
+  // 404 rule_not_found (the route's guard: before the body is read).
+  Result<void> CheckRuleExists(store::Id id);
 
   // Tone, rule hits and the masked text of `text` (as a transcript segment in `language`).
   Result<Preview> PreviewText(const std::string& text, const std::string& language);
@@ -99,6 +101,9 @@ class AnalyticsService {
   // A moderator's verdict on a flag: correct | wrong. 404 flag_not_found, 403
   // conflict_of_interest (a party of the call), 400 invalid_verdict. Audited.
   Result<store::Flag> ReviewFlag(const store::User& moderator, store::Id flag_id, const std::string& verdict);
+  // Whether `moderator` may judge the flag: 404 flag_not_found, 403 conflict_of_interest (the
+  // route's guard: before the body is read; ReviewFlag checks it again).
+  Result<void> CheckMayReview(const store::User& moderator, store::Id flag_id);
 
  private:
   // The compiled enabled rules, rebuilt when the stored rules change.

@@ -414,6 +414,44 @@ async function moderationStory(t, { baseURL, pages, logs, contexts, users, callI
   const toMs = Math.min(Math.floor(lengthMs / 1000) * 1000, Math.ceil((asked.to + 1000) / 1000) * 1000);
   assert.ok(fromMs <= asked.from && toMs >= asked.to, `the range ${fromMs}–${toMs} covers the request ${asked.from}–${asked.to}`);
 
+  // --- 0. before anyone complains: speech analytics has flagged the request on its own ---
+  // The analytics job follows the transcript; the seller's case is in the queue with the
+  // prepayment flag inside the seller's words, and nobody complained.
+  let analytics;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const r = await api('GET', `/api/v1/calls/${callId}/analytics`, modToken);
+    if (r.status === 200) { analytics = r.json; break; }
+    assert.equal(r.status, 409, `analytics: ${r.text}`);
+    assert.ok(Date.now() < deadline, 'the call is analysed within 2 minutes of its transcript');
+    await sleep(250);
+  }
+  t.diagnostic(`flags: ${JSON.stringify(analytics.flags)}`);
+  const autoFlag = analytics.flags.find((f) => f.category === 'prepayment' && f.speaker === 'seller');
+  assert.ok(autoFlag, `a prepayment flag on the seller: ${JSON.stringify(analytics.flags)}`);
+  assert.ok(inRequest(autoFlag.start_ms, autoFlag.end_ms), `the flag ${autoFlag.start_ms}–${autoFlag.end_ms} is where the seller asked`);
+  assert.ok(!analytics.flags.some((f) => f.speaker === 'buyer' && f.severity === 'high'), 'nothing serious on the buyer');
+  assert.ok(autoFlag.case_id, 'the flag opened a case');
+  const autoCase = String(autoFlag.case_id);
+  const queue = await api('GET', '/api/v1/moderation/queue', modToken);
+  const queued = queue.json.items.find((c) => String(c.id) === autoCase);
+  assert.ok(queued, `the automatic case is in the queue: ${queue.text}`);
+  assert.equal(String(queued.accused_id), users.seller.id);
+  assert.equal(queued.complainants, 0, 'nobody complained');
+  assert.ok(queued.auto_flags >= 1);
+  assert.equal(queued.priority, 1, 'a high-severity flag makes the case urgent');
+  // The analyst sees the masked words: the phone number said as digits is [phone].
+  const analyst = makeUser('analyst');
+  await env.server.addUser(analyst, 'analyst');
+  const analystToken = (await api('POST', '/api/v1/auth/login', '', { email: analyst.email, password: analyst.password })).json.token;
+  const masked = await api('GET', `/api/v1/calls/${callId}/analytics`, analystToken);
+  assert.equal(masked.status, 200, `analyst analytics: ${masked.text}`);
+  assert.ok(masked.text.includes('[phone]'), `the analyst sees [phone]: ${masked.text.slice(0, 2000)}`);
+  assert.ok(!/five five five|zero one four|\d{7,}/.test(masked.text), 'and never the digits');
+  for (const leak of [users.seller.name, users.buyer.name, 'accused_id', 'display_name']) {
+    assert.ok(!masked.text.includes(leak), `no ${leak} for the analyst`);
+  }
+
   // --- a. the buyer files a complaint on the call page ---
   await buyer.goto(`/calls/${encodeURIComponent(callId)}`);
   await waitForRealtime(buyer);
@@ -441,6 +479,7 @@ async function moderationStory(t, { baseURL, pages, logs, contexts, users, callI
   await mine.locator('[data-testid="complaint-status"][data-status="open"]').waitFor();
   await buyer.getByTestId('complaint-open').waitFor({ state: 'detached' }); // one undecided complaint per call
   const caseId = String(complaint.case_id);
+  assert.equal(caseId, autoCase, 'the complaint joins the case the flag opened (one case per accused)');
 
   // --- b. a moderator takes the next case: it is this one, priority 1 ---
   const mod = pages.moderator;
@@ -465,6 +504,10 @@ async function moderationStory(t, { baseURL, pages, logs, contexts, users, callI
   await mod.getByTestId('recording-player').waitFor();
   await waitForPlayerAt(mod, fromMs, 1500);
   await mod.locator('[data-testid="transcript"][data-state="loaded"]').waitFor();
+  // The automatic flag is a marker on the player's timeline, and an item marked as automatic.
+  await mod.locator('[data-testid="timeline-marker"][data-kind="flag"][data-category="prepayment"]').first().waitFor();
+  await mod.locator('[data-testid="case-item"][data-source="auto"]').first().waitFor();
+  await mod.locator('[data-testid="case-item"][data-source="complaint"]').first().waitFor();
   const segs = await shownSegments(mod);
   t.diagnostic(`seller's lines: ${segs.filter((sg) => sg.speaker === 'seller').map((sg) => `${sg.start}: ${sg.text}`).join(' / ')}`);
   const overlaps = (sg) => sg.start < toMs && Math.max(sg.end, sg.start + 1) > fromMs;

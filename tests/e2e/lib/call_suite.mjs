@@ -27,7 +27,8 @@ export const SPEECH = {
   buyer: { voice: 'slt', text: 'can you turn the camera to the back panel please', keys: ['camera', 'panel'] },
   seller: {
     voice: 'rms',
-    text: 'the battery holds a charge for two days and I need a prepayment to my card',
+    // A phone number said as digits, then the prepayment request (speech analytics flags both).
+    text: 'the battery holds a charge for two days call two zero two five five five zero one four seven and I need a prepayment to my card',
     keys: ['battery', 'charge'],
     request: { from: 'i', to: 'card', quote: 'I need a prepayment to my card', word: 'prepayment' },
   },
