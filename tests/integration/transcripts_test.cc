@@ -149,6 +149,29 @@ TEST_F(TranscriptsTest, RecordedCallIsTranscribedPerSpeakerOnTheCallTimelineAndS
   EXPECT_EQ(S(call.at("transcript").at("status")), "ready");
   EXPECT_TRUE(call.at("transcript").at("error").is_null());
 
+  // The analytics job was queued with the transcript and runs by itself: every segment is an
+  // utterance with its tone and the loudness the transcriber measured on the real audio.
+  json::value analytics;
+  for (int i = 0; i < 600; ++i) {
+    r = Call("GET", "/api/v1/calls/" + sid + "/analytics", moderator_.token);
+    if (r.status == 200u) {
+      analytics = r.Json();
+      break;
+    }
+    ASSERT_EQ(r.status, 409u) << r.body;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(analytics.is_object()) << "the call was never analysed";
+  EXPECT_EQ(analytics.at("transcript_version").as_int64(), 1);
+  EXPECT_EQ(analytics.at("utterances").as_array().size(), t.at("segments").as_array().size());
+  for (const auto& u : analytics.at("utterances").as_array()) {
+    ASSERT_TRUE(u.at("loudness").is_object()) << u;
+    EXPECT_LT(u.at("loudness").at("dbfs").as_double(), -3.0) << u;
+    EXPECT_GT(u.at("loudness").at("dbfs").as_double(), -60.0) << u;
+  }
+  EXPECT_GT(analytics.at("speakers").at("seller").at("talk_ms").as_int64(), 0);
+  EXPECT_GT(analytics.at("speakers").at("buyer").at("words").as_int64(), 0);
+
   // Reprocessing makes version 2; the search still has one hit, not two.
   auto again = Call("POST", "/api/v1/admin/calls/" + sid + "/reprocess", admin_.token, json::object{});
   ASSERT_EQ(again.status, 202u) << again.body;
@@ -160,6 +183,13 @@ TEST_F(TranscriptsTest, RecordedCallIsTranscribedPerSpeakerOnTheCallTimelineAndS
   }
   EXPECT_EQ(r.Json().at("version").as_int64(), 2) << r.body;
   EXPECT_EQ(Search(moderator_.token, "q=battery").size(), 1u);
+  // ...and the new version is analysed in its turn.
+  for (int i = 0; i < 600; ++i) {
+    r = Call("GET", "/api/v1/calls/" + sid + "/analytics", moderator_.token);
+    if (r.status == 200u && r.Json().at("transcript_version").as_int64() == 2) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(r.Json().at("transcript_version").as_int64(), 2) << r.body;
   r = Call("GET", "/api/v1/calls/" + sid + "/transcript?version=1", buyer_.token);
   EXPECT_EQ(r.status, 200u) << r.body;
   // Only admins reprocess.
