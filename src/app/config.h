@@ -103,6 +103,10 @@ struct Config {
   std::int64_t retention_days = 30;
   std::int64_t retention_check_minutes = 60;
   std::string reward_currency = "RUB";
+  // [analytics] (docs/analytics.md): conversation-metric thresholds.
+  std::int64_t analytics_silence_min_ms = 3000;
+  std::int64_t analytics_overlap_min_ms = 1000;
+  std::int64_t analytics_span_merge_pause_ms = 1000;
   // [log]
   std::string log_level = "info";
 };

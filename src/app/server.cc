@@ -184,9 +184,12 @@ base::Result<void> Server::Start() {
   moderation_options.reward_currency = config_.reward_currency;
   moderation_ = std::make_unique<moderation::ModerationService>(*store_, *clock_, metrics_, *calls_,
                                                                 moderation_options);
+  speech_analytics::AnalyticsOptions analytics_options;
+  analytics_options.analysis.metrics.silence_min_ms = config_.analytics_silence_min_ms;
+  analytics_options.analysis.metrics.overlap_min_ms = config_.analytics_overlap_min_ms;
+  analytics_options.analysis.metrics.span_merge_pause_ms = config_.analytics_span_merge_pause_ms;
   analytics_ = std::make_unique<speech_analytics::AnalyticsService>(*store_, *clock_, metrics_,
-                                                                   moderation_options,
-                                                                   speech_analytics::AnalyticsOptions{});
+                                                                   moderation_options, analytics_options);
   TRY(analytics_->SeedDefaultRules());
   retention_ = std::make_unique<moderation::Retention>(
       *store_, *clock_, metrics_,
