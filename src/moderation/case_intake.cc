@@ -12,12 +12,6 @@ namespace vitrina::moderation {
 using namespace detail;  // NOLINT(google-build-using-namespace): this component's helpers
 namespace json = boost::json;
 
-int FlagSeverity(std::string_view severity) {
-  if (severity == "high") return 1;
-  if (severity == "warn") return 2;
-  return 3;
-}
-
 Result<store::Case> OpenOrJoinCase(store::Tx& tx, const ModerationOptions& options, Id accused,
                                    const store::Call& call, TimeMs now) {
   if (auto c = TRY(tx.cases().OpenComplaintsCase(accused))) return std::move(*c);
@@ -44,14 +38,8 @@ Result<void> Reprioritise(store::Tx& tx, const ModerationOptions& options, store
     reporters.insert(k.reporter_id);
     in.most_severe = std::min(in.most_severe, Severity(k.category));
   }
-  store::FlagFilter flags;
-  flags.case_id = c.id;
-  flags.limit = 10000;
-  int auto_flags = 0;
-  for (const auto& f : TRY(tx.analytics().ListFlags(flags))) {
-    ++auto_flags;
-    if (f.review != "wrong") in.most_severe = std::min(in.most_severe, FlagSeverity(f.severity));
-  }
+  const auto [auto_flags, flag_rank] = TRY(tx.analytics().CaseFlagStats(c.id));
+  if (flag_rank) in.most_severe = std::min(in.most_severe, *flag_rank);
   c.auto_flags = auto_flags;
   in.complainants = static_cast<int>(reporters.size());
   for (const auto& s : TRY(tx.sanctions().Sanctions(c.accused_id))) {

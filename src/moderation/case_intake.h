@@ -27,7 +27,4 @@ Result<void> Reprioritise(store::Tx& tx, const ModerationOptions& options, store
 Result<store::Case> FileFlag(store::Tx& tx, const ModerationOptions& options, store::Flag& flag,
                              const store::Call& call, base::TimeMs now);
 
-// Priority of a flag's severity: high 1, warn 2, info (or unknown) 3.
-int FlagSeverity(std::string_view severity);
-
 }  // namespace vitrina::moderation

@@ -186,12 +186,9 @@ Result<void> AnalyticsService::AnalyzeCall(Id call_id, std::optional<std::int64_
   const auto result = AnalysisJson(analysis, call_id, transcript.version);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  std::map<Id, std::string> rule_action;
   const auto now = clock_.NowMs();
   std::map<std::string, int> new_flags;
   TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
-    // The rules as they are now (an action may have changed since the matcher was built).
-    for (const auto& r : TRY(tx.analytics().ListRules())) rule_action[r.id] = r.action;
     store::CallAnalytics row;
     row.call_id = call_id;
     row.transcript_version = transcript.version;
@@ -238,7 +235,7 @@ Result<void> AnalyticsService::AnalyzeCall(Id call_id, std::optional<std::int64_
       auto [stored, inserted] = TRY(tx.analytics().InsertFlag(f));
       keep.push_back(stored.id);
       if (inserted) ++new_flags[stored.category];
-      if (rule_action[stored.rule_id] == "case" && !stored.case_id) {
+      if (p.hit.action == analytics::RuleAction::kCase && !stored.case_id) {
         TRY(moderation::FileFlag(tx, moderation_, stored, call, now));
       }
     }

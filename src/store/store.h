@@ -257,6 +257,9 @@ class AnalyticsRepository {
   virtual Result<std::optional<Flag>> FindFlag(Id id) = 0;
   virtual Result<std::vector<Flag>> ListFlags(const FlagFilter& filter) = 0;  // by start_ms, id
   virtual Result<void> SetFlagCase(Id flag_id, Id case_id) = 0;
+  // The case's flags: how many, and the most urgent severity rank (high 1, warn 2, info 3) of
+  // those not found wrong (nullopt: none).
+  virtual Result<std::pair<int, std::optional<int>>> CaseFlagStats(Id case_id) = 0;
   virtual Result<void> ReviewFlag(Id flag_id, const std::string& review, Id by, TimeMs at) = 0;
   // Deletes the call's non-live flags that no rule raises any more: not among `keep`, not
   // reviewed and not in a case. Returns how many.

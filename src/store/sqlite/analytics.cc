@@ -202,6 +202,15 @@ Result<void> SqliteAnalytics::SetFlagCase(Id flag_id, Id case_id) {
   return stmt.Bind(1, flag_id).Bind(2, case_id).Exec();
 }
 
+Result<std::pair<int, std::optional<int>>> SqliteAnalytics::CaseFlagStats(Id case_id) {
+  auto stmt = TRY(c_.Prepare(
+      "SELECT count(*), min(CASE severity WHEN 'high' THEN 1 WHEN 'warn' THEN 2 ELSE 3 END)"
+      " FILTER (WHERE review IS NULL OR review <> 'wrong') FROM flags WHERE case_id = ?1"));
+  stmt.Bind(1, case_id);
+  TRY(stmt.Step());
+  return std::make_pair(static_cast<int>(stmt.Int(0)), stmt.IsNull(1) ? std::optional<int>() : std::optional<int>(stmt.Int(1)));
+}
+
 Result<void> SqliteAnalytics::ReviewFlag(Id flag_id, const std::string& review, Id by, TimeMs at) {
   auto stmt = TRY(c_.Prepare("UPDATE flags SET review = ?2, reviewed_by = ?3, reviewed_at = ?4 WHERE id = ?1"));
   return stmt.Bind(1, flag_id).Bind(2, review).Bind(3, by).Bind(4, at).Exec();
