@@ -50,8 +50,9 @@ test: build-asan
 
 bench: build
 	@scripts/install-deps --bench
-	cmake --build --preset release --target vitrina_bench
+	cmake --build --preset release --target vitrina_bench vitrina_analytics_bench
 	build/release/bench/vitrina_bench
+	build/release/bench/vitrina_analytics_bench
 	bench/wrk_vs_nginx.sh $(RELEASE_BIN)
 	bench/abuse_bench.sh $(RELEASE_BIN)
 
