@@ -19,6 +19,7 @@ import { NotificationsPage } from './pages/NotificationsPage';
 import { RegisterPage } from './pages/RegisterPage';
 import { SanctionsPage } from './pages/SanctionsPage';
 import { SearchPage } from './pages/SearchPage';
+import { ServiceLevelPage } from './pages/ServiceLevelPage';
 import { useSession } from './session';
 import { isModerator } from './transcripts';
 
@@ -138,6 +139,14 @@ export function App() {
             element={
               <RequireUser>
                 <SearchPage />
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/service-level"
+            element={
+              <RequireUser>
+                <ServiceLevelPage />
               </RequireUser>
             }
           />

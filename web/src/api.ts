@@ -28,6 +28,7 @@ import type {
   SanctionAppeal,
   Listing,
   ListingInput,
+  ServiceLevel,
   Message,
   Page,
   SearchHit,
@@ -74,10 +75,11 @@ interface RequestOptions {
   body?: unknown;
   /** Do not trigger the global 401 → /login redirect (bootstrap, login form). */
   quietAuth?: boolean;
+  headers?: Record<string, string>;
 }
 
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = readCookie('vitrina_csrf');
@@ -141,6 +143,7 @@ function itemsOf<T>(res: T[] | { items?: T[] | null } | null | undefined): T[] {
 export interface ListingFilters {
   video_call_ready?: boolean;
   available_now?: boolean;
+  reliable_seller?: boolean;
   vertical?: Vertical | '';
   q?: string;
   seller_id?: string;
@@ -183,6 +186,9 @@ export const api = {
     request<AuthResponse>('POST', '/api/v1/auth/login', { body: { email, password }, quietAuth: true }),
   logout: () => request<void>('POST', '/api/v1/auth/logout', { quietAuth: true }),
   me: () => request<User>('GET', '/api/v1/me', { quietAuth: true }),
+  /** The caller's service level, recommendations in `lang` (the UI's language). */
+  myServiceLevel: (lang: string) =>
+    request<ServiceLevel>('GET', '/api/v1/me/service-level', { headers: { 'Accept-Language': lang } }),
   updateMe: (patch: { display_name?: string; timezone?: string }) =>
     request<User>('PATCH', '/api/v1/me', { body: patch }),
 
@@ -192,6 +198,7 @@ export const api = {
       `/api/v1/listings${query({
         video_call_ready: f.video_call_ready ? 'true' : undefined,
         available_now: f.available_now ? 'true' : undefined,
+        reliable_seller: f.reliable_seller ? 'true' : undefined,
         vertical: f.vertical,
         q: f.q,
         seller_id: f.seller_id,

@@ -13,6 +13,7 @@ export interface User {
   roles: string[];
   status: 'active' | 'blocked';
   timezone?: string;
+  verified?: boolean;
 }
 
 export interface AuthResponse {
@@ -45,8 +46,45 @@ export interface Listing {
   video_call_ready: boolean;
   call_hours?: CallHours | null;
   video_call_available_now: boolean;
+  /** `reliable_seller` when the seller holds the badge. */
+  seller_badges?: string[];
   created_at: string;
   updated_at: string;
+}
+
+export type ServiceLevelCode =
+  | 'listing_freshness'
+  | 'description_truthful'
+  | 'answers_messages'
+  | 'answers_calls'
+  | 'call_attendance'
+  | 'call_conduct'
+  | 'no_duplicates';
+
+export interface ServiceLevelParameter {
+  code: ServiceLevelCode;
+  score: number | null;
+  applicable: boolean;
+  weak?: boolean;
+  sample?: number;
+  events?: number;
+  recommendation: string | null;
+}
+
+/** GET /api/v1/me/service-level (docs/service-level.md). */
+export interface ServiceLevel {
+  level: number | null;
+  zone: 'green' | 'red';
+  weakest?: ServiceLevelCode | null;
+  window: { from: string; to: string; active_days?: number };
+  parameters: ServiceLevelParameter[];
+  duplicates?: { listing_id: string; original_id: string }[];
+  badge: {
+    reliable: boolean;
+    missing: string[];
+    rating?: { average: number; count: number };
+    verified?: boolean;
+  };
 }
 
 export interface ListingInput {

@@ -45,6 +45,11 @@ export function Header() {
             </NavLink>
           )}
           {full && (
+            <NavLink to="/service-level" data-testid="nav-service-level">
+              {t('nav.serviceLevel')}
+            </NavLink>
+          )}
+          {full && (
             <NavLink to="/search" data-testid="nav-search">
               {t('nav.search')}
             </NavLink>

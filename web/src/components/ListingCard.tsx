@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { formatPrice } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 import type { Listing } from '../types';
+import { ReliableSellerBadge } from './ReliableSellerBadge';
 import { VideoCallBadge } from './VideoCallBadge';
 
 export function ListingCard({ listing }: { listing: Listing }) {
@@ -21,7 +22,9 @@ export function ListingCard({ listing }: { listing: Listing }) {
         <div className="card-price" data-testid="card-price">
           {formatPrice(listing.price, listing.currency, locale)}
         </div>
-        <div className="card-meta muted small">{listing.seller_name}</div>
+        <div className="card-meta muted small">
+          {listing.seller_name} <ReliableSellerBadge listing={listing} />
+        </div>
       </Link>
     </article>
   );

@@ -28,6 +28,7 @@ export function FeedPage() {
   const [vertical, setVertical] = useState<Vertical | ''>(() => parseVertical(params.get('vertical')));
   const [videoOnly, setVideoOnly] = useState(() => params.get('video') === '1');
   const [nowOnly, setNowOnly] = useState(() => params.get('now') === '1');
+  const [reliableOnly, setReliableOnly] = useState(() => params.get('reliable') === '1');
   const [items, setItems] = useState<Listing[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -55,9 +56,10 @@ export function FeedPage() {
     if (vertical) next.set('vertical', vertical);
     if (videoOnly) next.set('video', '1');
     if (nowOnly) next.set('now', '1');
+    if (reliableOnly) next.set('reliable', '1');
     if (next.toString() !== params.toString()) setParams(next, { replace: true });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [q, vertical, videoOnly, nowOnly]);
+  }, [q, vertical, videoOnly, nowOnly, reliableOnly]);
 
   // Debounce typing into the query.
   useEffect(() => {
@@ -72,7 +74,7 @@ export function FeedPage() {
     setLoading(true);
     setError(null);
     api
-      .listListings({ q, vertical, video_call_ready: videoOnly, available_now: nowOnly, limit: PAGE_SIZE })
+      .listListings({ q, vertical, video_call_ready: videoOnly, available_now: nowOnly, reliable_seller: reliableOnly, limit: PAGE_SIZE })
       .then((res) => {
         if (id !== requestId.current) return;
         setItems(res.items);
@@ -89,14 +91,14 @@ export function FeedPage() {
       });
     // t is only used for error text; refetching on language change is unnecessary.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [q, vertical, videoOnly, nowOnly]);
+  }, [q, vertical, videoOnly, nowOnly, reliableOnly]);
 
   async function loadMore() {
     if (!cursor) return;
     const id = requestId.current;
     setLoadingMore(true);
     try {
-      const res = await api.listListings({ q, vertical, video_call_ready: videoOnly, available_now: nowOnly, limit: PAGE_SIZE, cursor });
+      const res = await api.listListings({ q, vertical, video_call_ready: videoOnly, available_now: nowOnly, reliable_seller: reliableOnly, limit: PAGE_SIZE, cursor });
       if (id !== requestId.current) return;
       setItems((prev) => {
         const seen = new Set(prev.map((l) => l.id));
@@ -165,6 +167,15 @@ export function FeedPage() {
             onChange={(e) => setNowOnly(e.target.checked)}
           />
           <span>{t('feed.availableNow')}</span>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="filter-reliable-seller"
+            checked={reliableOnly}
+            onChange={(e) => setReliableOnly(e.target.checked)}
+          />
+          <span>{t('feed.reliableSeller')}</span>
         </label>
       </form>
 

@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api';
 import { CallHoursView } from '../components/CallHoursView';
 import { ListingCallLink } from '../components/ListingCallLink';
+import { ReliableSellerBadge } from '../components/ReliableSellerBadge';
 import { VideoCallBadge } from '../components/VideoCallBadge';
 import { errorText, formatDate, formatPrice } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
@@ -109,6 +110,7 @@ export function ListingPage() {
             <div className="seller-name" data-testid="listing-view-seller">
               {listing.seller_name}
             </div>
+            <ReliableSellerBadge listing={listing} />
             {error && (
               <p className="form-error" role="alert" data-testid="contact-error">
                 {error}
