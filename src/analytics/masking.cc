@@ -494,9 +494,25 @@ bool LooksLikePhone(std::string_view t, const NumberRun& run, std::size_t i, std
   return !same && !thousands;  // "42 44 46 48 50", "2019 2020 2021"; "1 500 000 000"
 }
 
+// Whether the whole run is 7..12 digits said one at a time ("five five five zero one four
+// seven"): nobody says a price, a year or a size digit by digit, so this is a phone number, or
+// the part of one a recogniser caught (a cut-off start, a missed digit).
+bool SpokenDigitByDigit(const NumberRun& run) {
+  const auto& g = run.groups;
+  if (g.size() < 7 || g.size() > 12) return false;
+  for (const auto& group : g) {
+    if (!group.spoken || group.digits.size() != 1) return false;
+  }
+  return true;
+}
+
 void AddNumbers(std::string_view original, std::string_view blanked, std::vector<PiiMatch>* out) {
   for (const NumberRun& run : FindNumberRuns(blanked)) {
     const auto& g = run.groups;
+    if (SpokenDigitByDigit(run)) {
+      out->push_back({PiiKind::kPhone, run.prefix_begin, g.back().end});
+      continue;
+    }
     std::size_t i = 0;
     while (i < g.size()) {
       // The best item starting at group i: a card before a phone; one that ends where the run

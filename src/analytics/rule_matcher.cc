@@ -376,7 +376,8 @@ std::vector<RuleHit> RuleMatcher::Match(std::string_view text, std::string_view 
   s.candidates.clear();
   // FindPii costs more than the rest of Match, so it runs only when the segment may hold
   // something it finds: '@', "://", a '.' inside a word (typed addresses), a joining word of an
-  // address said aloud, or adjacent number words and digits that may add up to 10 digits.
+  // address said aloud, or adjacent number words and digits that may add up to 7 digits (a
+  // phone said digit by digit may be as short as that: masking.h).
   bool pii_hint = text.find('@') != std::string_view::npos ||
                   text.find("://") != std::string_view::npos;
   for (std::size_t dot = text.find('.'); !pii_hint && dot != std::string_view::npos;
@@ -393,9 +394,9 @@ std::vector<RuleHit> RuleMatcher::Match(std::string_view text, std::string_view 
     s.tokens.push_back({b, e});
     const Span span{index, index, b, e};
     const Scratch::Word& word = WordOf(s, folded);
-    // A phone or card needs a run of 10 digits or more; an address, a joining word.
+    // A phone or card needs a run of 7 digits or more; an address, a joining word.
     run_digits = word.digits > 0 || word.continues ? run_digits + word.digits : 0;
-    pii_hint = pii_hint || word.joiner || run_digits >= 10;
+    pii_hint = pii_hint || word.joiner || run_digits >= 7;
     const std::string_view stem = word.stem;
     if (auto it = m.word_ids.find(stem); it != m.word_ids.end()) m.AddHit(s, it->second, span);
     // A prefix term matches the beginning of the word as said or of its stem (which search

@@ -73,6 +73,7 @@ struct Services {
   transcripts::TranscriptService& transcripts;
   moderation::ModerationService& moderation;
   speech_analytics::AnalyticsService& analytics;
+  speech_analytics::AnalystService& analyst;
   LiveHub& hub;
 };
 

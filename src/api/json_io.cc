@@ -1,6 +1,7 @@
 #include "api/json_io.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "base/time_format.h"
 #include "listings/call_hours.h"
@@ -145,6 +146,8 @@ json::object ListingJson(const listings::ListingView& v) {
                       {"video_call_ready", l.video_call_ready},
                       {"call_hours", listings::CallHoursToJson(v.call_hours)},
                       {"video_call_available_now", v.video_call_available_now},
+                      {"seller_rating", json::object{{"average", std::round(l.seller_rating * 100) / 100},
+                                                     {"count", l.seller_ratings}}},
                       {"created_at", base::FormatRfc3339(l.created_at)},
                       {"updated_at", base::FormatRfc3339(l.updated_at)}};
 }

@@ -31,6 +31,13 @@ bool IsLoopback(const std::string& ip) {
 
 }  // namespace
 
+static json::object RatingJson(const store::CallRating& r) {
+  return {{"call_id", IdString(r.call_id)},
+          {"stars", r.stars},
+          {"comment", r.comment ? json::value(*r.comment) : json::value(nullptr)},
+          {"created_at", base::FormatRfc3339(r.created_at)}};
+}
+
 GuardFn CallParty(calls::CallService& calls) {
   return [&calls](Context& ctx) -> Result<void> {
     const auto id = TRY(ctx.PathId("id", "call_not_found"));
@@ -98,6 +105,22 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
             });
   }
 
+  // The buyer's rating of the seller after the call (docs/calls.md "Rating").
+  api.Add(net::Verb::post, "/api/v1/calls/{id}/rating", Access::kUser, CallParty(calls),
+          [&](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "call_not_found"));
+            const auto body = TRY(ParseObject(ctx.req.body));
+            const auto stars = TRY(OptInt(body, "stars"));
+            if (!stars) return base::InvalidArgument("invalid_stars", "stars (1 to 5) is required");
+            const auto comment = TRY(OptString(body, "comment"));
+            return Api::Json(201, RatingJson(TRY(calls.Rate(ctx.user(), id, *stars, comment))));
+          });
+  api.Add(net::Verb::get, "/api/v1/calls/{id}/rating", Access::kUser, CallParty(calls),
+          [&](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "call_not_found"));
+            const auto r = TRY(calls.Rating(ctx.user(), id));
+            return Api::Json(200, json::object{{"rating", r ? json::value(RatingJson(*r)) : json::value(nullptr)}});
+          });
   api.Add(net::Verb::post, "/api/v1/calls/{id}/join", Access::kUser, CallParty(calls),
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));

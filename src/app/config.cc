@@ -251,6 +251,9 @@ const std::vector<ConfigKey>& Keys() {
       IntKey("analytics.span_merge_pause_ms", "VITRINA_ANALYTICS_SPAN_MERGE_PAUSE_MS",
              "A party's pause shorter than this is still their talk time", &Config::analytics_span_merge_pause_ms, 0,
              10'000),
+      StringKey("analytics.pseudonym_key_file", "VITRINA_ANALYTICS_PSEUDONYM_KEY_FILE",
+                "Key of analysts' user pseudonyms (made on first start, mode 0600; rotating it renames everyone)",
+                &Config::analytics_pseudonym_key_file),
       StringKey("log.level", "VITRINA_LOG_LEVEL", "trace, debug, info, warn, error, off",
                 &Config::log_level),
   };

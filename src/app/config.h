@@ -107,6 +107,8 @@ struct Config {
   std::int64_t analytics_silence_min_ms = 3000;
   std::int64_t analytics_overlap_min_ms = 1000;
   std::int64_t analytics_span_merge_pause_ms = 1000;
+  // The key of analysts' pseudonyms (made on first start, 0600); "": <data_dir>/pseudonym.key.
+  std::string analytics_pseudonym_key_file;
   // [log]
   std::string log_level = "info";
 };

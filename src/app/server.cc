@@ -8,11 +8,13 @@
 #include <memory>
 
 #include <filesystem>
+#include <fstream>
 
 #include "app/asr_setup.h"
 #include "app/version.h"
 #include "base/log.h"
 #include "base/random.h"
+#include "media/private_file.h"
 
 namespace vitrina::app {
 
@@ -31,6 +33,27 @@ std::vector<std::string> SplitList(const std::string& text) {
     start = comma + 1;
   }
   return out;
+}
+
+// The analysts' pseudonym key: read from its file, or made (32 random bytes) and written with
+// mode 0600 on first start. A key that is too short is refused rather than used.
+base::Result<speech_analytics::Pseudonymizer> LoadPseudonymizer(const Config& config) {
+  const fs::path path = !config.analytics_pseudonym_key_file.empty()
+                            ? fs::path(config.analytics_pseudonym_key_file)
+                            : fs::path(config.data_dir) / "pseudonym.key";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    fs::create_directories(path.parent_path(), ec);
+    TRY(media::WritePrivateFile(path, base::RandomToken(32) + "\n"));
+    base::log::Info("pseudonym_key_created", {{"path", path.string()}});
+  }
+  std::ifstream in(path);
+  std::string key;
+  std::getline(in, key);
+  if (key.size() < 32) {
+    return base::Internal("the pseudonym key " + path.string() + " is shorter than 32 characters");
+  }
+  return speech_analytics::Pseudonymizer(key);
 }
 
 // "ws://host:port/path" → "ws://host:port" (a CSP source).
@@ -188,8 +211,10 @@ base::Result<void> Server::Start() {
   analytics_options.analysis.metrics.silence_min_ms = config_.analytics_silence_min_ms;
   analytics_options.analysis.metrics.overlap_min_ms = config_.analytics_overlap_min_ms;
   analytics_options.analysis.metrics.span_merge_pause_ms = config_.analytics_span_merge_pause_ms;
-  analytics_ = std::make_unique<speech_analytics::AnalyticsService>(*store_, *clock_, metrics_,
-                                                                   moderation_options, analytics_options);
+  analyst_ = std::make_unique<speech_analytics::AnalystService>(*store_, *clock_,
+                                                               TRY(LoadPseudonymizer(config_)));
+  analytics_ = std::make_unique<speech_analytics::AnalyticsService>(
+      *store_, *clock_, metrics_, moderation_options, analytics_options, &analyst_->pseudonyms());
   TRY(analytics_->SeedDefaultRules());
   retention_ = std::make_unique<moderation::Retention>(
       *store_, *clock_, metrics_,
@@ -216,7 +241,7 @@ base::Result<void> Server::Start() {
   }
   api_ = std::make_unique<api::Api>(
       api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *transcripts_,
-                    *moderation_, *analytics_, *hub_}, api_options);
+                    *moderation_, *analytics_, *analyst_, *hub_}, api_options);
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
   // cores busy without paying for needless context switches (docs/PERFORMANCE.md).

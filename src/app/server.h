@@ -54,6 +54,7 @@ class Server {
   transcripts::TranscriptService& transcripts() { return *transcripts_; }
   moderation::ModerationService& moderation() { return *moderation_; }
   speech_analytics::AnalyticsService& analytics() { return *analytics_; }
+  speech_analytics::AnalystService& analyst() { return *analyst_; }
   moderation::Retention& retention() { return *retention_; }
   // The embedded Janus (null with external media nodes), e.g. for fault tests.
   media::JanusSupervisor* janus() { return janus_.get(); }
@@ -84,6 +85,7 @@ class Server {
   std::unique_ptr<asr::SpeechRecognizer> recognizer_;
   std::unique_ptr<transcripts::TranscriptService> transcripts_;
   std::unique_ptr<moderation::ModerationService> moderation_;
+  std::unique_ptr<speech_analytics::AnalystService> analyst_;
   std::unique_ptr<speech_analytics::AnalyticsService> analytics_;
   std::unique_ptr<moderation::Retention> retention_;
   std::unique_ptr<jobs::WorkerPool> jobs_;

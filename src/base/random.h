@@ -20,6 +20,9 @@ std::string Base64(std::string_view data);
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 
+// Lower-case hex HMAC-SHA-256 of `data` under `key` (any length).
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
+
 // Constant-time comparison of two strings of any length.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

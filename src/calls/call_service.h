@@ -93,6 +93,13 @@ class CallService {
   // The call if `user` is its buyer or seller: 404 call_not_found, 403 not_participant.
   Result<store::Call> AsParty(const store::User& user, store::Id call_id);
   Result<std::vector<store::Call>> List(const store::User& user, store::CallFilter filter);
+  // The buyer rates the seller after the call ended (once): 403 not_buyer (the seller), 409
+  // call_not_ended, 409 already_rated, 400 invalid_stars (1..5) / invalid_comment (<= 1000
+  // characters). The caller's route checks they are a party first.
+  Result<store::CallRating> Rate(const store::User& user, store::Id call_id, std::int64_t stars,
+                                 std::optional<std::string> comment);
+  // The call's rating, for its two parties (nullopt: none yet).
+  Result<std::optional<store::CallRating>> Rating(const store::User& user, store::Id call_id);
   Result<std::vector<store::RecordingFile>> Files(store::Id call_id);
   // The combined playback file of a call (moderators; the caller checks the role).
   Result<std::filesystem::path> CombinedRecording(store::Id call_id);

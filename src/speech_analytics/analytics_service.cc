@@ -73,9 +73,10 @@ analytics::Rule ToMatcherRule(const store::AnalyticsRule& r) {
 }
 
 AnalyticsService::AnalyticsService(store::Store& store, const base::Clock& clock, base::Metrics& metrics,
-                                   moderation::ModerationOptions moderation, AnalyticsOptions options)
+                                   moderation::ModerationOptions moderation, AnalyticsOptions options,
+                                   const Pseudonymizer* pseudonyms)
     : store_(store), clock_(clock), metrics_(metrics), moderation_(std::move(moderation)),
-      options_(std::move(options)) {
+      options_(std::move(options)), pseudonyms_(pseudonyms) {
   metrics_.Describe("vitrina_analytics_flags_total", "counter",
                     "Phrase-rule hits stored as flags, by category and source (analysis or live).");
   metrics_.Describe("vitrina_analytics_seconds", "histogram",
@@ -105,11 +106,6 @@ Result<int> AnalyticsService::SeedDefaultRules() {
       r.updated_at = now;
       TRY(tx.analytics().InsertRule(r));
       ++n;
-    }
-    if (n > 0) {
-      TRY(tx.audit().Append({std::nullopt, "rules.seeded", "rules", "default",
-                             json::serialize(json::object{{"rules", n}}), "[]"},
-                            now));
     }
     return n;
   }));
@@ -312,9 +308,12 @@ Result<json::object> AnalyticsService::CallAnalytics(const store::User& viewer, 
   if (!moderator && !IsAnalyst(viewer)) {
     return base::PermissionDenied("forbidden", "Call analytics are for moderators and analysts");
   }
+  Id buyer = 0, seller = 0;
   auto [row, flags] = TRY(store_.Write([&](store::Tx& tx) -> Result<std::pair<store::CallAnalytics, std::vector<store::Flag>>> {
     auto call = TRY(tx.calls().FindById(call_id));
     if (!call) return base::NotFound("call_not_found", "No such call");
+    buyer = call->buyer_id;
+    seller = call->seller_id;
     auto a = TRY(tx.analytics().FindCallAnalytics(call_id));
     if (!a) return base::Conflict("not_ready", "This call's analytics are not computed yet");
     store::FlagFilter f;
@@ -353,8 +352,14 @@ Result<json::object> AnalyticsService::CallAnalytics(const store::User& viewer, 
       text = analytics::Mask(text.as_string());
     }
     out["masked"] = true;
+    if (pseudonyms_) {
+      out["buyer"] = json::object{{"pseudonym", pseudonyms_->Of(buyer)}};
+      out["seller"] = json::object{{"pseudonym", pseudonyms_->Of(seller)}};
+    }
   } else {
     out["masked"] = false;
+    out["buyer"] = json::object{{"id", std::to_string(buyer)}};
+    out["seller"] = json::object{{"id", std::to_string(seller)}};
   }
   return out;
 }

@@ -22,6 +22,7 @@
 #include "base/result.h"
 #include "jobs/worker_pool.h"
 #include "moderation/moderation_service.h"
+#include "speech_analytics/analyst_service.h"
 #include "speech_analytics/call_analysis.h"
 #include "store/store.h"
 
@@ -65,8 +66,10 @@ struct Preview {
 
 class AnalyticsService {
  public:
+  // `pseudonyms` (may be null: none shown) names the parties in analysts' views.
   AnalyticsService(store::Store& store, const base::Clock& clock, base::Metrics& metrics,
-                   moderation::ModerationOptions moderation, AnalyticsOptions options);
+                   moderation::ModerationOptions moderation, AnalyticsOptions options,
+                   const Pseudonymizer* pseudonyms = nullptr);
 
   // At start-up: stores the rule set shipped with the product if there are no rules yet.
   // Returns how many were added.
@@ -84,7 +87,8 @@ class AnalyticsService {
   // Queues a backfill (one at a time: 409 backfill_running). Audited.
   Result<store::Id> StartBackfill(const store::User& admin, base::TimeMs from, base::TimeMs to);
 
-  // The call's analytics: moderators see the words, analysts the masked words (and no user);
+  // The call's analytics: moderators see the words, analysts the masked words and the parties
+  // as pseudonyms ({buyer: {pseudonym}, seller: {pseudonym}}; no user id, name or case id);
   // both reads are audited. 404 call_not_found, 409 not_ready until computed.
   Result<boost::json::object> CallAnalytics(const store::User& viewer, store::Id call_id);
 
@@ -115,6 +119,7 @@ class AnalyticsService {
   base::Metrics& metrics_;
   moderation::ModerationOptions moderation_;
   AnalyticsOptions options_;
+  const Pseudonymizer* pseudonyms_;
 
   std::mutex mu_;
   std::shared_ptr<const analytics::RuleMatcher> matcher_;

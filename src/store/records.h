@@ -57,6 +57,9 @@ struct Listing {
   std::string call_hours_json;  // {"timezone": "...", "weekly": [...]}, owned by listings::
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
+  // The buyers' ratings of the seller's calls, read with the listing (0 and 0: none).
+  double seller_rating = 0;
+  std::int64_t seller_ratings = 0;
   // The seller's account state, read with the listing (blocked sellers' listings are hidden).
   std::string seller_status = "active";
   std::optional<TimeMs> seller_blocked_until;
@@ -506,6 +509,42 @@ struct FlagFilter {
   std::optional<Id> call_id;
   std::optional<Id> case_id;
   int limit = 1000;
+};
+
+// One call as the analysts' call explorer lists it (ids of users are for pseudonymising only;
+// they never leave the server).
+struct AnalystCallRow {
+  Id call_id = 0;
+  TimeMs at = 0;  // started, else scheduled, accepted or created
+  std::int64_t duration_ms = 0;
+  std::string vertical;
+  std::string state;  // ended | missed | failed
+  std::optional<std::string> no_show;
+  Id buyer_id = 0;
+  Id seller_id = 0;
+  std::optional<double> talk_ratio_seller;  // null until analysed
+  std::optional<std::string> tone_seller;
+  std::vector<std::string> flag_categories;  // distinct, sorted
+  std::int64_t complaints = 0;
+};
+
+struct AnalystCallFilter {
+  TimeMs from = 0;
+  TimeMs to = 0;
+  std::optional<std::string> vertical;
+  std::optional<std::string> category;  // calls with a flag of this category
+  std::optional<std::pair<TimeMs, Id>> before;  // keyset: (at, call_id) strictly before
+  int limit = 50;
+};
+
+// A buyer's rating of the seller after an ended call (once per call).
+struct CallRating {
+  Id call_id = 0;
+  Id buyer_id = 0;
+  Id seller_id = 0;
+  int stars = 0;  // 1..5
+  std::optional<std::string> comment;
+  TimeMs created_at = 0;
 };
 
 struct NewJob {

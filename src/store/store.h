@@ -98,6 +98,9 @@ class CallRepository {
   virtual Result<std::vector<RecordingFile>> Files(Id call_id) = 0;
   // Retention: forgets the call's files (the caller deletes them from disk) and sets purged_at.
   virtual Result<void> MarkPurged(Id call_id, TimeMs now) = 0;
+  // Conflict "already_rated" if the call has a rating.
+  virtual Result<void> InsertRating(const CallRating& rating) = 0;
+  virtual Result<std::optional<CallRating>> FindRating(Id call_id) = 0;
 };
 
 class JobRepository {
@@ -267,6 +270,8 @@ class AnalyticsRepository {
 
   // Calls with a current transcript that started in [from, to], id > after, by id.
   virtual Result<std::vector<Id>> CallsWithTranscript(TimeMs from, TimeMs to, Id after, int limit) = 0;
+  // Calls that took place (ended, missed, failed) in [from, to], newest first.
+  virtual Result<std::vector<AnalystCallRow>> ListAnalystCalls(const AnalystCallFilter& filter) = 0;
   // Retention: the call's analytics row goes, its flags keep their verdicts but not the words.
   virtual Result<void> PurgeCall(Id call_id) = 0;
 };

@@ -188,6 +188,108 @@ TEST_F(AnalyticsTest, AnalystsSeeMaskedWordsAndNoUsers) {
   EXPECT_EQ(audit->front().actor_id, std::stoll(analyst_.id));
 }
 
+TEST_F(AnalyticsTest, TheCallExplorerShowsPseudonymsNeverUsers) {
+  const auto scam = CallWithTranscript(ScamCall());
+  Analyze(scam);
+  const auto quiet = CallWithTranscript({{"buyer", 1'000, "добрый день"}, {"seller", 3'000, "здравствуйте"}});
+  ExpectError(Call("GET", "/api/v1/analytics/calls", buyer_.token), 403, "forbidden");
+  ExpectError(Call("GET", "/api/v1/analytics/calls", moderator_.token), 403, "forbidden");
+  ExpectError(Call("GET", "/api/v1/analytics/calls", admin_.token), 403, "forbidden");
+
+  auto r = Call("GET", "/api/v1/analytics/calls", analyst_.token);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto v = r.Json();
+  const auto& items = v.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u) << r.body;
+  for (const char* leak : {"Sergei", "Boris", "example.com", "buyer_id", "seller_id"}) {
+    EXPECT_EQ(r.body.find(leak), std::string::npos) << leak << " in " << r.body;
+  }
+  const auto seller = S(items[0].at("seller").at("pseudonym"));
+  EXPECT_EQ(seller.rfind("u_", 0), 0u);
+  EXPECT_EQ(seller.size(), 18u);
+  EXPECT_EQ(S(items[1].at("seller").at("pseudonym")), seller);  // stable per user
+  EXPECT_NE(S(items[0].at("buyer").at("pseudonym")), seller);
+  const json::object* scam_row = nullptr;
+  for (const auto& i : items) {
+    if (S(i.at("call_id")) == scam) scam_row = &i.as_object();
+  }
+  ASSERT_TRUE(scam_row);
+  EXPECT_EQ(S(scam_row->at("outcome")), "ended");
+  EXPECT_EQ(S(scam_row->at("vertical")), "goods");
+  bool prepayment = false;
+  for (const auto& c : scam_row->at("flags").as_array()) prepayment |= c == "prepayment";
+  EXPECT_TRUE(prepayment) << r.body;
+
+  // Filters and paging.
+  auto only = Call("GET", "/api/v1/analytics/calls?category=prepayment", analyst_.token).Json();
+  ASSERT_EQ(only.at("items").as_array().size(), 1u);
+  EXPECT_EQ(S(only.at("items").as_array()[0].at("call_id")), scam);
+  auto page = Call("GET", "/api/v1/analytics/calls?limit=1", analyst_.token).Json();
+  ASSERT_EQ(page.at("items").as_array().size(), 1u);
+  ASSERT_TRUE(page.at("next_cursor").is_string());
+  auto next = Call("GET", "/api/v1/analytics/calls?limit=1&cursor=" + S(page.at("next_cursor")), analyst_.token).Json();
+  ASSERT_EQ(next.at("items").as_array().size(), 1u);
+  EXPECT_NE(S(next.at("items").as_array()[0].at("call_id")), S(page.at("items").as_array()[0].at("call_id")));
+  EXPECT_TRUE(next.at("next_cursor").is_null());
+  EXPECT_TRUE(Call("GET", "/api/v1/analytics/calls?vertical=realty", analyst_.token).Json().at("items").as_array().empty());
+  ExpectError(Call("GET", "/api/v1/analytics/calls?vertical=boats", analyst_.token), 400, "invalid_filter");
+  ExpectError(Call("GET", "/api/v1/analytics/calls?category=weather", analyst_.token), 400, "invalid_filter");
+  ExpectError(Call("GET", "/api/v1/analytics/calls?cursor=zzz", analyst_.token), 400, "invalid_cursor");
+  ExpectError(Call("GET", "/api/v1/analytics/calls?from=yesterday", analyst_.token), 400, "invalid_filter");
+
+  // The call's analytics name the same pseudonyms; every list read is on the audit log.
+  auto a = Call("GET", "/api/v1/calls/" + scam + "/analytics", analyst_.token).Json();
+  EXPECT_EQ(S(a.at("seller").at("pseudonym")), seller);
+  auto audit = Store().Read([](store::Tx& tx) {
+    store::AuditFilter f;
+    f.action = "analytics.calls_listed";
+    return tx.audit().List(f);
+  });
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->size(), 5u);  // the successful reads above
+  (void)quiet;
+}
+
+TEST_F(AnalyticsTest, TheBuyerRatesTheSellerOnceAndListingsShowIt) {
+  const auto call = CallWithTranscript({{"buyer", 1'000, "спасибо"}});
+  const auto path = "/api/v1/calls/" + call + "/rating";
+  ExpectError(Call("POST", path, seller_.token, json::object{{"stars", 5}}), 403, "not_buyer");
+  ExpectError(Call("POST", path, moderator_.token, json::object{{"stars", 5}}), 403, "not_participant");
+  ExpectError(Call("POST", path, buyer_.token, json::object{{"stars", 6}}), 400, "invalid_stars");
+  ExpectError(Call("POST", path, buyer_.token, json::object{{"stars", 0}}), 400, "invalid_stars");
+  ExpectError(Call("POST", path, buyer_.token, json::object{{"comment", "ok"}}), 400, "invalid_stars");
+  ExpectError(Call("POST", path, buyer_.token, json::object{{"stars", 4}, {"comment", std::string(1001, 'x')}}), 400,
+              "invalid_comment");
+  EXPECT_TRUE(Call("GET", path, buyer_.token).Json().at("rating").is_null());
+
+  auto r = Call("POST", path, buyer_.token, json::object{{"stars", 4}, {"comment", "  Showed everything  "}});
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.Json().at("stars"), 4);
+  EXPECT_EQ(S(r.Json().at("comment")), "Showed everything");
+  ExpectError(Call("POST", path, buyer_.token, json::object{{"stars", 1}}), 409, "already_rated");
+  EXPECT_EQ(Call("GET", path, seller_.token).Json().at("rating").at("stars"), 4);
+
+  // A second call rated 5: the listing shows 4.5 from 2.
+  const auto second = CallWithTranscript({{"buyer", 1'000, "спасибо"}});
+  ASSERT_EQ(Call("POST", "/api/v1/calls/" + second + "/rating", buyer_.token, json::object{{"stars", 5}}).status, 201u);
+  auto listing = Call("GET", "/api/v1/listings/" + listing_).Json();
+  EXPECT_DOUBLE_EQ(listing.at("seller_rating").at("average").as_double(), 4.5);
+  EXPECT_EQ(listing.at("seller_rating").at("count"), 2);
+
+  // A call that did not take place cannot be rated.
+  auto missed = Store().Write([&](store::Tx& tx) -> base::Result<store::Call> {
+    auto c = TRY(tx.calls().FindById(std::stoll(second)));
+    c->id = 0;
+    c->state = "missed";
+    c->started_at.reset();
+    return tx.calls().Insert(*c);
+  });
+  ASSERT_TRUE(missed) << missed.error().message;
+  ExpectError(Call("POST", "/api/v1/calls/" + std::to_string(missed->id) + "/rating", buyer_.token,
+                   json::object{{"stars", 3}}),
+              409, "call_not_ended");
+}
+
 TEST_F(AnalyticsTest, OnlyModeratorsAndAnalystsReadCallAnalytics) {
   const auto call = CallWithTranscript(ScamCall());
   Analyze(call);

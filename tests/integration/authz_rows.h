@@ -374,6 +374,20 @@ const std::vector<Row>& Rows() {
                     {401, 204, 204, 204, 204, 204})
                     .Blocked(204));
 
+    // --- Ratings: the buyer rates the seller once after an ended call; both parties read it.
+    r.push_back(Row("POST", "/api/v1/calls/{call.recorded}/rating", R"({"stars": 5})", kBuyer,
+                    {401, 201, Err(403, "not_participant"), Err(403, "not_participant"), Err(403, "not_participant"),
+                     Err(403, "not_participant")}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.recorded}/rating", R"({"stars": 5})", kSeller,
+                    {401, Err(403, "not_buyer"), Err(403, "not_participant"), Err(403, "not_participant"),
+                     Err(403, "not_participant"), Err(403, "not_participant")}));
+    r.push_back(Row("POST", "/api/v1/calls/{missing}/rating", R"({"stars": 5})", kBuyer,
+                    {401, Err(404, "call_not_found"), Err(404, "call_not_found"), Err(404, "call_not_found"),
+                     Err(404, "call_not_found"), Err(404, "call_not_found")}));
+    r.push_back(Row("GET", "/api/v1/calls/{call.recorded}/rating", "", kEither,
+                    {401, 200, Err(403, "not_participant"), Err(403, "not_participant"), Err(403, "not_participant"),
+                     Err(403, "not_participant")}));
+
     // --- Speech analytics (docs/analytics.md): a call's analytics for moderators and (masked)
     // analysts, not its parties; rules and backfill for admins; preview for admins and
     // analysts; verdicts on flags for moderators.
@@ -381,6 +395,7 @@ const std::vector<Row>& Rows() {
                     {401, kForbidden, kForbidden, 200, 200, kForbidden}));
     r.push_back(Row("GET", "/api/v1/calls/{missing}/analytics", "", kEither,
                     {401, kForbidden, kForbidden, Err(404, "call_not_found"), Err(404, "call_not_found"), kForbidden}));
+    r.push_back(Row("GET", "/api/v1/analytics/calls", "", kUser, {401, kForbidden, kForbidden, kForbidden, 200, kForbidden}));
     r.push_back(Row("GET", "/api/v1/admin/rules", "", kUser, {401, 403, 403, 403, 403, 200}));
     r.push_back(Row("POST", "/api/v1/admin/rules", R"({"category": "insult", "expression": "болван"})", kUser,
                     {401, kForbidden, kForbidden, kForbidden, kForbidden, 201}));

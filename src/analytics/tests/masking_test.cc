@@ -78,6 +78,16 @@ TEST(Mask, PhonesInWords) {
   EXPECT_EQ(Mask("oh seven seven double oh nine one one two three four"), "[phone]");
 }
 
+TEST(Mask, SevenOrMoreDigitsSaidOneByOneAreAPhoneEvenWhenCutOff) {
+  // What a recogniser gave for a phone number whose start the recording cut off.
+  EXPECT_EQ(Mask("culture zero two five five five zero one four seven you buy"), "culture [phone] you buy");
+  EXPECT_EQ(Mask("номер девять один шесть один два три четыре"), "номер [phone]");
+  // Six said digits, or seven typed ones, or digits said in groups, are not enough.
+  EXPECT_EQ(Mask("code five five five zero one four"), "code five five five zero one four");
+  EXPECT_EQ(Mask("order 5550147 is late"), "order 5550147 is late");
+  EXPECT_EQ(Mask("сто двадцать три сорок пять шестьдесят семь"), "сто двадцать три сорок пять шестьдесят семь");
+}
+
 TEST(Mask, TwoPhonesInOneList) {
   EXPECT_EQ(Mask("8 916 123 45 67, 8 916 765 43 21"), "[phone], [phone]");
   EXPECT_EQ(Mask("89161234567 или 89167654321"), "[phone] или [phone]");

@@ -66,8 +66,11 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   NoRecognizer recognizer;
   transcripts::TranscriptService transcripts(*store, clock, metrics, recognizer, calls, &hub, {});
   moderation::ModerationService moderation(*store, clock, metrics, calls, {});
-  speech_analytics::AnalyticsService analytics(*store, clock, metrics, {}, {});
-  Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, moderation, analytics, hub}, {});
+  speech_analytics::AnalystService analyst(*store, clock, speech_analytics::Pseudonymizer("k"));
+  speech_analytics::AnalyticsService analytics(*store, clock, metrics, {}, {}, &analyst.pseudonyms());
+  Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, moderation, analytics,
+                   analyst, hub},
+          {});
   ASSERT_GT(api.routes().size(), 20u);
   for (const auto& [verb, pattern] : api.routes()) {
     const std::string method =

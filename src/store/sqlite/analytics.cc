@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace vitrina::store::sqlite {
@@ -242,6 +243,57 @@ Result<void> SqliteAnalytics::PurgeCall(Id call_id) {
   TRY(del.Bind(1, call_id).Exec());
   auto words = TRY(c_.Prepare("UPDATE flags SET text = '' WHERE call_id = ?1"));
   return words.Bind(1, call_id).Exec();
+}
+
+Result<std::vector<AnalystCallRow>> SqliteAnalytics::ListAnalystCalls(const AnalystCallFilter& f) {
+  auto stmt = TRY(c_.Prepare(
+      "SELECT c.id, coalesce(c.started_at, c.scheduled_for, c.accepted_at, c.created_at) AS at,"
+      " coalesce(c.recording_duration_ms, c.ended_at - c.started_at, 0), l.vertical, c.state, c.no_show,"
+      " c.buyer_id, c.seller_id, a.talk_ratio_seller, a.tone_seller,"
+      " (SELECT group_concat(category) FROM (SELECT DISTINCT category FROM flags WHERE call_id = c.id"
+      "   ORDER BY category)),"
+      " (SELECT count(*) FROM complaints WHERE call_id = c.id)"
+      " FROM calls c JOIN listings l ON l.id = c.listing_id"
+      " LEFT JOIN call_analytics a ON a.call_id = c.id"
+      " WHERE c.state IN ('ended', 'missed', 'failed')"
+      " AND coalesce(c.started_at, c.scheduled_for, c.accepted_at, c.created_at) BETWEEN ?1 AND ?2"
+      " AND (?3 IS NULL OR l.vertical = ?3)"
+      " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM flags WHERE call_id = c.id AND category = ?4))"
+      " AND (?5 IS NULL OR at < ?5 OR (at = ?5 AND c.id < ?6))"
+      " ORDER BY at DESC, c.id DESC LIMIT ?7"));
+  stmt.Bind(1, f.from).Bind(2, f.to).Bind(3, f.vertical).Bind(4, f.category);
+  if (f.before) {
+    stmt.Bind(5, f.before->first).Bind(6, f.before->second);
+  } else {
+    stmt.BindNull(5).BindNull(6);
+  }
+  stmt.Bind(7, f.limit);
+  std::vector<AnalystCallRow> out;
+  while (TRY(stmt.Step())) {
+    AnalystCallRow r;
+    r.call_id = stmt.Int(0);
+    r.at = stmt.Int(1);
+    r.duration_ms = std::max<std::int64_t>(0, stmt.Int(2));
+    r.vertical = stmt.Text(3);
+    r.state = stmt.Text(4);
+    if (!stmt.IsNull(5)) r.no_show = stmt.Text(5);
+    r.buyer_id = stmt.Int(6);
+    r.seller_id = stmt.Int(7);
+    if (!stmt.IsNull(8)) r.talk_ratio_seller = stmt.Double(8);
+    if (!stmt.IsNull(9)) r.tone_seller = stmt.Text(9);
+    if (!stmt.IsNull(10)) {
+      std::string cats = stmt.Text(10);
+      for (std::size_t at = 0; at <= cats.size();) {
+        const auto comma = cats.find(',', at);
+        const auto end = comma == std::string::npos ? cats.size() : comma;
+        if (end > at) r.flag_categories.push_back(cats.substr(at, end - at));
+        at = end + 1;
+      }
+    }
+    r.complaints = stmt.Int(11);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace vitrina::store::sqlite

@@ -27,6 +27,7 @@ class SqliteAnalytics final : public AnalyticsRepository {
   Result<int> DeleteStaleFlags(Id call_id, const std::vector<Id>& keep) override;
   Result<std::vector<Id>> CallsWithTranscript(TimeMs from, TimeMs to, Id after, int limit) override;
   Result<void> PurgeCall(Id call_id) override;
+  Result<std::vector<AnalystCallRow>> ListAnalystCalls(const AnalystCallFilter& filter) override;
 
  private:
   Connection& c_;

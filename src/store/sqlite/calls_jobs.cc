@@ -235,6 +235,35 @@ Result<std::vector<RecordingFile>> SqliteCalls::Files(Id call_id) {
   return out;
 }
 
+Result<void> SqliteCalls::InsertRating(const CallRating& r) {
+  auto stmt = TRY(c_.Prepare(
+      "INSERT INTO call_ratings (call_id, buyer_id, seller_id, stars, comment, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  stmt.Bind(1, r.call_id).Bind(2, r.buyer_id).Bind(3, r.seller_id).Bind(4, r.stars).Bind(5, r.comment)
+      .Bind(6, r.created_at);
+  auto done = stmt.Exec();
+  if (!done && done.error().kind == base::ErrorKind::kConflict &&
+      done.error().message.find("call_ratings.call_id") != std::string::npos) {
+    return base::Conflict("already_rated", "This call has been rated already");
+  }
+  return done;
+}
+
+Result<std::optional<CallRating>> SqliteCalls::FindRating(Id call_id) {
+  auto stmt = TRY(c_.Prepare(
+      "SELECT call_id, buyer_id, seller_id, stars, comment, created_at FROM call_ratings WHERE call_id = ?1"));
+  stmt.Bind(1, call_id);
+  if (!TRY(stmt.Step())) return std::optional<CallRating>();
+  CallRating r;
+  r.call_id = stmt.Int(0);
+  r.buyer_id = stmt.Int(1);
+  r.seller_id = stmt.Int(2);
+  r.stars = static_cast<int>(stmt.Int(3));
+  if (!stmt.IsNull(4)) r.comment = stmt.Text(4);
+  r.created_at = stmt.Int(5);
+  return std::optional<CallRating>(std::move(r));
+}
+
 Result<void> SqliteCalls::MarkPurged(Id call_id, TimeMs now) {
   auto del = TRY(c_.Prepare("DELETE FROM recording_files WHERE call_id = ?1"));
   TRY(del.Bind(1, call_id).Exec());

@@ -20,6 +20,8 @@ class SqliteCalls final : public CallRepository {
   Result<void> ReplaceFiles(Id call_id, const std::vector<RecordingFile>& files) override;
   Result<std::vector<RecordingFile>> Files(Id call_id) override;
   Result<void> MarkPurged(Id call_id, TimeMs now) override;
+  Result<void> InsertRating(const CallRating& rating) override;
+  Result<std::optional<CallRating>> FindRating(Id call_id) override;
 
  private:
   Result<std::optional<Call>> FindOne(const std::string& where, std::int64_t value);

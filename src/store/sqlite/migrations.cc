@@ -455,6 +455,18 @@ CREATE UNIQUE INDEX flags_one_per_hit ON flags(call_id, transcript_version, rule
 CREATE INDEX flags_by_case ON flags(case_id, start_ms) WHERE case_id IS NOT NULL;
 CREATE INDEX flags_by_rule ON flags(rule_id) WHERE review IS NOT NULL;
 )sql"},
+    // Buyers' ratings of sellers after a call (docs/calls.md "Rating"), once per call.
+    {7, "call_ratings", R"sql(
+CREATE TABLE call_ratings (
+  call_id    INTEGER PRIMARY KEY REFERENCES calls(id),
+  buyer_id   INTEGER NOT NULL REFERENCES users(id),
+  seller_id  INTEGER NOT NULL REFERENCES users(id),
+  stars      INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+  comment    TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX call_ratings_by_seller ON call_ratings(seller_id, stars);
+)sql"},
 };
 
 }  // namespace

@@ -186,7 +186,9 @@ class SqliteSessions final : public SessionRepository {
 constexpr const char* kListingColumns =
     "l.id, l.seller_id, u.display_name, l.title, l.description, l.price, l.currency, l.vertical,"
     " l.status, l.video_call_ready, l.call_hours, l.created_at, l.updated_at,"
-    " u.status, u.blocked_until";
+    " u.status, u.blocked_until,"
+    " (SELECT coalesce(avg(stars), 0) FROM call_ratings r WHERE r.seller_id = l.seller_id),"
+    " (SELECT count(*) FROM call_ratings r WHERE r.seller_id = l.seller_id)";
 
 Listing ReadListing(const Stmt& s) {
   Listing l;
@@ -205,6 +207,8 @@ Listing ReadListing(const Stmt& s) {
   l.updated_at = s.Int(12);
   l.seller_status = s.Text(13);
   l.seller_blocked_until = s.OptInt(14);
+  l.seller_rating = s.Double(15);
+  l.seller_ratings = s.Int(16);
   return l;
 }
 

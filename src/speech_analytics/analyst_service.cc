@@ -1,0 +1,113 @@
+#include "speech_analytics/analyst_service.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "base/random.h"
+#include "base/time_format.h"
+
+namespace vitrina::speech_analytics {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::array<std::string_view, 4> kVerticals = {"goods", "realty", "auto", "jobs"};
+constexpr std::array<std::string_view, 8> kCategories = {
+    "prepayment", "off_platform_payment", "contact_exchange", "card_or_code_request",
+    "fake_link", "fake_payment_confirmation", "pressure", "insult"};
+constexpr base::TimeMs kDayMs = 86'400'000;
+
+std::string Outcome(const store::AnalystCallRow& r) {
+  if (r.no_show) return "no_show";
+  return r.state;
+}
+
+// "<at>.<id>" of the last row shown.
+std::optional<std::pair<base::TimeMs, store::Id>> ParseCursor(const std::string& text) {
+  const auto dot = text.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 >= text.size()) return std::nullopt;
+  try {
+    std::size_t a = 0, b = 0;
+    const auto at = std::stoll(text.substr(0, dot), &a);
+    const auto id = std::stoll(text.substr(dot + 1), &b);
+    if (a != dot || b != text.size() - dot - 1 || id <= 0) return std::nullopt;
+    return std::make_pair(at, id);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::string Pseudonymizer::Of(store::Id user) const {
+  return "u_" + base::HmacSha256Hex(key_, "user:" + std::to_string(user)).substr(0, 16);
+}
+
+AnalystService::AnalystService(store::Store& store, const base::Clock& clock, Pseudonymizer pseudonyms)
+    : store_(store), clock_(clock), pseudonyms_(std::move(pseudonyms)) {}
+
+Result<json::object> AnalystService::Calls(const store::User& analyst, const CallListParams& p) {
+  store::AnalystCallFilter f;
+  f.to = p.to.value_or(clock_.NowMs());
+  f.from = p.from.value_or(f.to - 30 * kDayMs);
+  if (f.from > f.to) return base::InvalidArgument("invalid_filter", "from must not be after to");
+  if (p.vertical) {
+    if (std::find(kVerticals.begin(), kVerticals.end(), *p.vertical) == kVerticals.end()) {
+      return base::InvalidArgument("invalid_filter", "vertical must be one of goods, realty, auto, jobs");
+    }
+    f.vertical = p.vertical;
+  }
+  if (p.category) {
+    if (std::find(kCategories.begin(), kCategories.end(), *p.category) == kCategories.end()) {
+      return base::InvalidArgument("invalid_filter", "Unknown flag category: " + *p.category);
+    }
+    f.category = p.category;
+  }
+  if (p.cursor) {
+    f.before = ParseCursor(*p.cursor);
+    if (!f.before) return base::InvalidArgument("invalid_cursor", "cursor is not one this API returned");
+  }
+  f.limit = std::clamp(p.limit, 1, 200) + 1;
+  const auto now = clock_.NowMs();
+  auto rows = TRY(store_.Write([&](store::Tx& tx) -> Result<std::vector<store::AnalystCallRow>> {
+    auto rows = TRY(tx.analytics().ListAnalystCalls(f));
+    json::object filter{{"from", f.from}, {"to", f.to}};
+    if (f.vertical) filter["vertical"] = *f.vertical;
+    if (f.category) filter["category"] = *f.category;
+    TRY(tx.audit().Append({analyst.id, "analytics.calls_listed", "calls", "explorer",
+                           json::serialize(json::object{{"filter", std::move(filter)},
+                                                        {"rows", static_cast<std::int64_t>(
+                                                                     std::min<std::size_t>(rows.size(), f.limit - 1))}}),
+                           "[]"},
+                          now));
+    return rows;
+  }));
+  const std::size_t shown = std::min<std::size_t>(rows.size(), static_cast<std::size_t>(f.limit - 1));
+  json::array items;
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& r = rows[i];
+    json::array flags;
+    for (const auto& c : r.flag_categories) flags.emplace_back(c);
+    items.push_back(json::object{
+        {"call_id", std::to_string(r.call_id)},
+        {"started_at", base::FormatRfc3339(r.at)},
+        {"duration_ms", r.duration_ms},
+        {"vertical", r.vertical},
+        {"outcome", Outcome(r)},
+        {"buyer", json::object{{"pseudonym", pseudonyms_.Of(r.buyer_id)}}},
+        {"seller", json::object{{"pseudonym", pseudonyms_.Of(r.seller_id)}}},
+        {"talk_ratio_seller", r.talk_ratio_seller ? json::value(std::round(*r.talk_ratio_seller * 1000) / 1000)
+                                                  : json::value(nullptr)},
+        {"tone_seller", r.tone_seller ? json::value(*r.tone_seller) : json::value(nullptr)},
+        {"flags", std::move(flags)},
+        {"complaints", r.complaints}});
+  }
+  json::value next = nullptr;
+  if (rows.size() > shown && shown > 0) {
+    next = std::to_string(rows[shown - 1].at) + "." + std::to_string(rows[shown - 1].call_id);
+  }
+  return json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
+}
+
+}  // namespace vitrina::speech_analytics

@@ -1,0 +1,64 @@
+#pragma once
+// The analyst's side of call data (docs/analytics.md "Analysts"): users as stable
+// pseudonyms, the call explorer, and (through AnalyticsService) a call's masked analytics.
+// Analysts never see user ids, names, e-mails or recordings; every read of call-level data is
+// on the audit log. Thread-safe: request workers.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "store/store.h"
+
+namespace vitrina::speech_analytics {
+
+using base::Result;
+
+// Stable per user, unlinkable without the key: "u_" + the first 16 hex digits of
+// HMAC-SHA-256(key, "user:" + id). The key (analytics.pseudonym_key_file, 32 random bytes made
+// on first start, mode 0600) never leaves the server. Rotating it gives every user a new
+// pseudonym: earlier exports and notes can no longer be joined with new ones (nor with each
+// other through the server).
+class Pseudonymizer {
+ public:
+  explicit Pseudonymizer(std::string key) : key_(std::move(key)) {}
+  std::string Of(store::Id user) const;
+
+ private:
+  std::string key_;
+};
+
+struct CallListParams {
+  std::optional<base::TimeMs> from;  // default: 30 days before `to`
+  std::optional<base::TimeMs> to;    // default: now
+  std::optional<std::string> vertical;
+  std::optional<std::string> category;
+  std::optional<std::string> cursor;
+  int limit = 50;
+};
+
+class AnalystService {
+ public:
+  AnalystService(store::Store& store, const base::Clock& clock, Pseudonymizer pseudonyms);
+
+  const Pseudonymizer& pseudonyms() const { return pseudonyms_; }
+
+  // The call explorer: {items: [{call_id, started_at, duration_ms, vertical, outcome, buyer:
+  // {pseudonym}, seller: {pseudonym}, talk_ratio_seller, tone_seller, flags: [category...],
+  // complaints}], next_cursor}. Outcome: ended | missed | failed | no_show. 400
+  // invalid_filter / invalid_cursor. Audited (analytics.calls_listed, with the filter and the
+  // number of rows).
+  Result<boost::json::object> Calls(const store::User& analyst, const CallListParams& params);
+
+ private:
+  store::Store& store_;
+  const base::Clock& clock_;
+  Pseudonymizer pseudonyms_;
+};
+
+}  // namespace vitrina::speech_analytics
