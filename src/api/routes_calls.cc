@@ -106,7 +106,15 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
   }
 
   // The buyer's rating of the seller after the call (docs/calls.md "Rating").
-  api.Add(net::Verb::post, "/api/v1/calls/{id}/rating", Access::kUser, CallParty(calls),
+  // Who: the call's buyer (404, 403 not_participant, 403 not_buyer) before what they sent.
+  api.Add(net::Verb::post, "/api/v1/calls/{id}/rating", Access::kUser,
+          [&](Context& ctx) -> Result<void> {
+            const auto call = TRY(calls.AsParty(ctx.user(), TRY(ctx.PathId("id", "call_not_found"))));
+            if (call.buyer_id != ctx.user().id) {
+              return base::PermissionDenied("not_buyer", "Only the buyer rates a call");
+            }
+            return {};
+          },
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));
             const auto body = TRY(ParseObject(ctx.req.body));
