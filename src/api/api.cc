@@ -84,6 +84,7 @@ Api::Api(Services services, ApiOptions options)
   AddAuditRoutes(*this);
   AddModerationRoutes(*this);
   AddAnalyticsRoutes(*this);
+  AddSellerRoutes(*this);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {

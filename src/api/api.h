@@ -23,6 +23,7 @@
 #include "net/http.h"
 #include "net/router.h"
 #include "net/static_files.h"
+#include "seller/service_level_service.h"
 #include "speech_analytics/analytics_service.h"
 #include "store/store.h"
 #include "moderation/moderation_service.h"
@@ -74,6 +75,7 @@ struct Services {
   moderation::ModerationService& moderation;
   speech_analytics::AnalyticsService& analytics;
   speech_analytics::AnalystService& analyst;
+  seller::ServiceLevelService& service_levels;
   LiveHub& hub;
 };
 
@@ -154,5 +156,6 @@ void AddTranscriptRoutes(Api& api);
 void AddAuditRoutes(Api& api);
 void AddModerationRoutes(Api& api);
 void AddAnalyticsRoutes(Api& api);
+void AddSellerRoutes(Api& api);
 
 }  // namespace vitrina::api

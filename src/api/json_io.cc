@@ -122,6 +122,7 @@ json::object UserJson(const store::User& u) {
                  {"roles", std::move(roles)},
                  {"status", u.status},
                  {"timezone", u.timezone},
+                 {"verified", u.verified},
                  {"created_at", base::FormatRfc3339(u.created_at)}};
   if (!u.skills.empty()) {
     json::array skills;
@@ -148,6 +149,7 @@ json::object ListingJson(const listings::ListingView& v) {
                       {"video_call_available_now", v.video_call_available_now},
                       {"seller_rating", json::object{{"average", std::round(l.seller_rating * 100) / 100},
                                                      {"count", l.seller_ratings}}},
+                      {"seller_badges", l.seller_reliable ? json::array{"reliable_seller"} : json::array{}},
                       {"created_at", base::FormatRfc3339(l.created_at)},
                       {"updated_at", base::FormatRfc3339(l.updated_at)}};
 }

@@ -85,6 +85,7 @@ void AddListingRoutes(Api& api) {
             q.before_id = TRY(ParseQueryId(r.Query("cursor"), "cursor"));
             q.seller_id = TRY(ParseQueryId(r.Query("seller_id"), "seller_id"));
             q.video_call_ready = TRY(ParseBoolQuery(r.Query("video_call_ready"), "video_call_ready"));
+            q.reliable_seller = TRY(ParseBoolQuery(r.Query("reliable_seller"), "reliable_seller"));
             q.available_now = TRY(ParseBoolQuery(r.Query("available_now"), "available_now")).value_or(false);
             if (auto v = r.Query("vertical"); v && !v->empty()) q.vertical = *v;
             if (auto v = r.Query("q"); v && !v->empty()) {

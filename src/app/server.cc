@@ -219,6 +219,7 @@ base::Result<void> Server::Start() {
   retention_ = std::make_unique<moderation::Retention>(
       *store_, *clock_, metrics_,
       moderation::RetentionOptions{config_.retention_days * 86'400'000, call_options.recordings_dir});
+  service_levels_ = std::make_unique<seller::ServiceLevelService>(*store_, *clock_);
   if (mode_ == Mode::kWorker) {
     StartJobs();
     base::log::Info("worker_started", {{"threads", config_.job_workers}});
@@ -241,7 +242,7 @@ base::Result<void> Server::Start() {
   }
   api_ = std::make_unique<api::Api>(
       api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *transcripts_,
-                    *moderation_, *analytics_, *analyst_, *hub_}, api_options);
+                    *moderation_, *analytics_, *analyst_, *service_levels_, *hub_}, api_options);
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
   // cores busy without paying for needless context switches (docs/PERFORMANCE.md).
@@ -298,6 +299,11 @@ void Server::StartJobs() {
     TRY(retention_->Purge(&ctx));
     return {};
   });
+  jobs_->Register(std::string(seller::kServiceLevelJob), [this](const store::Job&, jobs::JobContext& ctx) -> base::Result<void> {
+    const auto sellers = TRY(service_levels_->RecomputeAll(&ctx));
+    base::log::Info("service_levels_computed", {{"sellers", sellers}});
+    return {};
+  });
   if (config_.job_workers > 0) jobs_->Start();
 }
 
@@ -340,6 +346,8 @@ void Server::Housekeeping() {
   auto next_retention = std::chrono::steady_clock::now();
   auto next_queue_gauge = std::chrono::steady_clock::now();
   auto next_socket_check = std::chrono::steady_clock::now();
+  // The service-level job runs once per UTC day (and once at start-up).
+  std::int64_t service_level_day = -1;
   metrics_.Describe("vitrina_moderation_cases", "gauge",
                     "Undecided moderation cases by state (open, assigned) and SLA (breached, at_risk)");
   while (!stopping_) {
@@ -370,6 +378,14 @@ void Server::Housekeeping() {
         jobs_->Wake();
       }
       next_retention += std::chrono::minutes(config_.retention_check_minutes);
+    }
+    if (const auto day = service_level::DayOf(clock_->NowMs()); day != service_level_day) {
+      if (auto queued = service_levels_->Schedule(); !queued) {
+        base::log::Warn("service_level_schedule_failed", {{"error", queued.error().message}});
+      } else {
+        service_level_day = day;
+        if (*queued) jobs_->Wake();
+      }
     }
     if (std::chrono::steady_clock::now() >= next_queue_gauge) {
       if (auto sum = moderation_->Summary(); sum) {

@@ -25,6 +25,7 @@
 #include "media/recording_processor.h"
 #include "moderation/moderation_service.h"
 #include "speech_analytics/analytics_service.h"
+#include "seller/service_level_service.h"
 #include "moderation/retention.h"
 #include "listings/listing_service.h"
 #include "net/http_server.h"
@@ -88,6 +89,7 @@ class Server {
   std::unique_ptr<speech_analytics::AnalystService> analyst_;
   std::unique_ptr<speech_analytics::AnalyticsService> analytics_;
   std::unique_ptr<moderation::Retention> retention_;
+  std::unique_ptr<seller::ServiceLevelService> service_levels_;
   std::unique_ptr<jobs::WorkerPool> jobs_;
   std::string events_secret_;
   std::string admin_key_;

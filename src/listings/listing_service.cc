@@ -133,6 +133,7 @@ Result<std::vector<ListingView>> ListingService::List(std::optional<store::Id> v
   f.video_call_ready = q.video_call_ready;
   f.vertical = q.vertical;
   f.seller_id = q.seller_id;
+  f.reliable_seller = q.reliable_seller;
   f.text = q.text;
   f.before_id = q.before_id;
   f.limit = std::clamp(q.limit, 1, 100);

@@ -38,6 +38,7 @@ struct FeedQuery {
   bool available_now = false;  // only listings whose seller takes calls right now
   std::optional<std::string> vertical;
   std::optional<store::Id> seller_id;
+  std::optional<bool> reliable_seller;  // sellers with the reliable-seller badge (or without)
   std::string status = "active";  // active | archived | all (not active: own listings only)
   std::optional<std::string> text;
   std::optional<store::Id> before_id;

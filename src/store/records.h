@@ -23,6 +23,9 @@ struct User {
   std::string status = "active";   // active | blocked
   std::optional<TimeMs> blocked_until;  // null with status=blocked: blocked for good
   std::string timezone = "UTC";
+  // A verified profile (set by admins or the marketplace integration; the reliable-seller
+  // badge needs it, docs/service-level.md).
+  bool verified = false;
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
 };
@@ -63,6 +66,8 @@ struct Listing {
   // The seller's account state, read with the listing (blocked sellers' listings are hidden).
   std::string seller_status = "active";
   std::optional<TimeMs> seller_blocked_until;
+  // The seller holds the reliable-seller badge (cached by the service-level computation).
+  bool seller_reliable = false;
 };
 
 struct ListingFilter {
@@ -72,6 +77,7 @@ struct ListingFilter {
   std::vector<std::string> statuses = {"active"};
   std::optional<std::string> text;       // substring of the title or description
   bool only_active_sellers = true;       // hide listings of blocked sellers
+  std::optional<bool> reliable_seller;   // sellers with (true) or without the badge
   std::optional<Id> before_id;           // cursor: listings with id < before_id
   int limit = 20;
 };

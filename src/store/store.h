@@ -15,6 +15,7 @@
 
 #include "base/result.h"
 #include "store/records.h"
+#include "store/sellers.h"
 
 namespace vitrina::store {
 
@@ -292,6 +293,7 @@ class Tx {
   virtual SanctionRepository& sanctions() = 0;
   virtual NotificationRepository& notifications() = 0;
   virtual AnalyticsRepository& analytics() = 0;
+  virtual SellerRepository& sellers() = 0;
 };
 
 class Store {

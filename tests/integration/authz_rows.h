@@ -173,6 +173,13 @@ const std::vector<Row>& Rows() {
                     {401, 403, 403, 403, 403, 200}));
     r.push_back(Row("POST", "/api/v1/admin/users/{stranger}/roles", R"({"roles": ["user", "moderator"]})", kUser,
                     {401, 403, 403, 403, 403, 200}));
+    // The seller service level (docs/service-level.md): every signed-in user sees their own;
+    // admins set the verified flag the reliable-seller badge needs.
+    r.push_back(Row("GET", "/api/v1/me/service-level", "", kUser, {401, 200, 200, 200, 200, 200}));
+    r.push_back(Row("PUT", "/api/v1/admin/users/{stranger}/verified", R"({"verified": true})", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, 200}));
+    r.push_back(Row("PUT", "/api/v1/admin/users/{missing}/verified", R"({"verified": true})", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, Err(404, "user_not_found")}));
 
     // --- Listings: anyone reads; only the seller changes one.
     r.push_back(Row("POST", "/api/v1/listings", R"({"title": "Lamp", "price": 5, "vertical": "goods"})", kUser,

@@ -68,8 +68,9 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   moderation::ModerationService moderation(*store, clock, metrics, calls, {});
   speech_analytics::AnalystService analyst(*store, clock, speech_analytics::Pseudonymizer("k"));
   speech_analytics::AnalyticsService analytics(*store, clock, metrics, {}, {}, &analyst.pseudonyms());
+  seller::ServiceLevelService service_levels(*store, clock);
   Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, moderation, analytics,
-                   analyst, hub},
+                   analyst, service_levels, hub},
           {});
   ASSERT_GT(api.routes().size(), 20u);
   for (const auto& [verb, pattern] : api.routes()) {

@@ -467,6 +467,33 @@ CREATE TABLE call_ratings (
 );
 CREATE INDEX call_ratings_by_seller ON call_ratings(seller_id, stars);
 )sql"},
+    // The seller service level (docs/service-level.md "Wiring"): the verified profile flag, the
+    // reliable-seller badge cached on the user (listings show it and the feed filters on it
+    // without computing anything), the daily record of days with an active listing, and the
+    // computed level per seller and day (history, upserted).
+    {8, "service_levels", R"sql(
+ALTER TABLE users ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN reliable_seller INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE seller_active_days (
+  seller_id INTEGER NOT NULL REFERENCES users(id),
+  day       INTEGER NOT NULL,
+  PRIMARY KEY (seller_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE service_levels (
+  seller_id   INTEGER NOT NULL REFERENCES users(id),
+  day         INTEGER NOT NULL,
+  level       INTEGER CHECK (level BETWEEN 0 AND 100),
+  zone        TEXT NOT NULL CHECK (zone IN ('green', 'red')),
+  parameters  TEXT NOT NULL,
+  reliable    INTEGER NOT NULL CHECK (reliable IN (0, 1)),
+  computed_at INTEGER NOT NULL,
+  PRIMARY KEY (seller_id, day)
+) WITHOUT ROWID;
+CREATE INDEX service_levels_by_day ON service_levels(day, zone);
+CREATE INDEX listings_active_sellers ON listings(seller_id) WHERE status = 'active';
+)sql"},
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/moderation.h"
+#include "store/sqlite/sellers.h"
 #include "store/sqlite/transcripts.h"
 
 namespace vitrina::store::sqlite {
@@ -24,7 +25,8 @@ constexpr const char* kUserColumns =
     "u.id, u.email, u.display_name, u.password_hash, u.status, u.blocked_until, u.timezone, "
     "u.created_at, u.updated_at, "
     "(SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),"
-    "(SELECT group_concat(skill, ',') FROM moderator_skills k WHERE k.user_id = u.id)";
+    "(SELECT group_concat(skill, ',') FROM moderator_skills k WHERE k.user_id = u.id),"
+    "u.verified";
 
 User ReadUser(const Stmt& s) {
   User u;
@@ -41,6 +43,7 @@ User ReadUser(const Stmt& s) {
   if (!roles.empty()) boost::algorithm::split(u.roles, roles, [](char c) { return c == ','; });
   std::string skills = s.Text(10);
   if (!skills.empty()) boost::algorithm::split(u.skills, skills, [](char c) { return c == ','; });
+  u.verified = s.Int(11) != 0;
   return u;
 }
 
@@ -188,7 +191,8 @@ constexpr const char* kListingColumns =
     " l.status, l.video_call_ready, l.call_hours, l.created_at, l.updated_at,"
     " u.status, u.blocked_until,"
     " (SELECT coalesce(avg(stars), 0) FROM call_ratings r WHERE r.seller_id = l.seller_id),"
-    " (SELECT count(*) FROM call_ratings r WHERE r.seller_id = l.seller_id)";
+    " (SELECT count(*) FROM call_ratings r WHERE r.seller_id = l.seller_id),"
+    " u.reliable_seller";
 
 Listing ReadListing(const Stmt& s) {
   Listing l;
@@ -209,6 +213,7 @@ Listing ReadListing(const Stmt& s) {
   l.seller_blocked_until = s.OptInt(14);
   l.seller_rating = s.Double(15);
   l.seller_ratings = s.Int(16);
+  l.seller_reliable = s.Int(17) != 0;
   return l;
 }
 
@@ -270,6 +275,7 @@ class SqliteListings final : public ListingRepository {
     if (f.seller_id) sql += " AND l.seller_id = ?";
     if (f.text) sql += " AND (l.title LIKE ? ESCAPE '\\' OR l.description LIKE ? ESCAPE '\\')";
     if (f.only_active_sellers) sql += " AND u.status = 'active'";
+    if (f.reliable_seller) sql += *f.reliable_seller ? " AND u.reliable_seller = 1" : " AND u.reliable_seller = 0";
     if (f.before_id) sql += " AND l.id < ?";
     sql += " ORDER BY l.id DESC LIMIT ?";
     auto stmt = TRY(c_.Prepare(sql));
@@ -439,7 +445,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size),
-        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c) {}
+        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -452,6 +458,7 @@ class SqliteTx final : public Tx {
   SanctionRepository& sanctions() override { return sanctions_; }
   NotificationRepository& notifications() override { return notifications_; }
   AnalyticsRepository& analytics() override { return analytics_; }
+  SellerRepository& sellers() override { return sellers_; }
 
  private:
   SqliteUsers users_;
@@ -466,6 +473,7 @@ class SqliteTx final : public Tx {
   SqliteSanctions sanctions_;
   SqliteNotifications notifications_;
   SqliteAnalytics analytics_;
+  SqliteSellers sellers_;
 };
 
 class SqliteStore final : public Store {
