@@ -114,6 +114,13 @@ void AddAnalyticsRoutes(Api& api) {
     return Api::Json(200, TRY(s.analyst.Calls(ctx.user(), p)));
   });
 
+  // --- the dishonest-user ranking: users for moderators, pseudonyms for analysts ---
+  api.Add(net::Verb::get, "/api/v1/analytics/dishonest", Access::kUser, Roles({Role::kModerator, Role::kAnalyst}),
+          [&s](Context& ctx) -> Result<net::Response> {
+            const auto limit = TRY(ParseLimit(ctx.req.Query("limit"), 50, 200));
+            return Api::Json(200, TRY(s.analyst.Dishonest(ctx.user(), ctx.req.Query("cursor"), limit)));
+          });
+
   api.Add(net::Verb::get, "/api/v1/admin/rules", Access::kAdmin, [&a](Context&) -> Result<net::Response> {
     json::array items;
     for (const auto& r : TRY(a.Rules())) items.push_back(RuleJson(r));

@@ -4,8 +4,10 @@
 #include <array>
 #include <cmath>
 
+#include "accounts/roles.h"
 #include "base/random.h"
 #include "base/time_format.h"
+#include "detection/dishonest_score.h"
 
 namespace vitrina::speech_analytics {
 namespace {
@@ -36,6 +38,44 @@ std::optional<std::pair<base::TimeMs, store::Id>> ParseCursor(const std::string&
   } catch (...) {
     return std::nullopt;
   }
+}
+
+// The store's rows as the scoring's input (unknown strings: the mildest value).
+detection::UserSignals ToSignals(const store::DetectionUserRows& u, base::TimeMs now) {
+  const auto days = [&](base::TimeMs at) { return static_cast<double>(now - at) / static_cast<double>(kDayMs); };
+  detection::UserSignals s;
+  s.user_id = u.user_id;
+  s.calls = u.calls;
+  s.account_age_days = days(u.created_at);
+  s.first_call_ids = u.first_call_ids;
+  for (const auto& r : u.sanctions) {
+    detection::SanctionSignal x;
+    x.kind = detection::ParseSanctionKind(r.kind).value_or(detection::SanctionKind::kWarn);
+    x.age_days = days(r.created_at);
+    x.overturned = r.status == "overturned";
+    for (auto call : r.call_ids) x.evidence.push_back({call, 0, 0});
+    s.sanctions.push_back(std::move(x));
+  }
+  for (const auto& r : u.complaints) {
+    detection::ComplaintSignal x;
+    x.reporter_id = r.reporter_id;
+    x.category = r.category;
+    x.status = detection::ParseComplaintStatus(r.status).value_or(detection::ComplaintStatus::kOpen);
+    x.evidence = {r.call_id, r.start_ms, r.end_ms};
+    s.complaints.push_back(std::move(x));
+  }
+  for (const auto& r : u.flags) {
+    detection::FlagSignal x;
+    x.category = r.category;
+    x.severity = detection::ParseFlagSeverity(r.severity).value_or(detection::FlagSeverity::kInfo);
+    x.verdict = detection::ParseFlagVerdict(r.review).value_or(detection::FlagVerdict::kNone);
+    x.counterpart_id = r.counterpart_id;
+    x.phrase = "rule:" + std::to_string(r.rule_id);
+    x.evidence = {r.call_id, r.start_ms, r.end_ms};
+    s.flags.push_back(std::move(x));
+  }
+  for (auto call : u.no_show_call_ids) s.no_shows.push_back({call, 0, 0});
+  return s;
 }
 
 }  // namespace
@@ -108,6 +148,55 @@ Result<json::object> AnalystService::Calls(const store::User& analyst, const Cal
     next = std::to_string(rows[shown - 1].at) + "." + std::to_string(rows[shown - 1].call_id);
   }
   return json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
+}
+
+Result<json::object> AnalystService::Dishonest(const store::User& viewer, const std::optional<std::string>& cursor,
+                                               int limit, int window_days) {
+  std::optional<detection::RankCursor> after;
+  if (cursor) after = TRY(detection::DecodeCursor(*cursor));
+  const bool users = accounts::HasRole(viewer, accounts::Role::kModerator);
+  const auto now = clock_.NowMs();
+  const auto rows = TRY(store_.Read([&](store::Tx& tx) { return tx.detection().Signals(now - window_days * kDayMs, now); }));
+  std::vector<detection::UserScore> scores;
+  scores.reserve(rows.size());
+  for (const auto& r : rows) scores.push_back(detection::ScoreUser(ToSignals(r, now)));
+  auto page = detection::Rank(std::move(scores), after, std::clamp(limit, 1, 200));
+
+  json::array items;
+  TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    items.clear();  // a retried transaction starts over
+    for (const auto& score : page.items) {
+      json::object item;
+      if (users) {
+        const auto user = TRY(tx.users().FindById(score.user_id));
+        item["user"] = json::object{{"id", std::to_string(score.user_id)},
+                                    {"display_name", user ? json::value(user->display_name) : json::value(nullptr)}};
+      } else {
+        item["pseudonym"] = pseudonyms_.Of(score.user_id);
+      }
+      item["score"] = score.score;
+      json::array reasons;
+      for (const auto& reason : score.reasons) {
+        json::array evidence;
+        for (const auto& e : reason.evidence) {
+          evidence.push_back(json::object{
+              {"call_id", std::to_string(e.call_id)}, {"start_ms", e.start_ms}, {"end_ms", e.end_ms}});
+        }
+        reasons.push_back(json::object{{"code", reason.code}, {"weight", reason.weight}, {"evidence", std::move(evidence)}});
+      }
+      item["reasons"] = std::move(reasons);
+      items.push_back(std::move(item));
+    }
+    TRY(tx.audit().Append({viewer.id, "analytics.dishonest_listed", "users", "ranking",
+                           json::serialize(json::object{{"view", users ? "users" : "pseudonyms"},
+                                                        {"cursor", cursor ? json::value(*cursor) : json::value(nullptr)},
+                                                        {"rows", static_cast<std::int64_t>(page.items.size())}}),
+                           "[]"},
+                          now));
+    return {};
+  }));
+  return json::object{{"items", std::move(items)},
+                      {"next_cursor", page.next ? json::value(detection::EncodeCursor(*page.next)) : json::value(nullptr)}};
 }
 
 }  // namespace vitrina::speech_analytics

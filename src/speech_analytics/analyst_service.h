@@ -55,6 +55,15 @@ class AnalystService {
   // number of rows).
   Result<boost::json::object> Calls(const store::User& analyst, const CallListParams& params);
 
+  // The dishonest-user ranking (docs/analytics.md "## Dishonest-user ranking"): every user with
+  // a signal over the last `window_days` scored by detection::ScoreUser, ranked, the page after
+  // `cursor`: {items: [{pseudonym | user: {id, display_name}, score, reasons: [{code, weight,
+  // evidence: [{call_id, start_ms, end_ms}]}]}], next_cursor}. A moderator sees users; an
+  // analyst (not a moderator) sees pseudonyms only. 400 invalid_cursor. Audited
+  // (analytics.dishonest_listed, with the view and the number of rows).
+  Result<boost::json::object> Dishonest(const store::User& viewer, const std::optional<std::string>& cursor,
+                                        int limit, int window_days = 180);
+
  private:
   store::Store& store_;
   const base::Clock& clock_;

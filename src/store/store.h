@@ -15,6 +15,7 @@
 
 #include "base/result.h"
 #include "store/records.h"
+#include "store/detection.h"
 #include "store/sellers.h"
 
 namespace vitrina::store {
@@ -294,6 +295,7 @@ class Tx {
   virtual NotificationRepository& notifications() = 0;
   virtual AnalyticsRepository& analytics() = 0;
   virtual SellerRepository& sellers() = 0;
+  virtual DetectionRepository& detection() = 0;
 };
 
 class Store {

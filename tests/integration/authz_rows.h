@@ -403,6 +403,10 @@ const std::vector<Row>& Rows() {
     r.push_back(Row("GET", "/api/v1/calls/{missing}/analytics", "", kEither,
                     {401, kForbidden, kForbidden, Err(404, "call_not_found"), Err(404, "call_not_found"), kForbidden}));
     r.push_back(Row("GET", "/api/v1/analytics/calls", "", kUser, {401, kForbidden, kForbidden, kForbidden, 200, kForbidden}));
+    // The dishonest-user ranking: users for moderators, pseudonyms for analysts.
+    r.push_back(Row("GET", "/api/v1/analytics/dishonest", "", kUser, {401, kForbidden, kForbidden, 200, 200, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/analytics/dishonest?cursor=zzz", "", kUser,
+                    {401, kForbidden, kForbidden, Err(400, "invalid_cursor"), Err(400, "invalid_cursor"), kForbidden}));
     r.push_back(Row("GET", "/api/v1/admin/rules", "", kUser, {401, 403, 403, 403, 403, 200}));
     r.push_back(Row("POST", "/api/v1/admin/rules", R"({"category": "insult", "expression": "болван"})", kUser,
                     {401, kForbidden, kForbidden, kForbidden, kForbidden, 201}));

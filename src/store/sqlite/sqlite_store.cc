@@ -15,6 +15,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/moderation.h"
+#include "store/sqlite/detection.h"
 #include "store/sqlite/sellers.h"
 #include "store/sqlite/transcripts.h"
 
@@ -445,7 +446,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size),
-        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c) {}
+        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -459,6 +460,7 @@ class SqliteTx final : public Tx {
   NotificationRepository& notifications() override { return notifications_; }
   AnalyticsRepository& analytics() override { return analytics_; }
   SellerRepository& sellers() override { return sellers_; }
+  DetectionRepository& detection() override { return detection_; }
 
  private:
   SqliteUsers users_;
@@ -474,6 +476,7 @@ class SqliteTx final : public Tx {
   SqliteNotifications notifications_;
   SqliteAnalytics analytics_;
   SqliteSellers sellers_;
+  SqliteDetection detection_;
 };
 
 class SqliteStore final : public Store {
