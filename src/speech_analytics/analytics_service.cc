@@ -164,13 +164,16 @@ Result<void> AnalyticsService::Analyze(const store::Job& job, jobs::JobContext&)
 }
 
 Result<void> AnalyticsService::AnalyzeCall(Id call_id, std::optional<std::int64_t> version) {
-  auto [call, transcript] = TRY(store_.Read([&](store::Tx& tx) -> Result<std::pair<store::Call, store::Transcript>> {
+  // (Not a structured binding: the write transaction's lambda below captures these.)
+  auto loaded = TRY(store_.Read([&](store::Tx& tx) -> Result<std::pair<store::Call, store::Transcript>> {
     auto c = TRY(tx.calls().FindById(call_id));
     if (!c) return base::NotFound("call_not_found", "No such call");
     auto t = TRY(tx.transcripts().Current(call_id));
     if (!t) return base::NotFound("transcript_not_found", "The call has no transcript");
     return std::make_pair(std::move(*c), std::move(*t));
   }));
+  const store::Call& call = loaded.first;
+  const store::Transcript& transcript = loaded.second;
   if (version && *version != transcript.version) {
     // An older version's job: the current one has (or will have) its own.
     metrics_.Add("vitrina_analytics_calls_total", {{"outcome", "superseded"}});
