@@ -2,23 +2,18 @@
 // masked for analysts, automatic cases from phrase rules, rules administration, preview, flag
 // verdicts and backfill. The transcript is written to the store (the recogniser's part is
 // covered by transcripts_test and the browser test); the analysis runs as it does in the job.
-#include <boost/algorithm/string.hpp>
-
 #include <chrono>
 #include <set>
 #include <thread>
 
+#include "recorded_call.h"
 #include "server_fixture.h"
 #include "store/store.h"
 
 namespace vitrina {
 namespace {
 
-struct Line {
-  std::string speaker;
-  std::int64_t start_ms;
-  std::string text;
-};
+using testing::Line;
 
 class AnalyticsTest : public ServerTest {
  protected:
@@ -61,26 +56,7 @@ class AnalyticsTest : public ServerTest {
       c.transcript_status = "ready";
       c.updated_at = now;
       auto call = TRY(tx.calls().Insert(c));
-      store::NewTranscript t;
-      t.engine = "test";
-      t.model = "m";
-      t.language = language;
-      for (const auto& l : lines) {
-        store::TranscriptSegment s;
-        s.speaker = l.speaker;
-        s.start_ms = l.start_ms;
-        s.text = l.text;
-        std::vector<std::string> words;
-        boost::split(words, l.text, boost::is_any_of(" "));
-        std::int64_t at = l.start_ms;
-        for (const auto& w : words) {
-          s.words.push_back({w, at, at + 350, 0.9});
-          at += 400;
-        }
-        s.end_ms = at - 50;
-        s.loudness_dbfs = -25;
-        t.segments.push_back(std::move(s));
-      }
+      const auto t = testing::SpokenTranscript(lines, language);
       TRY(tx.transcripts().Insert(call.id, t, now));
       return call.id;
     });

@@ -1,21 +1,16 @@
 // The dishonest-user ranking through the API (docs/analytics.md "## Dishonest-user ranking"):
 // the store's signals of real calls (transcripts analysed as the job does, a no-show), scored
 // and ranked; analysts see pseudonyms, moderators users; everyone else is refused.
-#include <boost/algorithm/string.hpp>
-
 #include <set>
 
+#include "recorded_call.h"
 #include "server_fixture.h"
 #include "store/store.h"
 
 namespace vitrina {
 namespace {
 
-struct Line {
-  std::string speaker;
-  std::int64_t start_ms;
-  std::string text;
-};
+using testing::Line;
 
 class DetectionTest : public ServerTest {
  protected:
@@ -70,26 +65,7 @@ class DetectionTest : public ServerTest {
       c.recording_duration_ms = 90'000;
       c.transcript_status = "ready";
       auto call = TRY(tx.calls().Insert(c));
-      store::NewTranscript t;
-      t.engine = "test";
-      t.model = "m";
-      t.language = "ru";
-      for (const auto& l : lines) {
-        store::TranscriptSegment s;
-        s.speaker = l.speaker;
-        s.start_ms = l.start_ms;
-        s.text = l.text;
-        std::vector<std::string> words;
-        boost::split(words, l.text, boost::is_any_of(" "));
-        std::int64_t at = l.start_ms;
-        for (const auto& w : words) {
-          s.words.push_back({w, at, at + 350, 0.9});
-          at += 400;
-        }
-        s.end_ms = at - 50;
-        s.loudness_dbfs = -25;
-        t.segments.push_back(std::move(s));
-      }
+      const auto t = testing::SpokenTranscript(lines, "ru");
       TRY(tx.transcripts().Insert(call.id, t, now));
       return call.id;
     });

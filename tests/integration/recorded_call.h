@@ -5,6 +5,8 @@
 // recordings end up (48 kHz mono Opus).
 #include <gtest/gtest.h>
 
+#include <boost/algorithm/string.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -129,6 +131,39 @@ inline void AttachCombinedFileAndTranscript(store::Store& store, const std::file
     return tx.calls().Update(*c);
   });
   EXPECT_TRUE(stored) << stored.error().message;
+}
+
+// One line of a made-up transcript: who said `text` (words separated by single spaces), from when.
+struct Line {
+  std::string speaker;  // buyer | seller
+  std::int64_t start_ms;
+  std::string text;
+};
+
+// A transcript of `lines` as a recogniser would store it: words 400 ms apart (350 ms long), each
+// segment at -25 dBFS.
+inline store::NewTranscript SpokenTranscript(const std::vector<Line>& lines, const std::string& language) {
+  store::NewTranscript t;
+  t.engine = "test";
+  t.model = "m";
+  t.language = language;
+  for (const auto& l : lines) {
+    store::TranscriptSegment s;
+    s.speaker = l.speaker;
+    s.start_ms = l.start_ms;
+    s.text = l.text;
+    std::vector<std::string> words;
+    boost::split(words, l.text, boost::is_any_of(" "));
+    std::int64_t at = l.start_ms;
+    for (const auto& w : words) {
+      s.words.push_back({w, at, at + 350, 0.9});
+      at += 400;
+    }
+    s.end_ms = at - 50;
+    s.loudness_dbfs = -25;
+    t.segments.push_back(std::move(s));
+  }
+  return t;
 }
 
 }  // namespace vitrina::testing
