@@ -2,8 +2,7 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Header } from './components/Header';
 import { useI18n } from './i18n';
-import { isAdmin } from './analytics';
-import { AdminRulesPage } from './pages/AdminRulesPage';
+import { isAdmin, isAnalyst } from './analytics';
 import { BlockedPage } from './pages/BlockedPage';
 import { ConversationPage } from './pages/ConversationPage';
 import { ConversationsPage } from './pages/ConversationsPage';
@@ -25,6 +24,13 @@ import { isModerator } from './transcripts';
 
 // The call page pulls in janus.js and the WebRTC adapter: load it only when needed.
 const CallPage = lazy(() => import('./pages/CallPage').then((m) => ({ default: m.CallPage })));
+// Role pages are loaded only by those who open them (the analyst's dashboard brings uPlot).
+const AdminRulesPage = lazy(() => import('./pages/AdminRulesPage').then((m) => ({ default: m.AdminRulesPage })));
+const AnalyticsDashboardPage = lazy(() =>
+  import('./pages/AnalyticsDashboardPage').then((m) => ({ default: m.AnalyticsDashboardPage })),
+);
+const AnalyticsCallsPage = lazy(() => import('./pages/AnalyticsCallsPage').then((m) => ({ default: m.AnalyticsCallsPage })));
+const AnalyticsCallPage = lazy(() => import('./pages/AnalyticsCallPage').then((m) => ({ default: m.AnalyticsCallPage })));
 
 /** Pages that need a logged-in user send anonymous visitors to /login?next=… */
 function RequireUser({ children }: { children: ReactNode }) {
@@ -49,6 +55,23 @@ function RequireAdmin({ children }: { children: ReactNode }) {
   const { user } = useSession();
   if (!isAdmin(user)) return <NotFoundPage />;
   return <>{children}</>;
+}
+
+/** The analyst's workspace (analysts and admins): others are told they have no access. */
+function RequireAnalyst({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  if (!isAnalyst(user)) {
+    return (
+      <main className="page narrow">
+        <h1>{t('insights.title')}</h1>
+        <p className="form-error" role="alert" data-testid="analytics-no-access">
+          {t('insights.noAccess')}
+        </p>
+      </main>
+    );
+  }
+  return <Suspense fallback={<PageLoading />}>{children}</Suspense>;
 }
 
 function PageLoading() {
@@ -191,8 +214,40 @@ export function App() {
             element={
               <RequireUser>
                 <RequireAdmin>
-                  <AdminRulesPage />
+                  <Suspense fallback={<PageLoading />}>
+                    <AdminRulesPage />
+                  </Suspense>
                 </RequireAdmin>
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/analytics"
+            element={
+              <RequireUser>
+                <RequireAnalyst>
+                  <AnalyticsDashboardPage />
+                </RequireAnalyst>
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/analytics/calls"
+            element={
+              <RequireUser>
+                <RequireAnalyst>
+                  <AnalyticsCallsPage />
+                </RequireAnalyst>
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/analytics/calls/:id"
+            element={
+              <RequireUser>
+                <RequireAnalyst>
+                  <AnalyticsCallPage />
+                </RequireAnalyst>
               </RequireUser>
             }
           />

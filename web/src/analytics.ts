@@ -17,6 +17,11 @@ export function isAdmin(user: User | null | undefined): boolean {
   return !!user && user.roles.includes('admin');
 }
 
+/** The analyst's workspace (/analytics): analysts, and admins (who may do what an analyst does). */
+export function isAnalyst(user: User | null | undefined): boolean {
+  return !!user && (user.roles.includes('analyst') || user.roles.includes('admin'));
+}
+
 const SEVERITY_RANK: Record<string, number> = { info: 0, warn: 1, high: 2 };
 
 export function severityRank(s: string | null | undefined): number {

@@ -6,6 +6,9 @@
 // localStorage.
 
 import type {
+  AnalystCall,
+  AnalystCallAnalytics,
+  AnalyticsDashboard,
   AnalyticsFlag,
   AnalyticsPreview,
   AnalyticsRule,
@@ -36,6 +39,8 @@ import type {
   Transcript,
   User,
   Vertical,
+  ExportFormat,
+  ExportKind,
 } from './types';
 
 export class ApiError extends Error {
@@ -166,6 +171,25 @@ export interface SearchFilters {
   call_id?: string;
   cursor?: string | null;
   limit?: number;
+}
+
+/** The analyst's filters: UTC days (YYYY-MM-DD, `to` inclusive); empty vertical = all. */
+export interface AnalystFilters {
+  from: string;
+  to: string;
+  vertical?: string;
+  /** Explorer only: a rule (flag) category. */
+  category?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+/**
+ * The analyst's export as a same-origin URL: the session cookie authenticates the download.
+ * The API filters exports by period only (no vertical).
+ */
+export function analyticsExportUrl(kind: ExportKind, format: ExportFormat, f: { from: string; to: string }): string {
+  return `/api/v1/analytics/export${query({ kind, format, from: f.from, to: f.to })}`;
 }
 
 /** Media URLs (same origin: the session cookie authenticates them). */
@@ -321,4 +345,24 @@ export const api = {
     request<{ job_id: string }>('POST', '/api/v1/admin/analytics/backfill', { body: range }),
   previewText: (text: string, language: 'ru' | 'en') =>
     request<AnalyticsPreview>('POST', '/api/v1/analytics/preview', { body: { text, language } }),
+
+  // Analyst workspace (docs/API.md "Analyst workspace"): pseudonyms and masked texts only.
+  /** 403 `forbidden` for anyone but analysts and admins; 400 `invalid_filter`. */
+  analyticsDashboard: (f: AnalystFilters) =>
+    request<AnalyticsDashboard>('GET', `/api/v1/analytics/dashboard${query({ from: f.from, to: f.to, vertical: f.vertical })}`),
+  analyticsCalls: (f: AnalystFilters) =>
+    request<Page<AnalystCall>>(
+      'GET',
+      `/api/v1/analytics/calls${query({
+        from: f.from,
+        to: f.to,
+        vertical: f.vertical,
+        category: f.category,
+        cursor: f.cursor,
+        limit: f.limit,
+      })}`,
+    ),
+  /** The analyst's view of one call's analytics (409 `not_ready` until computed). */
+  analystCallAnalytics: (callId: string) =>
+    request<AnalystCallAnalytics>('GET', `/api/v1/calls/${enc(callId)}/analytics`),
 };

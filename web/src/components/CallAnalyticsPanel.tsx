@@ -72,7 +72,8 @@ function ToneTag({ tone, testId }: { tone: ToneScore | undefined; testId?: strin
   );
 }
 
-function CallMetrics({ a }: { a: CallAnalytics }) {
+/** Conversation metrics per side, tone, silence, overlaps (also on the analyst's call page). */
+export function CallMetrics({ a }: { a: CallAnalytics }) {
   const { t } = useI18n();
   const sides: Speaker[] = ['buyer', 'seller'];
   const rows: { key: string; name: string; value: (m: SpeakerMetrics) => string }[] = [

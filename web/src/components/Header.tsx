@@ -3,7 +3,7 @@ import { LANGS, useI18n, type Lang } from '../i18n';
 import { useNotificationsUnread } from '../notifications';
 import { useUnread } from '../realtime';
 import { useSession } from '../session';
-import { isAdmin } from '../analytics';
+import { isAdmin, isAnalyst } from '../analytics';
 import { isModerator } from '../transcripts';
 
 export function Header() {
@@ -72,6 +72,11 @@ export function Header() {
           {full && isModerator(user) && (
             <NavLink to="/moderation" data-testid="nav-moderation">
               {t('nav.moderation')}
+            </NavLink>
+          )}
+          {full && isAnalyst(user) && (
+            <NavLink to="/analytics" data-testid="nav-analytics">
+              {t('nav.analytics')}
             </NavLink>
           )}
           {full && isAdmin(user) && (
