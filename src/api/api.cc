@@ -85,6 +85,7 @@ Api::Api(Services services, ApiOptions options)
   AddModerationRoutes(*this);
   AddAnalyticsRoutes(*this);
   AddSellerRoutes(*this);
+  AddInsightsRoutes(*this);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {

@@ -23,6 +23,8 @@
 #include "net/http.h"
 #include "net/router.h"
 #include "net/static_files.h"
+#include "insights/dashboard.h"
+#include "insights/exports.h"
 #include "seller/service_level_service.h"
 #include "speech_analytics/analytics_service.h"
 #include "store/store.h"
@@ -76,6 +78,8 @@ struct Services {
   speech_analytics::AnalyticsService& analytics;
   speech_analytics::AnalystService& analyst;
   seller::ServiceLevelService& service_levels;
+  insights::DashboardService& dashboard;
+  insights::ExportService& exports;
   LiveHub& hub;
 };
 
@@ -157,5 +161,6 @@ void AddAuditRoutes(Api& api);
 void AddModerationRoutes(Api& api);
 void AddAnalyticsRoutes(Api& api);
 void AddSellerRoutes(Api& api);
+void AddInsightsRoutes(Api& api);
 
 }  // namespace vitrina::api

@@ -23,6 +23,17 @@ Result<json::object> ParseObject(std::string_view body) {
   return std::move(v.as_object());
 }
 
+Result<std::optional<base::TimeMs>> QueryTime(const std::optional<std::string>& v, const char* name, bool day_end) {
+  if (!v || v->empty()) return std::optional<base::TimeMs>();
+  if (auto t = base::ParseRfc3339(*v)) return std::optional<base::TimeMs>(*t);
+  if (v->size() == 10) {
+    if (auto t = base::ParseRfc3339(*v + "T00:00:00Z")) {
+      return std::optional<base::TimeMs>(*t + (day_end ? 86'400'000 : 0));
+    }
+  }
+  return base::InvalidArgument("invalid_filter", std::string(name) + " must be an RFC 3339 time or a date");
+}
+
 namespace {
 tl::unexpected<base::Error> WrongType(std::string_view key, std::string_view want) {
   return base::InvalidArgument("invalid_type",

@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "listings/listing_service.h"
 #include "store/records.h"
@@ -34,6 +35,12 @@ Result<store::Id> ParsePathId(const std::string& text, std::string_view not_foun
 Result<std::optional<store::Id>> ParseQueryId(const std::optional<std::string>& text,
                                               std::string_view name);
 Result<int> ParseLimit(const std::optional<std::string>& text, int default_limit, int max_limit);
+
+// A query parameter given as RFC 3339 or a date (YYYY-MM-DD, midnight UTC); nullopt when absent
+// or empty; 400 invalid_filter otherwise. `day_end`: a date means the end of that day (the
+// next midnight), for an inclusive `to`.
+Result<std::optional<base::TimeMs>> QueryTime(const std::optional<std::string>& value, const char* name,
+                                              bool day_end = false);
 
 boost::json::object UserJson(const store::User& user);
 boost::json::object ListingJson(const listings::ListingView& view);

@@ -68,17 +68,6 @@ Result<std::optional<base::TimeMs>> TimeField(const json::object& body, std::str
   return base::InvalidArgument("invalid_range", std::string(key) + " must be an RFC 3339 time or epoch milliseconds");
 }
 
-// ?name= as RFC 3339 or a date (YYYY-MM-DD, midnight UTC); absent: nullopt.
-Result<std::optional<base::TimeMs>> QueryTime(Context& ctx, const char* name) {
-  const auto v = ctx.req.Query(name);
-  if (!v || v->empty()) return std::optional<base::TimeMs>();
-  if (auto t = base::ParseRfc3339(*v)) return std::optional<base::TimeMs>(*t);
-  if (v->size() == 10) {
-    if (auto t = base::ParseRfc3339(*v + "T00:00:00Z")) return std::optional<base::TimeMs>(*t);
-  }
-  return base::InvalidArgument("invalid_filter", std::string(name) + " must be an RFC 3339 time or a date");
-}
-
 GuardFn Roles(std::initializer_list<accounts::Role> roles) {
   std::vector<accounts::Role> allowed(roles);
   return [allowed](Context& ctx) -> Result<void> {
@@ -105,8 +94,8 @@ void AddAnalyticsRoutes(Api& api) {
   // --- the analysts' call explorer ---
   api.Add(net::Verb::get, "/api/v1/analytics/calls", Access::kAnalyst, [&s](Context& ctx) -> Result<net::Response> {
     speech_analytics::CallListParams p;
-    p.from = TRY(QueryTime(ctx, "from"));
-    p.to = TRY(QueryTime(ctx, "to"));
+    p.from = TRY(QueryTime(ctx.req.Query("from"), "from"));
+    p.to = TRY(QueryTime(ctx.req.Query("to"), "to"));
     p.vertical = ctx.req.Query("vertical");
     p.category = ctx.req.Query("category");
     p.cursor = ctx.req.Query("cursor");

@@ -109,6 +109,7 @@ struct Config {
   std::int64_t analytics_span_merge_pause_ms = 1000;
   // The key of analysts' pseudonyms (made on first start, 0600); "": <data_dir>/pseudonym.key.
   std::string analytics_pseudonym_key_file;
+  std::int64_t rollup_interval_seconds = 60;
   // [log]
   std::string log_level = "info";
 };

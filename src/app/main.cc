@@ -1,4 +1,4 @@
-// vitrina: the command-line entry point (serve, worker, migrate, jobs, user add, demo-seed,
+// vitrina: the command-line entry point (serve, worker, migrate, jobs, user add, demo-seed, analytics,
 // version).
 #include <csignal>
 #include <cstdlib>
@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "app/demo_call.h"
 #include "app/demo_seed.h"
+#include "insights/rollups.h"
 #include "app/server.h"
 #include "app/version.h"
 #include "base/log.h"
@@ -165,6 +166,12 @@ int main(int argc, char** argv) {
       "verify", "Check every link of the audit log's hash chain; exit 1 at the first broken entry");
   add_common(audit_verify);
 
+  auto* analytics_cmd = cli.add_subcommand("analytics", "The analysts' dashboards");
+  analytics_cmd->require_subcommand(1);
+  auto* rebuild_rollups = analytics_cmd->add_subcommand(
+      "rebuild-rollups", "Recompute every day's dashboard rollups from the raw data (a running server keeps them up to date by itself)");
+  add_common(rebuild_rollups);
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -212,6 +219,21 @@ int main(int argc, char** argv) {
     auto job = jobs::RetryJob(*store, job_id, clock.NowMs());
     if (!job) return Fail(job.error());
     std::cout << "job " << job->id << " queued again\n";
+    return 0;
+  }
+  if (rebuild_rollups->parsed()) {
+    insights::RollupService rollups(*store, clock, nullptr);
+    int last_percent = -1;
+    auto days = rollups.Rebuild([&](int done, int total) {
+      const int percent = total > 0 ? done * 100 / total : 100;
+      if (percent != last_percent) {
+        std::cerr << "\rrollups: " << done << "/" << total << " days (" << percent << " %)" << std::flush;
+        last_percent = percent;
+      }
+    });
+    std::cerr << "\n";
+    if (!days) return Fail(days.error());
+    std::cout << "rollups rebuilt: " << *days << " days\n";
     return 0;
   }
   if (audit_verify->parsed()) {

@@ -220,6 +220,10 @@ base::Result<void> Server::Start() {
       *store_, *clock_, metrics_,
       moderation::RetentionOptions{config_.retention_days * 86'400'000, call_options.recordings_dir});
   service_levels_ = std::make_unique<seller::ServiceLevelService>(*store_, *clock_);
+  rollups_ = std::make_unique<insights::RollupService>(*store_, *clock_, &metrics_);
+  dashboard_ = std::make_unique<insights::DashboardService>(*store_, *clock_);
+  exports_ = std::make_unique<insights::ExportService>(*store_, *clock_, analyst_->pseudonyms(),
+                                                       fs::absolute(fs::path(config_.data_dir) / "tmp" / "exports"));
   if (mode_ == Mode::kWorker) {
     StartJobs();
     base::log::Info("worker_started", {{"threads", config_.job_workers}});
@@ -242,7 +246,8 @@ base::Result<void> Server::Start() {
   }
   api_ = std::make_unique<api::Api>(
       api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *transcripts_,
-                    *moderation_, *analytics_, *analyst_, *service_levels_, *hub_}, api_options);
+                    *moderation_, *analytics_, *analyst_, *service_levels_, *dashboard_, *exports_, *hub_},
+      api_options);
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
   // cores busy without paying for needless context switches (docs/PERFORMANCE.md).
@@ -304,6 +309,10 @@ void Server::StartJobs() {
     base::log::Info("service_levels_computed", {{"sellers", sellers}});
     return {};
   });
+  jobs_->Register(std::string(insights::kRollupJob), [this](const store::Job&, jobs::JobContext& ctx) -> base::Result<void> {
+    TRY(rollups_->Run(&ctx));
+    return {};
+  });
   if (config_.job_workers > 0) jobs_->Start();
 }
 
@@ -346,6 +355,7 @@ void Server::Housekeeping() {
   auto next_retention = std::chrono::steady_clock::now();
   auto next_queue_gauge = std::chrono::steady_clock::now();
   auto next_socket_check = std::chrono::steady_clock::now();
+  auto next_rollup = std::chrono::steady_clock::now();
   // The service-level job runs once per UTC day (and once at start-up).
   std::int64_t service_level_day = -1;
   metrics_.Describe("vitrina_moderation_cases", "gauge",
@@ -386,6 +396,14 @@ void Server::Housekeeping() {
         service_level_day = day;
         if (*queued) jobs_->Wake();
       }
+    }
+    if (std::chrono::steady_clock::now() >= next_rollup) {
+      if (auto queued = rollups_->Schedule(); !queued) {
+        base::log::Warn("rollup_schedule_failed", {{"error", queued.error().message}});
+      } else if (*queued) {
+        jobs_->Wake();
+      }
+      next_rollup = std::chrono::steady_clock::now() + std::chrono::seconds(config_.rollup_interval_seconds);
     }
     if (std::chrono::steady_clock::now() >= next_queue_gauge) {
       if (auto sum = moderation_->Summary(); sum) {

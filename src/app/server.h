@@ -19,6 +19,7 @@
 #include "base/metrics.h"
 #include "calls/call_service.h"
 #include "chat/chat_service.h"
+#include "insights/rollups.h"
 #include "jobs/worker_pool.h"
 #include "media/janus_supervisor.h"
 #include "media/media_server.h"
@@ -57,6 +58,7 @@ class Server {
   speech_analytics::AnalyticsService& analytics() { return *analytics_; }
   speech_analytics::AnalystService& analyst() { return *analyst_; }
   moderation::Retention& retention() { return *retention_; }
+  insights::RollupService& rollups() { return *rollups_; }
   // The embedded Janus (null with external media nodes), e.g. for fault tests.
   media::JanusSupervisor* janus() { return janus_.get(); }
   const std::string& media_events_secret() const { return events_secret_; }
@@ -90,6 +92,9 @@ class Server {
   std::unique_ptr<speech_analytics::AnalyticsService> analytics_;
   std::unique_ptr<moderation::Retention> retention_;
   std::unique_ptr<seller::ServiceLevelService> service_levels_;
+  std::unique_ptr<insights::RollupService> rollups_;
+  std::unique_ptr<insights::DashboardService> dashboard_;
+  std::unique_ptr<insights::ExportService> exports_;
   std::unique_ptr<jobs::WorkerPool> jobs_;
   std::string events_secret_;
   std::string admin_key_;

@@ -61,4 +61,40 @@ Result<AuditVerification> VerifyAuditChain(Store& store) {
   }
 }
 
+std::span<const ExportColumn> ExportColumns(ExportKind kind) {
+  using T = ExportType;
+  static constexpr ExportColumn kCalls[] = {
+      {"call_id", T::kInt},        {"started_at", T::kTime},          {"duration_ms", T::kInt},
+      {"vertical", T::kText},      {"outcome", T::kText},             {"buyer", T::kUser},
+      {"seller", T::kUser},        {"talk_ratio_seller", T::kReal},   {"tone_buyer", T::kText},
+      {"tone_seller", T::kText},   {"flags", T::kList},               {"complaints", T::kInt},
+  };
+  static constexpr ExportColumn kUtterances[] = {
+      {"call_id", T::kInt}, {"speaker", T::kText},  {"user", T::kUser},         {"start_ms", T::kInt},
+      {"end_ms", T::kInt},  {"language", T::kText}, {"text", T::kPrivateText},
+  };
+  static constexpr ExportColumn kFlags[] = {
+      {"call_id", T::kInt},  {"rule", T::kInt},          {"category", T::kText}, {"severity", T::kText},
+      {"speaker", T::kText}, {"user", T::kUser},         {"start_ms", T::kInt},  {"end_ms", T::kInt},
+      {"text", T::kPrivateText}, {"live", T::kInt},      {"review", T::kText},   {"created_at", T::kTime},
+  };
+  static constexpr ExportColumn kComplaints[] = {
+      {"call_id", T::kInt},  {"vertical", T::kText},     {"category", T::kText}, {"status", T::kText},
+      {"reporter", T::kUser}, {"accused", T::kUser},     {"text", T::kPrivateText}, {"created_at", T::kTime},
+  };
+  static constexpr ExportColumn kDecisions[] = {
+      {"case", T::kInt},      {"vertical", T::kText},    {"case_kind", T::kText}, {"action", T::kText},
+      {"days", T::kInt},      {"accused", T::kUser},     {"moderator", T::kUser}, {"reason", T::kPrivateText},
+      {"created_at", T::kTime},
+  };
+  switch (kind) {
+    case ExportKind::kCalls: return kCalls;
+    case ExportKind::kUtterances: return kUtterances;
+    case ExportKind::kFlags: return kFlags;
+    case ExportKind::kComplaints: return kComplaints;
+    case ExportKind::kDecisions: return kDecisions;
+  }
+  return {};
+}
+
 }  // namespace vitrina::store

@@ -16,6 +16,7 @@
 #include "base/result.h"
 #include "store/records.h"
 #include "store/detection.h"
+#include "store/insights.h"
 #include "store/sellers.h"
 
 namespace vitrina::store {
@@ -296,6 +297,8 @@ class Tx {
   virtual AnalyticsRepository& analytics() = 0;
   virtual SellerRepository& sellers() = 0;
   virtual DetectionRepository& detection() = 0;
+  virtual RollupRepository& rollups() = 0;
+  virtual ExportRepository& exports() = 0;
 };
 
 class Store {

@@ -3,9 +3,11 @@
 // verdicts and backfill. The transcript is written to the store (the recogniser's part is
 // covered by transcripts_test and the browser test); the analysis runs as it does in the job.
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <thread>
 
+#include "base/random.h"
 #include "recorded_call.h"
 #include "server_fixture.h"
 #include "store/store.h"
@@ -31,6 +33,8 @@ class AnalyticsTest : public ServerTest {
   }
 
   store::Store& Store() { return server_->store(); }
+  // Dashboards' rollups run when a test says so (the server's own run happens once, at start).
+  void Configure(app::Config& c) override { c.rollup_interval_seconds = 86'400; }
 
   // An ended call of buyer_ and seller_ with a current transcript of `lines` (words 400 ms apart).
   std::string CallWithTranscript(const std::vector<Line>& lines, const std::string& language = "ru") {
@@ -446,6 +450,131 @@ TEST_F(AnalyticsTest, ABackfillAppliesANewRuleToStoredCalls) {
   bool pressure = false;
   for (const auto& f : after.at("flags").as_array()) pressure |= f.at("category") == "pressure";
   EXPECT_TRUE(pressure) << json::serialize(after.at("flags"));
+}
+
+
+// ---- Dashboards and exports (issue 13; docs/analytics.md "## Dashboards", "## Exports") ----
+
+TEST_F(AnalyticsTest, DashboardsReadRollupsThatTheJobKeepsUpToDate) {
+  ExpectError(Call("GET", "/api/v1/analytics/dashboard", buyer_.token), 403, "forbidden");
+  ExpectError(Call("GET", "/api/v1/analytics/dashboard", moderator_.token), 403, "forbidden");
+  ExpectError(Call("GET", "/api/v1/analytics/dashboard?from=2026-13-01", analyst_.token), 400, "invalid_filter");
+  ExpectError(Call("GET", "/api/v1/analytics/dashboard?from=2026-02-01&to=2026-01-01", analyst_.token), 400,
+              "invalid_filter");
+  const auto scam = CallWithTranscript(ScamCall());
+  Analyze(scam);
+  CallWithTranscript({{"buyer", 1'000, "добрый день"}, {"seller", 3'000, "здравствуйте"}});
+
+  auto calls_today = [&](const std::string& query) {
+    auto r = Call("GET", "/api/v1/analytics/dashboard" + query, analyst_.token);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.Json();
+  };
+  auto ran = server_->rollups().Run(nullptr);
+  ASSERT_TRUE(ran) << ran.error().message;
+  auto d = calls_today("");
+  EXPECT_EQ(d.at("pending_days").as_int64(), 0);
+  const auto& days = d.at("series").at("calls_per_day").as_array();
+  ASSERT_EQ(days.size(), 30u);
+  EXPECT_EQ(days.back().at("n").as_int64(), 2);
+  EXPECT_EQ(days.back().at("by_outcome").at("ended").as_int64(), 2);
+  EXPECT_EQ(days.back().at("by_vertical").at("goods").as_int64(), 2);
+  const auto& s = d.at("series");
+  bool prepayment = false;
+  for (const auto& f : s.at("flags_totals").as_array()) {
+    if (f.at("category") == "prepayment") {
+      prepayment = true;
+      EXPECT_DOUBLE_EQ(f.at("per_1000").as_double(), 1000.0 * f.at("n").as_int64() / 2);
+    }
+  }
+  EXPECT_TRUE(prepayment) << s.at("flags_totals");
+  EXPECT_EQ(s.at("call_length").as_array()[1].at("n").as_int64(), 2);  // 90 s: the 1-3 min bucket
+  std::int64_t analysed = 0;
+  for (const auto& b : s.at("talk_ratio").at("histogram").as_array()) analysed += b.at("n").as_int64();
+  EXPECT_EQ(analysed, 1);
+  // The automatic case the scam opened is in the queue snapshot.
+  EXPECT_EQ(s.at("sla").at("queue_size").as_int64(), 1);
+  EXPECT_EQ(d.at("verticals").as_array().size(), 1u);
+  EXPECT_EQ(calls_today("?vertical=realty").at("series").at("calls_per_day").as_array().back().at("n").as_int64(), 0);
+
+  // A new call marks its day; the dashboard does not count it (it never reads calls) until the
+  // next run does. The server queued its own run at start (the interval is a day here): wait for
+  // it to be over first.
+  for (int i = 0; i < 200; ++i) {
+    auto busy = Store().Read([](store::Tx& tx) -> base::Result<bool> {
+      for (const char* state : {"queued", "running"}) {
+        for (const auto& j : TRY(tx.jobs().List(std::string(state), std::nullopt, 50))) {
+          if (j.kind == "analytics.rollup") return true;
+        }
+      }
+      return false;
+    });
+    if (busy && !*busy) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(server_->rollups().Run(nullptr));
+  CallWithTranscript({{"buyer", 1'000, "hello"}}, "en");
+  auto stale = calls_today("");
+  EXPECT_EQ(stale.at("series").at("calls_per_day").as_array().back().at("n").as_int64(), 2);
+  EXPECT_EQ(stale.at("pending_days").as_int64(), 1);
+  ASSERT_TRUE(server_->rollups().Run(nullptr));
+  EXPECT_EQ(calls_today("").at("series").at("calls_per_day").as_array().back().at("n").as_int64(), 3);
+  const auto rebuilt = server_->rollups().Rebuild({});
+  ASSERT_TRUE(rebuilt) << rebuilt.error().message;
+  EXPECT_EQ(calls_today("").at("series"), calls_today("").at("series"));
+  EXPECT_EQ(calls_today("").at("series").at("calls_per_day").as_array().back().at("n").as_int64(), 3);
+}
+
+TEST_F(AnalyticsTest, ExportsArePseudonymisedMaskedStreamedAndAudited) {
+  const auto scam = CallWithTranscript(ScamCall());
+  Analyze(scam);
+  ExpectError(Call("GET", "/api/v1/analytics/export?kind=calls&format=csv", buyer_.token), 403, "forbidden");
+  ExpectError(Call("GET", "/api/v1/analytics/export?kind=users&format=csv", analyst_.token), 400, "invalid_filter");
+  ExpectError(Call("GET", "/api/v1/analytics/export?kind=calls&format=xlsx", analyst_.token), 400, "invalid_filter");
+
+  auto calls = Call("GET", "/api/v1/analytics/export?kind=calls&format=csv", analyst_.token);
+  ASSERT_EQ(calls.status, 200u) << calls.body;
+  EXPECT_NE(calls.Header("content-type").find("text/csv"), std::string::npos);
+  EXPECT_NE(calls.Header("content-disposition").find("attachment; filename=\"calls-"), std::string::npos);
+  EXPECT_EQ(calls.body.rfind("call_id,started_at,duration_ms,vertical,outcome,buyer,seller,", 0), 0u) << calls.body;
+  EXPECT_NE(calls.body.find(scam + ","), std::string::npos);
+  EXPECT_NE(calls.body.find(",u_"), std::string::npos);
+  EXPECT_NE(calls.body.find("prepayment"), std::string::npos);
+  for (const auto& leak : {std::string("example.com"), std::string("Sergei"), "," + seller_.id + ","}) {
+    EXPECT_EQ(calls.body.find(leak), std::string::npos) << leak << " in " << calls.body;
+  }
+
+  auto utterances = Call("GET", "/api/v1/analytics/export?kind=utterances&format=jsonl", analyst_.token);
+  ASSERT_EQ(utterances.status, 200u) << utterances.body;
+  int lines = 0;
+  bool phone = false;
+  for (std::size_t at = 0; at < utterances.body.size();) {
+    const auto end = utterances.body.find('\n', at);
+    const auto line = json::parse(utterances.body.substr(at, end - at)).as_object();
+    ++lines;
+    EXPECT_EQ(S(line.at("user")).rfind("u_", 0), 0u);
+    phone |= S(line.at("text")).find("[phone]") != std::string::npos;
+    at = end + 1;
+  }
+  EXPECT_EQ(lines, 4);
+  EXPECT_TRUE(phone) << utterances.body;
+  EXPECT_EQ(utterances.body.find("шестнадцать"), std::string::npos);
+
+  // Audited with what was sent: rows and the SHA-256 of the bytes.
+  auto audit = Store().Read([](store::Tx& tx) {
+    store::AuditFilter f;
+    f.action = "analytics.exported";
+    return tx.audit().List(f);
+  });
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 2u);
+  const auto details = json::parse(audit->back().details).as_object();  // newest first: calls is last
+  EXPECT_EQ(S(details.at("kind")), "calls");
+  EXPECT_EQ(details.at("rows").as_int64(), 1);
+  EXPECT_EQ(S(details.at("sha256")), base::Sha256Hex(calls.body));
+  EXPECT_EQ(audit->back().actor_id, std::stoll(analyst_.id));
+  // The spool file is gone once sent.
+  EXPECT_TRUE(std::filesystem::is_empty(server_->config().data_dir + "/tmp/exports"));
 }
 
 }  // namespace

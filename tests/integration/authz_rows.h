@@ -403,6 +403,14 @@ const std::vector<Row>& Rows() {
     r.push_back(Row("GET", "/api/v1/calls/{missing}/analytics", "", kEither,
                     {401, kForbidden, kForbidden, Err(404, "call_not_found"), Err(404, "call_not_found"), kForbidden}));
     r.push_back(Row("GET", "/api/v1/analytics/calls", "", kUser, {401, kForbidden, kForbidden, kForbidden, 200, kForbidden}));
+    // Dashboards and exports: analysts only; who is checked before what they asked for.
+    r.push_back(Row("GET", "/api/v1/analytics/dashboard", "", kUser, {401, kForbidden, kForbidden, kForbidden, 200, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/analytics/dashboard?from=nonsense", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, Err(400, "invalid_filter"), kForbidden}));
+    r.push_back(Row("GET", "/api/v1/analytics/export?kind=calls&format=csv", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, 200, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/analytics/export?kind=users", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, Err(400, "invalid_filter"), kForbidden}));
     // The dishonest-user ranking: users for moderators, pseudonyms for analysts.
     r.push_back(Row("GET", "/api/v1/analytics/dishonest", "", kUser, {401, kForbidden, kForbidden, 200, 200, kForbidden}));
     r.push_back(Row("GET", "/api/v1/analytics/dishonest?cursor=zzz", "", kUser,

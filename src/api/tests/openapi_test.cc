@@ -69,8 +69,10 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   speech_analytics::AnalystService analyst(*store, clock, speech_analytics::Pseudonymizer("k"));
   speech_analytics::AnalyticsService analytics(*store, clock, metrics, {}, {}, &analyst.pseudonyms());
   seller::ServiceLevelService service_levels(*store, clock);
+  insights::DashboardService dashboard(*store, clock);
+  insights::ExportService exports(*store, clock, analyst.pseudonyms(), "/nonexistent");
   Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, moderation, analytics,
-                   analyst, service_levels, hub},
+                   analyst, service_levels, dashboard, exports, hub},
           {});
   ASSERT_GT(api.routes().size(), 20u);
   for (const auto& [verb, pattern] : api.routes()) {

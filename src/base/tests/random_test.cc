@@ -34,3 +34,15 @@ TEST(RandomTest, ConstantTimeEquals) {
 
 }  // namespace
 }  // namespace vitrina::base
+
+TEST(RandomTest, Sha256StreamMatchesOneShotWhateverThePieces) {
+  ASSERT_TRUE(vitrina::base::InitCrypto());
+  const std::string data = "The quick brown fox jumps over the lazy dog, twice over the lazy dog.";
+  for (std::size_t piece : {1u, 3u, 7u, 64u, 1000u}) {
+    vitrina::base::Sha256Stream h;
+    for (std::size_t at = 0; at < data.size(); at += piece) h.Update(std::string_view(data).substr(at, piece));
+    EXPECT_EQ(h.FinalHex(), vitrina::base::Sha256Hex(data)) << piece;
+  }
+  vitrina::base::Sha256Stream empty;
+  EXPECT_EQ(empty.FinalHex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}

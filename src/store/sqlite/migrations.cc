@@ -494,6 +494,125 @@ CREATE TABLE service_levels (
 CREATE INDEX service_levels_by_day ON service_levels(day, zone);
 CREATE INDEX listings_active_sellers ON listings(seller_id) WHERE status = 'active';
 )sql"},
+    // Daily rollups for the analysts' dashboards (docs/analytics.md "## Dashboards"): one row per
+    // UTC day, vertical ('' = all verticals, '*' = not by vertical), metric and key. Triggers mark
+    // a day dirty whenever something it counts changes (in the same transaction, so nothing is
+    // missed); the `analytics.rollup` job recomputes dirty days from the day's own rows.
+    {9, "daily_rollups", R"sql(
+CREATE TABLE daily_rollups (
+  day      INTEGER NOT NULL,
+  vertical TEXT NOT NULL,
+  metric   TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  value    REAL NOT NULL,
+  PRIMARY KEY (day, vertical, metric, key)
+) WITHOUT ROWID;
+
+-- Days whose rollup is out of date; gen counts the marks, so a recompute that raced a new mark
+-- leaves the day dirty.
+CREATE TABLE rollup_dirty (
+  day INTEGER PRIMARY KEY,
+  gen INTEGER NOT NULL
+);
+
+CREATE TABLE rollup_state (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  computed_at INTEGER NOT NULL
+);
+
+CREATE INDEX calls_by_day ON calls(coalesce(started_at, scheduled_for, accepted_at, created_at));
+CREATE INDEX complaints_by_created ON complaints(created_at);
+CREATE INDEX decisions_by_created ON decisions(created_at);
+CREATE INDEX cases_by_opened ON cases(opened_at);
+CREATE INDEX cases_by_decided ON cases(decided_at) WHERE decided_at IS NOT NULL;
+CREATE INDEX appeals_by_decided ON appeals(decided_at) WHERE decided_at IS NOT NULL;
+
+CREATE TRIGGER rollup_calls_insert AFTER INSERT ON calls BEGIN
+  INSERT INTO rollup_dirty (day, gen)
+  VALUES (coalesce(NEW.started_at, NEW.scheduled_for, NEW.accepted_at, NEW.created_at) / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_calls_update AFTER UPDATE ON calls
+WHEN OLD.state IS NOT NEW.state OR OLD.no_show IS NOT NEW.no_show
+  OR OLD.started_at IS NOT NEW.started_at OR OLD.ended_at IS NOT NEW.ended_at
+  OR OLD.scheduled_for IS NOT NEW.scheduled_for OR OLD.accepted_at IS NOT NEW.accepted_at
+  OR OLD.recording_duration_ms IS NOT NEW.recording_duration_ms OR OLD.listing_id IS NOT NEW.listing_id
+BEGIN
+  INSERT INTO rollup_dirty (day, gen)
+  VALUES (coalesce(NEW.started_at, NEW.scheduled_for, NEW.accepted_at, NEW.created_at) / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+  INSERT INTO rollup_dirty (day, gen)
+  VALUES (coalesce(OLD.started_at, OLD.scheduled_for, OLD.accepted_at, OLD.created_at) / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_analytics_insert AFTER INSERT ON call_analytics BEGIN
+  INSERT INTO rollup_dirty (day, gen)
+  SELECT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1 FROM calls WHERE id = NEW.call_id
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_analytics_update AFTER UPDATE ON call_analytics BEGIN
+  INSERT INTO rollup_dirty (day, gen)
+  SELECT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1 FROM calls WHERE id = NEW.call_id
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_analytics_delete AFTER DELETE ON call_analytics BEGIN
+  INSERT INTO rollup_dirty (day, gen)
+  SELECT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1 FROM calls WHERE id = OLD.call_id
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_flags_insert AFTER INSERT ON flags BEGIN
+  INSERT INTO rollup_dirty (day, gen)
+  SELECT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1 FROM calls WHERE id = NEW.call_id
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_flags_delete AFTER DELETE ON flags BEGIN
+  INSERT INTO rollup_dirty (day, gen)
+  SELECT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1 FROM calls WHERE id = OLD.call_id
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_complaints_insert AFTER INSERT ON complaints BEGIN
+  INSERT INTO rollup_dirty (day, gen) VALUES (NEW.created_at / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_complaints_update AFTER UPDATE OF status, category ON complaints BEGIN
+  INSERT INTO rollup_dirty (day, gen) VALUES (NEW.created_at / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_decisions_insert AFTER INSERT ON decisions BEGIN
+  INSERT INTO rollup_dirty (day, gen) VALUES (NEW.created_at / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_cases_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO rollup_dirty (day, gen) VALUES (NEW.opened_at / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_cases_decided AFTER UPDATE ON cases
+WHEN OLD.decided_at IS NOT NEW.decided_at AND NEW.decided_at IS NOT NULL BEGIN
+  INSERT INTO rollup_dirty (day, gen) VALUES (NEW.decided_at / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_appeals_decided AFTER UPDATE ON appeals
+WHEN OLD.decided_at IS NOT NEW.decided_at AND NEW.decided_at IS NOT NULL BEGIN
+  INSERT INTO rollup_dirty (day, gen) VALUES (NEW.decided_at / 86400000, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_service_levels_insert AFTER INSERT ON service_levels BEGIN
+  INSERT INTO rollup_dirty (day, gen) VALUES (NEW.day, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER rollup_service_levels_update AFTER UPDATE ON service_levels BEGIN
+  INSERT INTO rollup_dirty (day, gen) VALUES (NEW.day, 1)
+  ON CONFLICT (day) DO UPDATE SET gen = gen + 1;
+END;
+
+-- Everything that existed before this migration is counted once.
+INSERT OR IGNORE INTO rollup_dirty (day, gen)
+SELECT DISTINCT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1 FROM calls
+UNION SELECT DISTINCT created_at / 86400000, 1 FROM complaints
+UNION SELECT DISTINCT created_at / 86400000, 1 FROM decisions
+UNION SELECT DISTINCT opened_at / 86400000, 1 FROM cases
+UNION SELECT DISTINCT day, 1 FROM service_levels;
+)sql"},
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/moderation.h"
 #include "store/sqlite/detection.h"
+#include "store/sqlite/insights.h"
 #include "store/sqlite/sellers.h"
 #include "store/sqlite/transcripts.h"
 
@@ -446,7 +447,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size),
-        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c) {}
+        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -461,6 +462,8 @@ class SqliteTx final : public Tx {
   AnalyticsRepository& analytics() override { return analytics_; }
   SellerRepository& sellers() override { return sellers_; }
   DetectionRepository& detection() override { return detection_; }
+  RollupRepository& rollups() override { return rollups_; }
+  ExportRepository& exports() override { return exports_; }
 
  private:
   SqliteUsers users_;
@@ -477,6 +480,8 @@ class SqliteTx final : public Tx {
   SqliteAnalytics analytics_;
   SqliteSellers sellers_;
   SqliteDetection detection_;
+  SqliteRollups rollups_;
+  SqliteExports exports_;
 };
 
 class SqliteStore final : public Store {
