@@ -10,7 +10,7 @@ RELEASE_BIN := build/release/src/app/vitrina
 WEB_STAMP := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts
 
-.PHONY: help deps build build-asan web run test bench fuzz format clean
+.PHONY: help deps build build-asan web run test bench bench-dashboard fuzz format clean
 FUZZ_SECONDS ?= 30
 TEST_FUZZ_SECONDS ?= 10
 
@@ -19,6 +19,7 @@ help:
 	@echo "make test   install, build with ASan+UBSan, run every test (unit, integration, browser e2e), short fuzz runs"
 	@echo "make build  build the release binary and the web UI"
 	@echo "make bench  run the benchmarks"
+	@echo "make bench-dashboard  the analysts' dashboards over 10 million generated calls (~10 min)"
 	@echo "make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS"
 
 deps:
@@ -50,11 +51,17 @@ test: build-asan
 
 bench: build
 	@scripts/install-deps --bench
-	cmake --build --preset release --target vitrina_bench vitrina_analytics_bench
+	cmake --build --preset release --target vitrina_bench vitrina_analytics_bench vitrina_dashboard_bench
 	build/release/bench/vitrina_bench
 	build/release/bench/vitrina_analytics_bench
+	build/release/bench/vitrina_dashboard_bench --calls 1000000
 	bench/wrk_vs_nginx.sh $(RELEASE_BIN)
 	bench/abuse_bench.sh $(RELEASE_BIN)
+
+# The dashboards at the scale of the goal: 10 million calls (about 10 minutes, 6 GB of disk).
+bench-dashboard: build
+	cmake --build --preset release --target vitrina_dashboard_bench
+	build/release/bench/vitrina_dashboard_bench --calls 10000000
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null

@@ -17,7 +17,7 @@ constexpr std::int64_t kDayMs = 86'400'000;
 // The day's statements: ?1 day, ?2 its first ms, ?3 the first ms of the next day, ?4 the end of
 // the queue snapshot (the day's end, or now for today).
 std::string DayCalls(const char* join = "") {
-  return std::string(" FROM calls c JOIN listings l ON l.id = c.listing_id") + join +
+  return std::string(" FROM calls c INDEXED BY calls_by_day JOIN listings l ON l.id = c.listing_id") + join +
          " WHERE " CALL_AT("c") " >= ?2 AND " CALL_AT("c") " < ?3 AND c.state IN ('ended', 'missed', 'failed')";
 }
 
@@ -168,21 +168,21 @@ const char* ExportSql(ExportKind kind) {
              " (SELECT group_concat(category, ';') FROM (SELECT DISTINCT category FROM flags"
              "   WHERE call_id = c.id ORDER BY category)),"
              " (SELECT count(*) FROM complaints WHERE call_id = c.id)"
-             " FROM calls c JOIN listings l ON l.id = c.listing_id"
+             " FROM calls c INDEXED BY calls_by_day JOIN listings l ON l.id = c.listing_id"
              " LEFT JOIN call_analytics a ON a.call_id = c.id"
              " WHERE " CALL_AT("c") " >= ?1 AND " CALL_AT("c") " < ?2 AND c.state IN ('ended', 'missed', 'failed')"
              " ORDER BY " CALL_AT("c") ", c.id";
     case ExportKind::kUtterances:
       return "SELECT c.id, s.speaker, CASE s.speaker WHEN 'buyer' THEN c.buyer_id ELSE c.seller_id END,"
              " s.start_ms, s.end_ms, t.language, s.text"
-             " FROM calls c JOIN transcripts t ON t.call_id = c.id AND t.current = 1"
+             " FROM calls c INDEXED BY calls_by_day JOIN transcripts t ON t.call_id = c.id AND t.current = 1"
              " JOIN transcript_segments s ON s.call_id = t.call_id AND s.version = t.version"
              " WHERE " CALL_AT("c") " >= ?1 AND " CALL_AT("c") " < ?2 AND c.purged_at IS NULL"
              " ORDER BY " CALL_AT("c") ", c.id, s.start_ms, s.id";
     case ExportKind::kFlags:
       return "SELECT f.call_id, f.rule_id, f.category, f.severity, f.speaker, f.accused_id, f.start_ms, f.end_ms,"
              " f.text, f.live, f.review, f.created_at"
-             " FROM calls c JOIN flags f ON f.call_id = c.id"
+             " FROM calls c INDEXED BY calls_by_day JOIN flags f ON f.call_id = c.id"
              " WHERE " CALL_AT("c") " >= ?1 AND " CALL_AT("c") " < ?2"
              " ORDER BY " CALL_AT("c") ", c.id, f.start_ms, f.id";
     case ExportKind::kComplaints:
