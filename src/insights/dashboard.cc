@@ -15,7 +15,8 @@ constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kMaxDays = 731;
 
 const std::array<const char*, 4> kOutcomes = {"ended", "missed", "failed", "no_show"};
-const std::array<const char*, 6> kActions = {"dismiss", "warn", "block", "ban", "uphold", "overturn"};
+const std::array<const char*, 6> kActions = {"dismiss", "warn",   "block",
+                                             "ban",     "uphold", "overturn"};
 const std::array<const char*, 3> kTones = {"positive", "neutral", "negative"};
 struct Bucket {
   const char* key;
@@ -146,7 +147,8 @@ json::object ShapeDashboard(const DashboardInput& in) {
       const auto& fd = flags_by_day[d];
       const auto it = fd.find(category);
       const double fn = it == fd.end() ? 0 : it->second;
-      series.as_array().push_back(json::object{{"day", DayText(d)}, {"n", N(fn)}, {"per_1000", Per1000(fn, n)}});
+      series.as_array().push_back(
+          json::object{{"day", DayText(d)}, {"n", N(fn)}, {"per_1000", Per1000(fn, n)}});
     }
     if (const auto it = queue_by_day.find(d); it != queue_by_day.end()) {
       queue_per_day.push_back(json::object{{"day", DayText(d)}, {"open", N(it->second)}});
@@ -156,18 +158,21 @@ json::object ShapeDashboard(const DashboardInput& in) {
   json::array call_length;
   for (const auto& b : kLengths) {
     const auto it = lengths.find(b.key);
-    call_length.push_back(json::object{{"bucket", b.label},
-                                       {"from_s", b.from_s},
-                                       {"to_s", b.to_s ? json::value(*b.to_s) : json::value(nullptr)},
-                                       {"n", N(it == lengths.end() ? 0 : it->second)}});
+    call_length.push_back(
+        json::object{{"bucket", b.label},
+                     {"from_s", b.from_s},
+                     {"to_s", b.to_s ? json::value(*b.to_s) : json::value(nullptr)},
+                     {"n", N(it == lengths.end() ? 0 : it->second)}});
   }
   json::array complaints_per_1000;
   for (const auto& [category, n] : complaints) {
-    complaints_per_1000.push_back(json::object{{"category", category}, {"n", N(n)}, {"per_1000", Per1000(n, total_calls)}});
+    complaints_per_1000.push_back(
+        json::object{{"category", category}, {"n", N(n)}, {"per_1000", Per1000(n, total_calls)}});
   }
   json::array flags_totals;
   for (const auto& [category, n] : flags) {
-    flags_totals.push_back(json::object{{"category", category}, {"n", N(n)}, {"per_1000", Per1000(n, total_calls)}});
+    flags_totals.push_back(
+        json::object{{"category", category}, {"n", N(n)}, {"per_1000", Per1000(n, total_calls)}});
   }
   double decided = 0;
   for (const auto& [k, v] : decisions) decided += v;
@@ -190,7 +195,8 @@ json::object ShapeDashboard(const DashboardInput& in) {
   tone_json["by_vertical"] = std::move(tone_by_vertical_json);
 
   // Service level: the zones of the last day in the period that has them.
-  json::object service_level{{"green_share", nullptr}, {"red_share", nullptr}, {"green", 0}, {"red", 0}, {"day", nullptr}};
+  json::object service_level{
+      {"green_share", nullptr}, {"red_share", nullptr}, {"green", 0}, {"red", 0}, {"day", nullptr}};
   if (!zones_by_day.empty()) {
     const auto& [day, z] = *zones_by_day.rbegin();
     const double green = z.contains("green") ? z.at("green") : 0;
@@ -210,24 +216,28 @@ json::object ShapeDashboard(const DashboardInput& in) {
       {"complaints_per_1000_calls", std::move(complaints_per_1000)},
       {"flags_per_1000_calls", std::move(flags_per_day)},
       {"flags_totals", std::move(flags_totals)},
-      {"decisions", json::object{{"total", N(decided)},
-                                 {"by_action", CountsJson(decisions, kActions)},
-                                 {"appeals", json::object{{"decided", N(appeals_decided)},
-                                                          {"overturned", N(appeals["overturned"])},
-                                                          {"overturned_share",
-                                                           Share(appeals["overturned"], appeals_decided)}}}}},
+      {"decisions",
+       json::object{{"total", N(decided)},
+                    {"by_action", CountsJson(decisions, kActions)},
+                    {"appeals", json::object{{"decided", N(appeals_decided)},
+                                             {"overturned", N(appeals["overturned"])},
+                                             {"overturned_share",
+                                              Share(appeals["overturned"], appeals_decided)}}}}},
       {"sla", json::object{{"kept", N(kept)},
                            {"breached", N(breached)},
                            {"kept_share", Share(kept, kept + breached)},
-                           {"queue_size", queue_by_day.empty() ? json::value(nullptr)
-                                                               : json::value(N(queue_by_day.rbegin()->second))},
+                           {"queue_size", queue_by_day.empty()
+                                              ? json::value(nullptr)
+                                              : json::value(N(queue_by_day.rbegin()->second))},
                            {"queue_per_day", std::move(queue_per_day)}}},
-      {"talk_ratio", json::object{{"histogram", std::move(histogram)}, {"by_vertical", std::move(talk_by_vertical_json)}}},
+      {"talk_ratio", json::object{{"histogram", std::move(histogram)},
+                                  {"by_vertical", std::move(talk_by_vertical_json)}}},
       {"tone", std::move(tone_json)},
       {"service_level", std::move(service_level)},
   };
   return json::object{
-      {"period", json::object{{"from", DayText(q.from)}, {"to", DayText(q.to)}, {"days", q.to - q.from + 1}}},
+      {"period",
+       json::object{{"from", DayText(q.from)}, {"to", DayText(q.to)}, {"days", q.to - q.from + 1}}},
       {"vertical", q.vertical ? json::value(*q.vertical) : json::value(nullptr)},
       {"verticals", std::move(vertical_list)},
       {"computed_at", in.computed_at ? json::value(*in.computed_at) : json::value(nullptr)},
@@ -236,24 +246,30 @@ json::object ShapeDashboard(const DashboardInput& in) {
   };
 }
 
-Result<json::object> DashboardService::Dashboard(std::optional<base::TimeMs> from, std::optional<base::TimeMs> to,
+Result<json::object> DashboardService::Dashboard(std::optional<base::TimeMs> from,
+                                                 std::optional<base::TimeMs> to,
                                                  std::optional<std::string> vertical) {
-  const auto day_of = [](base::TimeMs t) { return t >= 0 ? t / kDayMs : -((-t + kDayMs - 1) / kDayMs); };
+  const auto day_of = [](base::TimeMs t) {
+    return t >= 0 ? t / kDayMs : -((-t + kDayMs - 1) / kDayMs);
+  };
   DashboardInput in;
   in.query.to = day_of(to.value_or(clock_.NowMs()));
   in.query.from = from ? day_of(*from) : in.query.to - 29;
   if (vertical && vertical->empty()) vertical.reset();
   in.query.vertical = vertical;
-  if (in.query.from > in.query.to) return base::InvalidArgument("invalid_filter", "from is after to");
+  if (in.query.from > in.query.to)
+    return base::InvalidArgument("invalid_filter", "from is after to");
   if (in.query.to - in.query.from + 1 > kMaxDays) {
-    return base::InvalidArgument("invalid_filter", "the period is longer than " + std::to_string(kMaxDays) + " days");
+    return base::InvalidArgument("invalid_filter",
+                                 "the period is longer than " + std::to_string(kMaxDays) + " days");
   }
   TRY(store_.Read([&](store::Tx& tx) -> Result<void> {
     auto& r = tx.rollups();
     in.rows = TRY(r.Read(in.query.from, in.query.to, vertical.value_or(store::kAllVerticals)));
-    in.by_vertical = TRY(r.ReadByVertical(in.query.from, in.query.to,
-                                          vertical ? std::vector<std::string>{"calls"}
-                                                   : std::vector<std::string>{"calls", "talk_ratio", "tone"}));
+    in.by_vertical =
+        TRY(r.ReadByVertical(in.query.from, in.query.to,
+                             vertical ? std::vector<std::string>{"calls"}
+                                      : std::vector<std::string>{"calls", "talk_ratio", "tone"}));
     in.computed_at = TRY(r.ComputedAt());
     in.pending_days = TRY(r.CountDirty());
     return {};

@@ -3,11 +3,10 @@
 // (never raw calls), so a request costs the same on 10 thousand calls or 10 million.
 // ShapeDashboard is pure; DashboardService reads the rows. Thread-safe.
 
+#include <boost/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "base/clock.h"
 #include "base/result.h"
@@ -25,8 +24,8 @@ struct DashboardQuery {
 
 struct DashboardInput {
   DashboardQuery query;
-  std::vector<store::RollupRow> rows;              // the query's vertical (or all) and '*' rows
-  std::vector<store::RollupRow> by_vertical;       // calls, talk_ratio, tone of each real vertical
+  std::vector<store::RollupRow> rows;         // the query's vertical (or all) and '*' rows
+  std::vector<store::RollupRow> by_vertical;  // calls, talk_ratio, tone of each real vertical
   std::optional<base::TimeMs> computed_at;
   std::int64_t pending_days = 0;
 };
@@ -42,7 +41,8 @@ class DashboardService {
 
   // Defaults: the 30 days up to today. 400 invalid_filter: from after to, or a period longer
   // than 731 days.
-  Result<boost::json::object> Dashboard(std::optional<base::TimeMs> from, std::optional<base::TimeMs> to,
+  Result<boost::json::object> Dashboard(std::optional<base::TimeMs> from,
+                                        std::optional<base::TimeMs> to,
                                         std::optional<std::string> vertical);
 
  private:

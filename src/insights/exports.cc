@@ -1,10 +1,9 @@
 #include "insights/exports.h"
 
+#include <boost/json.hpp>
 #include <cstdio>
 #include <memory>
 #include <system_error>
-
-#include <boost/json.hpp>
 
 #include "analytics/masking.h"
 #include "base/random.h"
@@ -34,7 +33,8 @@ constexpr KindName kKinds[] = {{store::ExportKind::kCalls, "calls"},
 // wrote that starts like a spreadsheet formula gets a leading apostrophe, so opening the file
 // never runs it.
 void CsvCell(std::string_view v, bool people_text, std::string& out) {
-  const bool formula = people_text && !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@');
+  const bool formula =
+      people_text && !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@');
   const bool quote = formula || v.find_first_of(",\"\r\n") != std::string_view::npos;
   if (!quote) {
     out.append(v);
@@ -96,18 +96,28 @@ void ExportEncoder::Row(std::span<const store::ExportValue> row, std::string& ou
       const auto& v = row[i];
       if (std::holds_alternative<std::monostate>(v)) continue;
       switch (columns_[i].type) {
-        case T::kInt: out.append(std::to_string(std::get<std::int64_t>(v))); break;
+        case T::kInt:
+          out.append(std::to_string(std::get<std::int64_t>(v)));
+          break;
         case T::kReal: {
           char buf[32];
           std::snprintf(buf, sizeof buf, "%.4g", std::get<double>(v));
           out.append(buf);
           break;
         }
-        case T::kTime: out.append(base::FormatRfc3339(std::get<std::int64_t>(v))); break;
-        case T::kUser: out.append(pseudonym_(std::get<std::int64_t>(v))); break;
+        case T::kTime:
+          out.append(base::FormatRfc3339(std::get<std::int64_t>(v)));
+          break;
+        case T::kUser:
+          out.append(pseudonym_(std::get<std::int64_t>(v)));
+          break;
         case T::kText:
-        case T::kList: CsvCell(std::get<std::string>(v), false, out); break;
-        case T::kPrivateText: CsvCell(analytics::Mask(std::get<std::string>(v)), true, out); break;
+        case T::kList:
+          CsvCell(std::get<std::string>(v), false, out);
+          break;
+        case T::kPrivateText:
+          CsvCell(analytics::Mask(std::get<std::string>(v)), true, out);
+          break;
       }
     }
     out.append("\r\n");
@@ -122,12 +132,24 @@ void ExportEncoder::Row(std::span<const store::ExportValue> row, std::string& ou
       continue;
     }
     switch (columns_[i].type) {
-      case T::kInt: slot = std::get<std::int64_t>(v); break;
-      case T::kReal: slot = std::get<double>(v); break;
-      case T::kTime: slot = base::FormatRfc3339(std::get<std::int64_t>(v)); break;
-      case T::kUser: slot = pseudonym_(std::get<std::int64_t>(v)); break;
-      case T::kText: slot = std::get<std::string>(v); break;
-      case T::kPrivateText: slot = analytics::Mask(std::get<std::string>(v)); break;
+      case T::kInt:
+        slot = std::get<std::int64_t>(v);
+        break;
+      case T::kReal:
+        slot = std::get<double>(v);
+        break;
+      case T::kTime:
+        slot = base::FormatRfc3339(std::get<std::int64_t>(v));
+        break;
+      case T::kUser:
+        slot = pseudonym_(std::get<std::int64_t>(v));
+        break;
+      case T::kText:
+        slot = std::get<std::string>(v);
+        break;
+      case T::kPrivateText:
+        slot = analytics::Mask(std::get<std::string>(v));
+        break;
       case T::kList: {
         json::array items;
         const auto& s = std::get<std::string>(v);
@@ -150,8 +172,9 @@ ExportService::ExportService(store::Store& store, const base::Clock& clock,
                              const speech_analytics::Pseudonymizer& pseudonyms, fs::path spool_dir)
     : store_(store), clock_(clock), pseudonyms_(pseudonyms), spool_dir_(std::move(spool_dir)) {}
 
-Result<ExportFile> ExportService::Export(const store::User& analyst, store::ExportKind kind, ExportFormat format,
-                                         std::optional<base::TimeMs> from, std::optional<base::TimeMs> to) {
+Result<ExportFile> ExportService::Export(const store::User& analyst, store::ExportKind kind,
+                                         ExportFormat format, std::optional<base::TimeMs> from,
+                                         std::optional<base::TimeMs> to) {
   const auto now = clock_.NowMs();
   const base::TimeMs end = to.value_or(now);
   const base::TimeMs start = from.value_or(end - 30 * kDayMs);
@@ -161,7 +184,8 @@ Result<ExportFile> ExportService::Export(const store::User& analyst, store::Expo
   fs::create_directories(spool_dir_, ec);
   ExportFile out;
   out.path = spool_dir_ / ("export-" + base::RandomToken(12) + ".part");
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(out.path.c_str(), "wbx"), &std::fclose);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(out.path.c_str(), "wbx"),
+                                                       &std::fclose);
   if (!file) return base::Internal("cannot create the export spool file " + out.path.string());
   auto fail = [&](base::Error e) -> Result<ExportFile> {
     file.reset();
@@ -183,22 +207,25 @@ Result<ExportFile> ExportService::Export(const store::User& analyst, store::Expo
     return {};
   };
   auto rows = store_.Read([&](store::Tx& tx) {
-    return tx.exports().Export(kind, start, end, [&](std::span<const store::ExportValue> row) -> Result<void> {
-      encoder.Row(row, buffer);
-      if (buffer.size() >= kFlushBytes) TRY(flush());
-      return {};
-    });
+    return tx.exports().Export(kind, start, end,
+                               [&](std::span<const store::ExportValue> row) -> Result<void> {
+                                 encoder.Row(row, buffer);
+                                 if (buffer.size() >= kFlushBytes) TRY(flush());
+                                 return {};
+                               });
   });
   if (!rows) return fail(rows.error());
   if (auto flushed = flush(); !flushed) return fail(flushed.error());
-  if (std::fflush(file.get()) != 0) return fail(base::Error{base::ErrorKind::kInternal, "internal", "flushing the export failed"});
+  if (std::fflush(file.get()) != 0)
+    return fail(base::Error{base::ErrorKind::kInternal, "internal", "flushing the export failed"});
   file.reset();
   out.rows = *rows;
   out.sha256 = hash.FinalHex();
   const auto kind_name = std::string(ExportKindName(kind));
   const char* ext = format == ExportFormat::kCsv ? "csv" : "jsonl";
   out.filename = kind_name + "-" + DayText(start) + "-" + DayText(end - 1) + "." + ext;
-  out.content_type = format == ExportFormat::kCsv ? "text/csv; charset=utf-8" : "application/x-ndjson";
+  out.content_type =
+      format == ExportFormat::kCsv ? "text/csv; charset=utf-8" : "application/x-ndjson";
   auto audited = store_.Write([&](store::Tx& tx) {
     return tx.audit().Append({analyst.id, "analytics.exported", "export", kind_name,
                               json::serialize(json::object{{"kind", kind_name},

@@ -32,7 +32,8 @@ std::string_view ExportKindName(store::ExportKind kind);
 // Renders rows of one kind. Pure.
 class ExportEncoder {
  public:
-  ExportEncoder(store::ExportKind kind, ExportFormat format, std::function<std::string(store::Id)> pseudonym);
+  ExportEncoder(store::ExportKind kind, ExportFormat format,
+                std::function<std::string(store::Id)> pseudonym);
   // The CSV header line ("" for JSON Lines).
   std::string Header() const;
   // Appends one line (with its newline) to `out`.
@@ -55,8 +56,8 @@ struct ExportFile {
 
 class ExportService {
  public:
-  ExportService(store::Store& store, const base::Clock& clock, const speech_analytics::Pseudonymizer& pseudonyms,
-                std::filesystem::path spool_dir);
+  ExportService(store::Store& store, const base::Clock& clock,
+                const speech_analytics::Pseudonymizer& pseudonyms, std::filesystem::path spool_dir);
 
   // [from, to): defaults the 30 days up to now. 400 invalid_filter when from is not before to.
   // Audited (analytics.exported: kind, format, period, rows, bytes, sha256).

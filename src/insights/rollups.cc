@@ -15,9 +15,12 @@ store::Day DayOf(base::TimeMs t) { return t >= 0 ? t / kDayMs : -((-t + kDayMs -
 RollupService::RollupService(store::Store& store, const base::Clock& clock, base::Metrics* metrics)
     : store_(store), clock_(clock), metrics_(metrics) {
   if (metrics_) {
-    metrics_->Describe("vitrina_rollup_days_total", "counter", "Days of dashboard rollups recomputed");
-    metrics_->Describe("vitrina_rollup_seconds_total", "counter", "Time spent recomputing rollup days");
-    metrics_->Describe("vitrina_rollup_dirty_days", "gauge", "Days whose rollups wait for a recompute");
+    metrics_->Describe("vitrina_rollup_days_total", "counter",
+                       "Days of dashboard rollups recomputed");
+    metrics_->Describe("vitrina_rollup_seconds_total", "counter",
+                       "Time spent recomputing rollup days");
+    metrics_->Describe("vitrina_rollup_dirty_days", "gauge",
+                       "Days whose rollups wait for a recompute");
   }
 }
 
@@ -55,8 +58,10 @@ Result<int> RollupService::Rebuild(const std::function<void(int, int)>& progress
   return Drain(nullptr, progress);
 }
 
-Result<int> RollupService::Drain(jobs::JobContext* ctx, const std::function<void(int, int)>& progress) {
-  const auto total = static_cast<int>(TRY(store_.Read([](store::Tx& tx) { return tx.rollups().CountDirty(); })));
+Result<int> RollupService::Drain(jobs::JobContext* ctx,
+                                 const std::function<void(int, int)>& progress) {
+  const auto total =
+      static_cast<int>(TRY(store_.Read([](store::Tx& tx) { return tx.rollups().CountDirty(); })));
   // Activity keeps marking today: stop after the days that were dirty at the start (and a few
   // that came meanwhile); the next run takes the rest.
   const int budget = total + 8;
@@ -67,12 +72,17 @@ Result<int> RollupService::Drain(jobs::JobContext* ctx, const std::function<void
     for (const auto& d : batch) {
       if (ctx && ctx->Stopping()) return done;
       const auto started = std::chrono::steady_clock::now();
-      TRY(store_.Write([&](store::Tx& tx) { return tx.rollups().RecomputeDay(d.day, d.gen, clock_.NowMs()); }));
+      const auto now = clock_.NowMs();
+      const auto rows =
+          TRY(store_.Read([&](store::Tx& tx) { return tx.rollups().ComputeDay(d.day, now); }));
+      TRY(store_.Write(
+          [&](store::Tx& tx) { return tx.rollups().ReplaceDay(d.day, d.gen, rows, now); }));
       ++done;
       if (metrics_) {
         metrics_->Add("vitrina_rollup_days_total", {});
-        metrics_->Add("vitrina_rollup_seconds_total", {},
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        metrics_->Add(
+            "vitrina_rollup_seconds_total", {},
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       }
       if (ctx) ctx->Progress(std::to_string(done) + "/" + std::to_string(total) + " days");
       if (progress) progress(done, total);

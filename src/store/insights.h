@@ -61,17 +61,22 @@ class RollupRepository {
   // Marks every day in [from, to] dirty (a rebuild; the current day at each run for the queue
   // snapshot).
   virtual Result<void> MarkDays(Day from, Day to) = 0;
-  // Replaces the day's rows with ones computed from the day's own data (`now` bounds today's
-  // queue snapshot) and clears the day's mark if its gen is still `gen`.
-  virtual Result<void> RecomputeDay(Day day, std::int64_t gen, TimeMs now) = 0;
+  // The day's rows computed from the day's own data (`now` bounds today's queue snapshot), the
+  // kAllVerticals sums included. A read: run it in a read transaction, so the writer is not
+  // held while a busy day is counted.
+  virtual Result<std::vector<RollupRow>> ComputeDay(Day day, TimeMs now) = 0;
+  // Replaces the day's rows and clears the day's mark if its gen is still `gen` (a mark made
+  // since the read keeps the day dirty for the next run); false when it did not.
+  virtual Result<bool> ReplaceDay(Day day, std::int64_t gen, const std::vector<RollupRow>& rows,
+                                  TimeMs now) = 0;
   // The first and last day anything countable happened on (nullopt: an empty site).
   virtual Result<std::optional<std::pair<Day, Day>>> DataDays() = 0;
   // Rows of [from, to] for `vertical` (kAllVerticals for every vertical together), with the
   // kNotByVertical rows. Ordered by day.
   virtual Result<std::vector<RollupRow>> Read(Day from, Day to, const std::string& vertical) = 0;
   // Rows of real verticals (not the sums) for `metrics` over [from, to].
-  virtual Result<std::vector<RollupRow>> ReadByVertical(Day from, Day to,
-                                                        const std::vector<std::string>& metrics) = 0;
+  virtual Result<std::vector<RollupRow>> ReadByVertical(
+      Day from, Day to, const std::vector<std::string>& metrics) = 0;
   // When the last recompute finished (nullopt: never).
   virtual Result<std::optional<TimeMs>> ComputedAt() = 0;
 };
@@ -108,7 +113,8 @@ class ExportRepository {
   // Streams the rows of `kind` in [from, to) to `sink`, one at a time, in id order; stops at
   // the sink's first error. Calls, utterances and flags by the call's start; complaints and
   // decisions by when they were made. Returns the number of rows.
-  virtual Result<std::int64_t> Export(ExportKind kind, TimeMs from, TimeMs to, const ExportSink& sink) = 0;
+  virtual Result<std::int64_t> Export(ExportKind kind, TimeMs from, TimeMs to,
+                                      const ExportSink& sink) = 0;
 };
 
 }  // namespace vitrina::store

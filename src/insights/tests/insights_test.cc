@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "base/time_format.h"
 #include "insights/dashboard.h"
 #include "insights/exports.h"
-#include "base/time_format.h"
 
 namespace vitrina::insights {
 namespace {
@@ -17,19 +17,30 @@ DashboardInput Input() {
   DashboardInput in;
   in.query = {kDay, kDay + 2, std::nullopt};
   in.rows = {
-      {kDay, "", "calls", "ended", 8},         {kDay, "", "calls", "missed", 1},
-      {kDay, "", "calls", "no_show", 1},       {kDay + 2, "", "calls", "ended", 10},
-      {kDay, "", "duration", "60", 5},         {kDay + 2, "", "duration", "1200", 3},
-      {kDay, "", "flags", "prepayment", 2},    {kDay + 2, "", "flags", "prepayment", 1},
-      {kDay, "", "complaints", "fraud", 4},    {kDay, "", "talk_ratio", "9", 6},
-      {kDay, "", "tone", "seller:negative", 2}, {kDay, "", "decisions", "warn", 3},
-      {kDay, "", "sla", "kept", 3},            {kDay, "", "sla", "breached", 1},
-      {kDay, "", "queue", "open", 7},          {kDay + 1, "", "queue", "open", 5},
-      {kDay, "", "appeals", "overturned", 1},  {kDay, "", "appeals", "upheld", 3},
-      {kDay, "*", "service_level", "green", 1}, {kDay + 2, "*", "service_level", "green", 3},
+      {kDay, "", "calls", "ended", 8},
+      {kDay, "", "calls", "missed", 1},
+      {kDay, "", "calls", "no_show", 1},
+      {kDay + 2, "", "calls", "ended", 10},
+      {kDay, "", "duration", "60", 5},
+      {kDay + 2, "", "duration", "1200", 3},
+      {kDay, "", "flags", "prepayment", 2},
+      {kDay + 2, "", "flags", "prepayment", 1},
+      {kDay, "", "complaints", "fraud", 4},
+      {kDay, "", "talk_ratio", "9", 6},
+      {kDay, "", "tone", "seller:negative", 2},
+      {kDay, "", "decisions", "warn", 3},
+      {kDay, "", "sla", "kept", 3},
+      {kDay, "", "sla", "breached", 1},
+      {kDay, "", "queue", "open", 7},
+      {kDay + 1, "", "queue", "open", 5},
+      {kDay, "", "appeals", "overturned", 1},
+      {kDay, "", "appeals", "upheld", 3},
+      {kDay, "*", "service_level", "green", 1},
+      {kDay + 2, "*", "service_level", "green", 3},
       {kDay + 2, "*", "service_level", "red", 1},
   };
-  in.by_vertical = {{kDay, "auto", "calls", "ended", 6}, {kDay, "goods", "calls", "ended", 4},
+  in.by_vertical = {{kDay, "auto", "calls", "ended", 6},
+                    {kDay, "goods", "calls", "ended", 4},
                     {kDay, "goods", "talk_ratio", "9", 6}};
   return in;
 }
@@ -91,18 +102,29 @@ TEST(ExportEncoderTest, CsvQuotesMasksAndReplacesUsers) {
   const ExportEncoder csv(store::ExportKind::kComplaints, ExportFormat::kCsv, Pseudo);
   EXPECT_EQ(csv.Header(), "call_id,vertical,category,status,reporter,accused,text,created_at\r\n");
   std::string out;
-  const ExportValue row[] = {std::int64_t{7}, std::string("goods"), std::string("fraud"), std::string("open"),
-                             std::int64_t{11}, std::int64_t{12},
-                             std::string("He said \"pay first\", call +7 916 123-45-67"), std::int64_t{0}};
+  const ExportValue row[] = {std::int64_t{7},
+                             std::string("goods"),
+                             std::string("fraud"),
+                             std::string("open"),
+                             std::int64_t{11},
+                             std::int64_t{12},
+                             std::string("He said \"pay first\", call +7 916 123-45-67"),
+                             std::int64_t{0}};
   csv.Row(row, out);
-  EXPECT_EQ(out, "7,goods,fraud,open,u_11,u_12,\"He said \"\"pay first\"\", call [phone]\"," + base::FormatRfc3339(0) + "\r\n");
+  EXPECT_EQ(out, "7,goods,fraud,open,u_11,u_12,\"He said \"\"pay first\"\", call [phone]\"," +
+                     base::FormatRfc3339(0) + "\r\n");
 }
 
 TEST(ExportEncoderTest, CsvDefusesFormulasInWhatPeopleWrote) {
   const ExportEncoder csv(store::ExportKind::kUtterances, ExportFormat::kCsv, Pseudo);
   std::string out;
-  const ExportValue row[] = {std::int64_t{1}, std::string("buyer"), std::int64_t{2}, std::int64_t{0},
-                             std::int64_t{10}, std::string("ru"), std::string("=HYPERLINK(\"x\")")};
+  const ExportValue row[] = {std::int64_t{1},
+                             std::string("buyer"),
+                             std::int64_t{2},
+                             std::int64_t{0},
+                             std::int64_t{10},
+                             std::string("ru"),
+                             std::string("=HYPERLINK(\"x\")")};
   csv.Row(row, out);
   EXPECT_NE(out.find(",\"'=HYPERLINK(\"\"x\"\")\"\r\n"), std::string::npos) << out;
 }
@@ -111,9 +133,18 @@ TEST(ExportEncoderTest, JsonLinesHasNamedFieldsNullsAndLists) {
   const ExportEncoder jsonl(store::ExportKind::kCalls, ExportFormat::kJsonl, Pseudo);
   EXPECT_EQ(jsonl.Header(), "");
   std::string out;
-  const ExportValue row[] = {std::int64_t{5}, std::int64_t{86'400'000}, std::int64_t{1000}, std::string("auto"),
-                             std::string("ended"), std::int64_t{1}, std::int64_t{2}, 0.25, std::monostate{},
-                             std::string("neutral"), std::string("contact;prepayment"), std::int64_t{1}};
+  const ExportValue row[] = {std::int64_t{5},
+                             std::int64_t{86'400'000},
+                             std::int64_t{1000},
+                             std::string("auto"),
+                             std::string("ended"),
+                             std::int64_t{1},
+                             std::int64_t{2},
+                             0.25,
+                             std::monostate{},
+                             std::string("neutral"),
+                             std::string("contact;prepayment"),
+                             std::int64_t{1}};
   jsonl.Row(row, out);
   ASSERT_EQ(out.back(), '\n');
   const auto o = json::parse(out).as_object();
@@ -129,8 +160,9 @@ TEST(ExportEncoderTest, KindsAndFormatsParse) {
   EXPECT_FALSE(ParseExportKind("users"));
   EXPECT_EQ(ParseExportFormat("jsonl"), ExportFormat::kJsonl);
   EXPECT_FALSE(ParseExportFormat("xlsx"));
-  for (auto kind : {store::ExportKind::kCalls, store::ExportKind::kUtterances, store::ExportKind::kFlags,
-                    store::ExportKind::kComplaints, store::ExportKind::kDecisions}) {
+  for (auto kind :
+       {store::ExportKind::kCalls, store::ExportKind::kUtterances, store::ExportKind::kFlags,
+        store::ExportKind::kComplaints, store::ExportKind::kDecisions}) {
     for (const auto& c : store::ExportColumns(kind)) {
       // Nothing but the call may be named by an id: users go out as pseudonyms.
       const std::string name = c.name;

@@ -13,7 +13,8 @@ class SqliteRollups final : public RollupRepository {
   Result<std::vector<DirtyDay>> DirtyDays(int limit) override;
   Result<std::int64_t> CountDirty() override;
   Result<void> MarkDays(Day from, Day to) override;
-  Result<void> RecomputeDay(Day day, std::int64_t gen, TimeMs now) override;
+  Result<std::vector<RollupRow>> ComputeDay(Day day, TimeMs now) override;
+  Result<bool> ReplaceDay(Day day, std::int64_t gen, const std::vector<RollupRow>& rows, TimeMs now) override;
   Result<std::optional<std::pair<Day, Day>>> DataDays() override;
   Result<std::vector<RollupRow>> Read(Day from, Day to, const std::string& vertical) override;
   Result<std::vector<RollupRow>> ReadByVertical(Day from, Day to, const std::vector<std::string>& metrics) override;
