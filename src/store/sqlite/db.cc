@@ -30,7 +30,12 @@ Result<void> Stmt::Exec() {
   while (true) {
     auto row = Step();
     if (!row) return tl::unexpected(row.error());
-    if (!*row) return {};
+    if (!*row) {
+      // Ready to be bound and run again (binding a statement that ran and was not reset fails
+      // silently, and the next step would repeat the old values).
+      sqlite3_reset(stmt_);
+      return {};
+    }
   }
 }
 

@@ -50,7 +50,7 @@ class Stmt {
 
   // true: a row is available; false: done.
   Result<bool> Step();
-  // Runs to completion, ignoring rows.
+  // Runs to completion, ignoring rows, and resets (it can be bound and run again).
   Result<void> Exec();
 
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
