@@ -248,6 +248,18 @@ boost::json::object FlagJson(const store::Flag& f) {
           {"created_at", base::FormatRfc3339(f.created_at)}};
 }
 
+boost::json::object DetectionItemJson(const store::DetectionCaseItem& d) {
+  return {{"source", "detection"},
+          {"id", IdString(d.id)},
+          {"case_id", IdString(d.case_id)},
+          {"user_id", IdString(d.user_id)},
+          {"opened_by", IdString(d.opened_by)},
+          {"score", d.score},
+          {"reasons", ParsedOr(d.reasons)},
+          {"window_days", d.window_days},
+          {"created_at", base::FormatRfc3339(d.created_at)}};
+}
+
 boost::json::object CallJson(const store::Call& c, const std::vector<store::RecordingFile>* files) {
   // Retention deleted the files and transcript: the call's metadata stays.
   boost::json::object recording{{"status", c.purged_at ? std::string("deleted") : c.recording_status},

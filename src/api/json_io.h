@@ -59,6 +59,10 @@ boost::json::value RecordingErrorJson(const store::Call& call, bool staff);
 // caller masks it for analysts).
 boost::json::object FlagJson(const store::Flag& flag);
 
+// A case item from the dishonest-user ranking (docs/moderation.md "Case items"): `source:
+// "detection"`, the score and reasons with evidence as they were when the case was opened from it.
+boost::json::object DetectionItemJson(const store::DetectionCaseItem& item);
+
 std::string IdString(store::Id id);
 // An RFC 3339 time, or null.
 boost::json::value OptTime(const std::optional<store::TimeMs>& t);

@@ -1,4 +1,5 @@
-// Speech analytics (docs/analytics.md): a call's analytics, the admins' phrase rules and
+// Speech analytics (docs/analytics.md): a call's analytics, the analysts' explorer, the
+// dishonest-user ranking (and moderators' cases opened from it), the admins' phrase rules and
 // backfill, the preview of a text, and moderators' verdicts on flags.
 #include "accounts/roles.h"
 #include "api/api.h"
@@ -108,6 +109,19 @@ void AddAnalyticsRoutes(Api& api) {
           [&s](Context& ctx) -> Result<net::Response> {
             const auto limit = TRY(ParseLimit(ctx.req.Query("limit"), 50, 200));
             return Api::Json(200, TRY(s.analyst.Dishonest(ctx.user(), ctx.req.Query("cursor"), limit)));
+          });
+  // A moderator opens (or joins) the user's case from their row: a `detection` item in it.
+  api.Add(net::Verb::post, "/api/v1/analytics/dishonest/{user_id}/case", Access::kModerator,
+          [&s](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("user_id", "user_not_found"));
+            const auto out = TRY(s.analyst.OpenCase(ctx.user(), id));
+            return Api::Json(out.created ? 201 : 200,
+                             json::object{{"case_id", IdString(out.c.id)},
+                                          {"created", out.created},
+                                          {"case_opened", out.case_opened},
+                                          {"case_status", out.c.status},
+                                          {"priority", out.c.priority},
+                                          {"item", DetectionItemJson(out.item)}});
           });
 
   api.Add(net::Verb::get, "/api/v1/admin/rules", Access::kAdmin, [&a](Context&) -> Result<net::Response> {

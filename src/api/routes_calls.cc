@@ -121,7 +121,13 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
             const auto stars = TRY(OptInt(body, "stars"));
             if (!stars) return base::InvalidArgument("invalid_stars", "stars (1 to 5) is required");
             const auto comment = TRY(OptString(body, "comment"));
-            return Api::Json(201, RatingJson(TRY(calls.Rate(ctx.user(), id, *stars, comment))));
+            const auto rating = TRY(calls.Rate(ctx.user(), id, *stars, comment));
+            // The rating counts toward the seller's badge at once (docs/service-level.md); the
+            // rating stands even if this fails (the daily job catches up).
+            if (auto level = api.services().service_levels.Recompute(rating.seller_id); !level) {
+              base::log::Warn("service_level_failed", {{"seller_id", rating.seller_id}, {"error", level.error().message}});
+            }
+            return Api::Json(201, RatingJson(rating));
           });
   api.Add(net::Verb::get, "/api/v1/calls/{id}/rating", Access::kUser, CallParty(calls),
           [&](Context& ctx) -> Result<net::Response> {

@@ -122,7 +122,8 @@ json::object CaseJson(const moderation::ModerationService& m, const moderation::
     calls.push_back(std::move(call));
   }
   for (const auto& d : v.decisions) decisions.push_back(DecisionJson(d));
-  // Every item with where it came from: a participant's complaint or a rule's flag.
+  // Every item with where it came from: a participant's complaint, a rule's flag, or a row of
+  // the dishonest-user ranking a moderator opened the case from.
   json::array items, flags;
   for (const auto& k : v.complaints) {
     auto item = ComplaintJson(k);
@@ -135,6 +136,7 @@ json::object CaseJson(const moderation::ModerationService& m, const moderation::
     items.push_back(item);
     flags.push_back(FlagJson(f));
   }
+  for (const auto& d : v.detections) items.push_back(DetectionItemJson(d));
   o["complaints"] = std::move(complaints);
   o["flags"] = std::move(flags);
   o["items"] = std::move(items);

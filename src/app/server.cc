@@ -212,7 +212,7 @@ base::Result<void> Server::Start() {
   analytics_options.analysis.metrics.overlap_min_ms = config_.analytics_overlap_min_ms;
   analytics_options.analysis.metrics.span_merge_pause_ms = config_.analytics_span_merge_pause_ms;
   analyst_ = std::make_unique<speech_analytics::AnalystService>(*store_, *clock_,
-                                                               TRY(LoadPseudonymizer(config_)));
+                                                               TRY(LoadPseudonymizer(config_)), moderation_options);
   analytics_ = std::make_unique<speech_analytics::AnalyticsService>(
       *store_, *clock_, metrics_, moderation_options, analytics_options, &analyst_->pseudonyms());
   TRY(analytics_->SeedDefaultRules());

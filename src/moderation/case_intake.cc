@@ -75,4 +75,34 @@ Result<store::Case> FileFlag(store::Tx& tx, const ModerationOptions& options, st
   return c;
 }
 
+Result<FiledDetection> FileDetection(store::Tx& tx, const ModerationOptions& options, store::DetectionCaseItem& item,
+                                     const store::Call& anchor, const std::vector<Id>& evidence_calls, TimeMs now) {
+  const bool existed = TRY(tx.cases().OpenComplaintsCase(item.user_id)).has_value();
+  auto c = TRY(OpenOrJoinCase(tx, options, item.user_id, anchor, now));
+  item.case_id = c.id;
+  item.created_at = now;
+  item = TRY(tx.detection().InsertCaseItem(item));
+  for (auto call : evidence_calls) TRY(tx.cases().AddCaseCall(c.id, call));
+  TRY(Reprioritise(tx, options, c, now));
+  json::array codes, calls;
+  boost::system::error_code ec;
+  if (auto reasons = json::parse(item.reasons, ec); !ec && reasons.is_array()) {
+    for (const auto& r : reasons.as_array()) {
+      if (const auto* code = r.is_object() ? r.as_object().if_contains("code") : nullptr) codes.push_back(*code);
+    }
+  }
+  for (auto call : evidence_calls) calls.emplace_back(std::to_string(call));
+  TRY(tx.audit().Append({item.opened_by, "case.opened_from_detection", "case", std::to_string(c.id),
+                         json::serialize(json::object{{"item_id", std::to_string(item.id)},
+                                                      {"user_id", std::to_string(item.user_id)},
+                                                      {"score", item.score},
+                                                      {"reasons", std::move(codes)},
+                                                      {"calls", std::move(calls)},
+                                                      {"window_days", item.window_days},
+                                                      {"case_opened", !existed}}),
+                         "[]"},
+                        now));
+  return FiledDetection{std::move(c), !existed};
+}
+
 }  // namespace vitrina::moderation

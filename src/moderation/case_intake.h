@@ -2,7 +2,10 @@
 // How work enters the moderation queue, shared by complaints (ModerationService) and the
 // automatic flags of speech analytics: the accused's one undecided case, opened on first
 // need, and its priority recomputed from everything undecided in it (docs/moderation.md
-// "Priority", docs/analytics.md "Automatic cases"). Functions of one transaction; any thread.
+// "Priority", docs/analytics.md "Automatic cases"), and rows of the dishonest-user ranking a
+// moderator opens a case from. Functions of one transaction; any thread.
+
+#include <vector>
 
 #include "base/clock.h"
 #include "base/result.h"
@@ -26,5 +29,20 @@ Result<void> Reprioritise(store::Tx& tx, const ModerationOptions& options, store
 // Sets flag.case_id. Returns the case.
 Result<store::Case> FileFlag(store::Tx& tx, const ModerationOptions& options, store::Flag& flag,
                              const store::Call& call, base::TimeMs now);
+
+// Puts a row of the dishonest-user ranking a moderator acted on into the user's case, the way
+// FileFlag does (docs/analytics.md "### Opening a case"): opens or joins item.user_id's
+// undecided case on `anchor` (their most recent evidence call: routing by its listing's
+// vertical), adds every call in `evidence_calls`, stores the item (sets item.id and
+// item.case_id), reprioritises and writes `case.opened_from_detection` on the audit log (actor:
+// item.opened_by). Returns the case and whether it was opened by this call. Conflict
+// "detection_item_exists" when the undecided case already holds one (the caller checks first).
+struct FiledDetection {
+  store::Case c;
+  bool case_opened = false;
+};
+Result<FiledDetection> FileDetection(store::Tx& tx, const ModerationOptions& options, store::DetectionCaseItem& item,
+                                     const store::Call& anchor, const std::vector<store::Id>& evidence_calls,
+                                     base::TimeMs now);
 
 }  // namespace vitrina::moderation

@@ -43,6 +43,7 @@ Result<CaseView> ModerationService::View(store::Tx& tx, const store::Case& c) {
   store::FlagFilter flags;
   flags.case_id = complaints_case;
   v.flags = TRY(tx.analytics().ListFlags(flags));
+  v.detections = TRY(tx.detection().CaseItems(complaints_case));
   std::map<Id, store::Call> calls;
   for (auto id : TRY(tx.cases().CaseCalls(c.id))) {
     auto call = TRY(tx.calls().FindById(id));

@@ -68,6 +68,7 @@ struct CaseView {
   store::User accused;
   std::vector<store::Complaint> complaints;  // quote_match filled in when it can be now
   std::vector<store::Flag> flags;            // automatic flags of speech-analytics rules
+  std::vector<store::DetectionCaseItem> detections;  // rows of the dishonest-user ranking
   std::vector<CaseCall> calls;
   std::vector<store::Decision> decisions;
   std::optional<AppealView> appeal;

@@ -3,8 +3,9 @@
 // seller's activity, computes the level with the pure `service_level` library, evaluates the
 // reliable-seller badge, and keeps the result — one row per seller per day in
 // `service_levels` (upserted) and the badge cached on the user, which listings show and the
-// feed filters on. Recomputed when the seller opens their page, when an admin changes the
-// verified flag, and by a daily job over every seller with an active listing.
+// feed filters on. Recomputed when the seller opens their page, when a buyer rates them, when
+// an admin changes the verified flag, and by a daily job over every seller with an active
+// listing.
 //
 // Owns nothing but references to the store and clock (which outlive it); every method may be
 // called from any thread.

@@ -5,9 +5,11 @@
 #include <cmath>
 
 #include "accounts/roles.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "base/time_format.h"
 #include "detection/dishonest_score.h"
+#include "moderation/case_intake.h"
 
 namespace vitrina::speech_analytics {
 namespace {
@@ -19,6 +21,8 @@ constexpr std::array<std::string_view, 8> kCategories = {
     "prepayment", "off_platform_payment", "contact_exchange", "card_or_code_request",
     "fake_link", "fake_payment_confirmation", "pressure", "insult"};
 constexpr base::TimeMs kDayMs = 86'400'000;
+// Users scoring below this are not in the ranking (detection::Rank's cut).
+constexpr double kMinListedScore = 0.1;
 
 std::string Outcome(const store::AnalystCallRow& r) {
   if (r.no_show) return "no_show";
@@ -78,14 +82,31 @@ detection::UserSignals ToSignals(const store::DetectionUserRows& u, base::TimeMs
   return s;
 }
 
+// [{code, weight, evidence: [{call_id, start_ms, end_ms}]}], as the ranking shows them.
+json::array ReasonsJson(const std::vector<detection::Reason>& reasons) {
+  json::array out;
+  for (const auto& reason : reasons) {
+    json::array evidence;
+    for (const auto& e : reason.evidence) {
+      evidence.push_back(
+          json::object{{"call_id", std::to_string(e.call_id)}, {"start_ms", e.start_ms}, {"end_ms", e.end_ms}});
+    }
+    out.push_back(json::object{{"code", reason.code}, {"weight", reason.weight}, {"evidence", std::move(evidence)}});
+  }
+  return out;
+}
+
+base::TimeMs CallTime(const store::Call& c) { return c.started_at.value_or(c.created_at); }
+
 }  // namespace
 
 std::string Pseudonymizer::Of(store::Id user) const {
   return "u_" + base::HmacSha256Hex(key_, "user:" + std::to_string(user)).substr(0, 16);
 }
 
-AnalystService::AnalystService(store::Store& store, const base::Clock& clock, Pseudonymizer pseudonyms)
-    : store_(store), clock_(clock), pseudonyms_(std::move(pseudonyms)) {}
+AnalystService::AnalystService(store::Store& store, const base::Clock& clock, Pseudonymizer pseudonyms,
+                               moderation::ModerationOptions moderation)
+    : store_(store), clock_(clock), pseudonyms_(std::move(pseudonyms)), moderation_(std::move(moderation)) {}
 
 Result<json::object> AnalystService::Calls(const store::User& analyst, const CallListParams& p) {
   store::AnalystCallFilter f;
@@ -160,7 +181,7 @@ Result<json::object> AnalystService::Dishonest(const store::User& viewer, const 
   std::vector<detection::UserScore> scores;
   scores.reserve(rows.size());
   for (const auto& r : rows) scores.push_back(detection::ScoreUser(ToSignals(r, now)));
-  auto page = detection::Rank(std::move(scores), after, std::clamp(limit, 1, 200));
+  auto page = detection::Rank(std::move(scores), after, std::clamp(limit, 1, 200), kMinListedScore);
 
   json::array items;
   TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
@@ -175,16 +196,7 @@ Result<json::object> AnalystService::Dishonest(const store::User& viewer, const 
         item["pseudonym"] = pseudonyms_.Of(score.user_id);
       }
       item["score"] = score.score;
-      json::array reasons;
-      for (const auto& reason : score.reasons) {
-        json::array evidence;
-        for (const auto& e : reason.evidence) {
-          evidence.push_back(json::object{
-              {"call_id", std::to_string(e.call_id)}, {"start_ms", e.start_ms}, {"end_ms", e.end_ms}});
-        }
-        reasons.push_back(json::object{{"code", reason.code}, {"weight", reason.weight}, {"evidence", std::move(evidence)}});
-      }
-      item["reasons"] = std::move(reasons);
+      item["reasons"] = ReasonsJson(score.reasons);
       items.push_back(std::move(item));
     }
     TRY(tx.audit().Append({viewer.id, "analytics.dishonest_listed", "users", "ranking",
@@ -197,6 +209,64 @@ Result<json::object> AnalystService::Dishonest(const store::User& viewer, const 
   }));
   return json::object{{"items", std::move(items)},
                       {"next_cursor", page.next ? json::value(detection::EncodeCursor(*page.next)) : json::value(nullptr)}};
+}
+
+Result<DetectionCaseOutcome> AnalystService::OpenCase(const store::User& moderator, store::Id user_id,
+                                                     int window_days) {
+  const auto now = clock_.NowMs();
+  auto out = TRY(store_.Write([&](store::Tx& tx) -> Result<DetectionCaseOutcome> {
+    if (!TRY(tx.users().FindById(user_id))) return base::NotFound("user_not_found", "No such user");
+    // Once per undecided case: a second request (a double click, a second moderator) gets the
+    // item the case already holds.
+    if (auto open = TRY(tx.cases().OpenComplaintsCase(user_id))) {
+      auto held = TRY(tx.detection().CaseItems(open->id));
+      if (!held.empty()) return DetectionCaseOutcome{std::move(*open), std::move(held.front()), false, false};
+    }
+    // The score exactly as the ranking computes it now (the same rows, window and formula).
+    const auto rows = TRY(tx.detection().SignalsOf(user_id, now - window_days * kDayMs, now));
+    detection::UserScore score;
+    if (rows) score = detection::ScoreUser(ToSignals(*rows, now));
+    if (score.score < kMinListedScore || score.reasons.empty()) {
+      return base::Conflict("no_signal", "This user is not in the dishonest-user ranking: no signal to open a case on");
+    }
+    // Every evidence call once (strongest reason first); the most recent one routes the case.
+    std::vector<store::Id> calls;
+    std::optional<store::Call> anchor;
+    for (const auto& reason : score.reasons) {
+      for (const auto& e : reason.evidence) {
+        if (std::find(calls.begin(), calls.end(), e.call_id) != calls.end()) continue;
+        auto call = TRY(tx.calls().FindById(e.call_id));
+        if (!call) continue;
+        calls.push_back(call->id);
+        if (!anchor || CallTime(*call) > CallTime(*anchor) ||
+            (CallTime(*call) == CallTime(*anchor) && call->id > anchor->id)) {
+          anchor = std::move(*call);
+        }
+      }
+    }
+    if (!anchor) {  // e.g. only a sanction whose decision cited no call: their newest call, if any
+      store::CallFilter newest;
+      newest.user_id = user_id;
+      newest.limit = 1;
+      auto recent = TRY(tx.calls().List(newest));
+      anchor = recent.empty() ? store::Call{} : std::move(recent.front());
+    }
+    store::DetectionCaseItem item;
+    item.user_id = user_id;
+    item.opened_by = moderator.id;
+    item.score = score.score;
+    item.reasons = json::serialize(ReasonsJson(score.reasons));
+    item.window_days = window_days;
+    auto filed = TRY(moderation::FileDetection(tx, moderation_, item, *anchor, calls, now));
+    return DetectionCaseOutcome{std::move(filed.c), std::move(item), true, filed.case_opened};
+  }));
+  if (out.created) {
+    base::log::Info("case_opened_from_detection", {{"case_id", out.c.id},
+                                                   {"user_id", user_id},
+                                                   {"moderator_id", moderator.id},
+                                                   {"case_opened", out.case_opened}});
+  }
+  return out;
 }
 
 }  // namespace vitrina::speech_analytics

@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "moderation/moderation_service.h"
 #include "store/store.h"
 
 namespace vitrina::speech_analytics {
@@ -42,9 +43,19 @@ struct CallListParams {
   int limit = 50;
 };
 
+// What opening a case from a ranking row did (docs/analytics.md "### Opening a case").
+struct DetectionCaseOutcome {
+  store::Case c;
+  store::DetectionCaseItem item;
+  bool created = false;      // this request recorded the item (false: the case already held one)
+  bool case_opened = false;  // the case is new (false: the user's undecided case was joined)
+};
+
 class AnalystService {
  public:
-  AnalystService(store::Store& store, const base::Clock& clock, Pseudonymizer pseudonyms);
+  // `moderation`: how cases are opened and prioritised (the ranking's rows become case items).
+  AnalystService(store::Store& store, const base::Clock& clock, Pseudonymizer pseudonyms,
+                 moderation::ModerationOptions moderation);
 
   const Pseudonymizer& pseudonyms() const { return pseudonyms_; }
 
@@ -64,10 +75,19 @@ class AnalystService {
   Result<boost::json::object> Dishonest(const store::User& viewer, const std::optional<std::string>& cursor,
                                         int limit, int window_days = 180);
 
+  // A moderator opens a case from the user's row of the ranking: in one write transaction the
+  // user's score is computed as the ranking computes it now, and it becomes a `detection` item of
+  // their undecided case (opened or joined as an automatic flag's would be, with the evidence
+  // calls; moderation::FileDetection). Idempotent per undecided case: when it already holds an
+  // item, that item is returned (created = false) and nothing is written. 404 user_not_found,
+  // 409 no_signal (the user is not in the ranking: score below 0.1 or no reason).
+  Result<DetectionCaseOutcome> OpenCase(const store::User& moderator, store::Id user_id, int window_days = 180);
+
  private:
   store::Store& store_;
   const base::Clock& clock_;
   Pseudonymizer pseudonyms_;
+  const moderation::ModerationOptions moderation_;
 };
 
 }  // namespace vitrina::speech_analytics

@@ -3,7 +3,7 @@
 // user with any signal in a window, their sanctions, the complaints against them, the flags on
 // their words, their no-shows, and the call counts the scoring weighs them by, as plain rows.
 // The store knows nothing of the scoring: `speech_analytics::AnalystService` turns these rows
-// into `detection::UserSignals`.
+// into `detection::UserSignals`. Also the case items that rows of the ranking became.
 
 #include <cstdint>
 #include <optional>
@@ -57,12 +57,33 @@ struct DetectionUserRows {
   std::vector<Id> no_show_call_ids;  // accepted calls of the window that named them in no_show
 };
 
+// A row of the ranking a moderator opened a case from (docs/analytics.md "### Opening a case"),
+// as it was at that moment: an item of the case beside its complaints and flags.
+struct DetectionCaseItem {
+  Id id = 0;
+  Id case_id = 0;
+  Id user_id = 0;    // the ranked user (the case's accused)
+  Id opened_by = 0;  // the moderator
+  double score = 0;
+  // JSON array, as the ranking showed it: [{code, weight, evidence: [{call_id, start_ms, end_ms}]}].
+  std::string reasons = "[]";
+  int window_days = 0;  // the ranking's window the score was computed over
+  TimeMs created_at = 0;
+};
+
 class DetectionRepository {
  public:
   virtual ~DetectionRepository() = default;
   // Every user with a sanction, complaint, flag or no-show at or after `since` (and not after
   // `now`), by user id.
   virtual base::Result<std::vector<DetectionUserRows>> Signals(TimeMs since, TimeMs now) = 0;
+  // The same rows for one user; nullopt when they have no signal in the window (or no account).
+  virtual base::Result<std::optional<DetectionUserRows>> SignalsOf(Id user_id, TimeMs since, TimeMs now) = 0;
+
+  // Stores the item (id assigned). Conflict "detection_item_exists" when the case has one.
+  virtual base::Result<DetectionCaseItem> InsertCaseItem(const DetectionCaseItem& item) = 0;
+  // The case's items (at most one), by id.
+  virtual base::Result<std::vector<DetectionCaseItem>> CaseItems(Id case_id) = 0;
 };
 
 }  // namespace vitrina::store

@@ -415,6 +415,15 @@ const std::vector<Row>& Rows() {
     r.push_back(Row("GET", "/api/v1/analytics/dishonest", "", kUser, {401, kForbidden, kForbidden, 200, 200, kForbidden}));
     r.push_back(Row("GET", "/api/v1/analytics/dishonest?cursor=zzz", "", kUser,
                     {401, kForbidden, kForbidden, Err(400, "invalid_cursor"), Err(400, "invalid_cursor"), kForbidden}));
+    // Opening a case from a row: moderators only, refused before the user is even looked up
+    // (the accused seller included); {complaint} gives the seller a signal (and a case to join).
+    r.push_back(Row("POST", "/api/v1/analytics/dishonest/{seller}/case", "", kSeller,
+                    {401, kForbidden, kForbidden, 201, kForbidden, kForbidden})
+                    .Given("complaint"));
+    r.push_back(Row("POST", "/api/v1/analytics/dishonest/{missing}/case", "", kUser,
+                    {401, kForbidden, kForbidden, Err(404, "user_not_found"), kForbidden, kForbidden}));
+    r.push_back(Row("POST", "/api/v1/analytics/dishonest/{stranger}/case", "", kUser,
+                    {401, kForbidden, kForbidden, Err(409, "no_signal"), kForbidden, kForbidden}));
     r.push_back(Row("GET", "/api/v1/admin/rules", "", kUser, {401, 403, 403, 403, 403, 200}));
     r.push_back(Row("POST", "/api/v1/admin/rules", R"({"category": "insult", "expression": "болван"})", kUser,
                     {401, kForbidden, kForbidden, kForbidden, kForbidden, 201}));

@@ -226,6 +226,47 @@ TEST_F(ServiceLevelTest, ReliableSellerBadgeAppearsAndDisappears) {
   EXPECT_TRUE(ReliableFeed().empty());
 }
 
+TEST_F(ServiceLevelTest, ARatingRecomputesTheSellersBadgeAtOnce) {
+  auto admin = Register("admin@s.test", "Admin");
+  MakeAdmin(admin);
+  auto seller = Register("good@s.test", "Good");
+  auto buyer = Register("buyer@s.test", "Buyer");
+  const auto listing = CreateListing(seller);
+  RatedCalls(listing, buyer, seller, 29, 5);
+  SetVerified(admin, seller, true);
+  EXPECT_TRUE(Badges(listing).empty());
+  // One more ended call, rated through the API by its buyer: the badge follows without the
+  // seller opening their page and without waiting for the daily job.
+  const auto now = clock_.NowMs();
+  auto call = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Id> {
+    auto conversation = TRY(tx.chat().FindOrCreateConversation(std::stoll(listing), std::stoll(buyer.id),
+                                                                std::stoll(seller.id), now));
+    store::Call c;
+    c.conversation_id = conversation.first.id;
+    c.listing_id = std::stoll(listing);
+    c.buyer_id = std::stoll(buyer.id);
+    c.seller_id = std::stoll(seller.id);
+    c.proposed_by = c.buyer_id;
+    c.state = "ended";
+    c.created_at = now - 3 * kHour;
+    c.accepted_at = now - 3 * kHour + 60'000;
+    c.join_opens_at = now - 2 * kHour;
+    c.join_closes_at = now - 2 * kHour + 600'000;
+    c.started_at = now - 2 * kHour;
+    c.ended_at = now - kHour;
+    c.end_reason = "hangup";
+    c.updated_at = now;
+    return TRY(tx.calls().Insert(c)).id;
+  });
+  ASSERT_TRUE(call) << call.error().message;
+  auto rated = Call("POST", "/api/v1/calls/" + std::to_string(*call) + "/rating", buyer.token,
+                    json::object{{"stars", 5}});
+  ASSERT_EQ(rated.status, 201u) << rated.body;
+  auto badges = Badges(listing);
+  ASSERT_EQ(badges.size(), 1u);
+  EXPECT_EQ(badges[0].as_string(), "reliable_seller");
+}
+
 TEST_F(ServiceLevelTest, AdminSetsVerifiedAndItIsAudited) {
   auto admin = Register("admin@v.test", "Admin");
   MakeAdmin(admin);

@@ -66,7 +66,7 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   NoRecognizer recognizer;
   transcripts::TranscriptService transcripts(*store, clock, metrics, recognizer, calls, &hub, {});
   moderation::ModerationService moderation(*store, clock, metrics, calls, {});
-  speech_analytics::AnalystService analyst(*store, clock, speech_analytics::Pseudonymizer("k"));
+  speech_analytics::AnalystService analyst(*store, clock, speech_analytics::Pseudonymizer("k"), {});
   speech_analytics::AnalyticsService analytics(*store, clock, metrics, {}, {}, &analyst.pseudonyms());
   seller::ServiceLevelService service_levels(*store, clock);
   insights::DashboardService dashboard(*store, clock);

@@ -6,6 +6,17 @@
 namespace vitrina::store::sqlite {
 
 Result<std::vector<DetectionUserRows>> SqliteDetection::Signals(TimeMs since, TimeMs now) {
+  return Read(since, now, std::nullopt);
+}
+
+Result<std::optional<DetectionUserRows>> SqliteDetection::SignalsOf(Id user_id, TimeMs since, TimeMs now) {
+  auto rows = TRY(Read(since, now, user_id));
+  if (rows.empty()) return std::optional<DetectionUserRows>();
+  return std::optional<DetectionUserRows>(std::move(rows.front()));
+}
+
+// Every query takes ?3: null for everyone, else the one user.
+Result<std::vector<DetectionUserRows>> SqliteDetection::Read(TimeMs since, TimeMs now, std::optional<Id> only) {
   std::map<Id, DetectionUserRows> users;
   auto user = [&](Id id) -> DetectionUserRows& {
     auto& u = users[id];
@@ -16,8 +27,9 @@ Result<std::vector<DetectionUserRows>> SqliteDetection::Signals(TimeMs since, Ti
   auto sanctions = TRY(c_.Prepare(
       "SELECT s.user_id, s.kind, s.status, s.created_at,"
       " (SELECT group_concat(call_id) FROM decision_calls d WHERE d.decision_id = s.decision_id)"
-      " FROM sanctions s WHERE s.created_at >= ?1 AND s.created_at <= ?2 ORDER BY s.id"));
-  sanctions.Bind(1, since).Bind(2, now);
+      " FROM sanctions s WHERE s.created_at >= ?1 AND s.created_at <= ?2 AND (?3 IS NULL OR s.user_id = ?3)"
+      " ORDER BY s.id"));
+  sanctions.Bind(1, since).Bind(2, now).Bind(3, only);
   while (TRY(sanctions.Step())) {
     DetectionSanctionRow row{sanctions.Text(1), sanctions.Text(2), sanctions.Int(3), {}};
     const auto calls = sanctions.Text(4);
@@ -35,8 +47,9 @@ Result<std::vector<DetectionUserRows>> SqliteDetection::Signals(TimeMs since, Ti
       "SELECT accused_id, reporter_id, category, status, call_id,"
       " coalesce(json_extract(ranges, '$[0].from_ms'), json_extract(quote_match, '$.from_ms'), 0),"
       " coalesce(json_extract(ranges, '$[0].to_ms'), json_extract(quote_match, '$.to_ms'), 0)"
-      " FROM complaints WHERE created_at >= ?1 AND created_at <= ?2 ORDER BY id"));
-  complaints.Bind(1, since).Bind(2, now);
+      " FROM complaints WHERE created_at >= ?1 AND created_at <= ?2 AND (?3 IS NULL OR accused_id = ?3)"
+      " ORDER BY id"));
+  complaints.Bind(1, since).Bind(2, now).Bind(3, only);
   while (TRY(complaints.Step())) {
     user(complaints.Int(0)).complaints.push_back({complaints.Int(1), complaints.Text(2), complaints.Text(3),
                                                    complaints.Int(4), complaints.Int(5), complaints.Int(6)});
@@ -48,8 +61,9 @@ Result<std::vector<DetectionUserRows>> SqliteDetection::Signals(TimeMs since, Ti
       " f.call_id, f.start_ms, f.end_ms"
       " FROM flags f JOIN calls k ON k.id = f.call_id"
       " WHERE coalesce(k.started_at, k.created_at) >= ?1 AND coalesce(k.started_at, k.created_at) <= ?2"
+      " AND (?3 IS NULL OR f.accused_id = ?3)"
       " ORDER BY f.call_id, f.start_ms, f.id"));
-  flags.Bind(1, since).Bind(2, now);
+  flags.Bind(1, since).Bind(2, now).Bind(3, only);
   while (TRY(flags.Step())) {
     user(flags.Int(0)).flags.push_back({flags.Int(1), flags.Text(2), flags.Text(3), flags.Text(4), flags.Int(5),
                                         flags.Int(6), flags.Int(7), flags.Int(8)});
@@ -57,12 +71,15 @@ Result<std::vector<DetectionUserRows>> SqliteDetection::Signals(TimeMs since, Ti
 
   auto no_shows = TRY(c_.Prepare(
       "SELECT id, buyer_id, seller_id, no_show FROM calls WHERE no_show IS NOT NULL"
-      " AND join_closes_at >= ?1 AND join_closes_at <= ?2 ORDER BY id"));
-  no_shows.Bind(1, since).Bind(2, now);
+      " AND join_closes_at >= ?1 AND join_closes_at <= ?2 AND (?3 IS NULL OR buyer_id = ?3 OR seller_id = ?3)"
+      " ORDER BY id"));
+  no_shows.Bind(1, since).Bind(2, now).Bind(3, only);
+  const auto wanted = [&](Id id) { return !only || *only == id; };
   while (TRY(no_shows.Step())) {
     const auto who = no_shows.Text(3);
-    if (who == "buyer" || who == "both") user(no_shows.Int(1)).no_show_call_ids.push_back(no_shows.Int(0));
-    if (who == "seller" || who == "both") user(no_shows.Int(2)).no_show_call_ids.push_back(no_shows.Int(0));
+    const auto buyer = no_shows.Int(1), seller = no_shows.Int(2);
+    if ((who == "buyer" || who == "both") && wanted(buyer)) user(buyer).no_show_call_ids.push_back(no_shows.Int(0));
+    if ((who == "seller" || who == "both") && wanted(seller)) user(seller).no_show_call_ids.push_back(no_shows.Int(0));
   }
 
   std::vector<DetectionUserRows> out;
@@ -84,6 +101,45 @@ Result<std::vector<DetectionUserRows>> SqliteDetection::Signals(TimeMs since, Ti
     while (TRY(first.Step())) u.first_call_ids.push_back(first.Int(0));
     out.push_back(std::move(u));
   }
+  return out;
+}
+
+namespace {
+
+constexpr const char* kItemColumns = "id, case_id, user_id, opened_by, score, reasons, window_days, created_at";
+
+DetectionCaseItem ReadItem(const Stmt& s) {
+  return {s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Double(4), s.Text(5), static_cast<int>(s.Int(6)), s.Int(7)};
+}
+
+}  // namespace
+
+Result<DetectionCaseItem> SqliteDetection::InsertCaseItem(const DetectionCaseItem& item) {
+  auto stmt = TRY(c_.Prepare(
+      "INSERT INTO detection_case_items (case_id, user_id, opened_by, score, reasons, window_days, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  stmt.Bind(1, item.case_id).Bind(2, item.user_id).Bind(3, item.opened_by).BindDouble(4, item.score);
+  stmt.Bind(5, item.reasons).Bind(6, item.window_days).Bind(7, item.created_at);
+  auto done = stmt.Exec();
+  if (!done) {
+    const auto& e = done.error();
+    if (e.kind == base::ErrorKind::kConflict &&
+        e.message.find("UNIQUE constraint failed: detection_case_items.case_id") != std::string::npos) {
+      return base::Conflict("detection_item_exists", "The case already holds an item from the ranking");
+    }
+    return tl::unexpected(e);
+  }
+  DetectionCaseItem out = item;
+  out.id = c_.LastInsertId();
+  return out;
+}
+
+Result<std::vector<DetectionCaseItem>> SqliteDetection::CaseItems(Id case_id) {
+  auto stmt = TRY(c_.Prepare(std::string("SELECT ") + kItemColumns +
+                             " FROM detection_case_items WHERE case_id = ?1 ORDER BY id"));
+  stmt.Bind(1, case_id);
+  std::vector<DetectionCaseItem> out;
+  while (TRY(stmt.Step())) out.push_back(ReadItem(stmt));
   return out;
 }
 

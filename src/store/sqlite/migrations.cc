@@ -613,6 +613,22 @@ UNION SELECT DISTINCT created_at / 86400000, 1 FROM decisions
 UNION SELECT DISTINCT opened_at / 86400000, 1 FROM cases
 UNION SELECT DISTINCT day, 1 FROM service_levels;
 )sql"},
+    // Cases opened from the dishonest-user ranking (docs/analytics.md "### Opening a case"):
+    // the row a moderator acted on, as it was then (score, reasons and their evidence), one per
+    // case. An item of the case like a complaint or a flag (docs/moderation.md "Case items").
+    {10, "detection_case_items", R"sql(
+CREATE TABLE detection_case_items (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL UNIQUE REFERENCES cases(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  opened_by   INTEGER NOT NULL REFERENCES users(id),
+  score       REAL NOT NULL CHECK (score >= 0 AND score <= 100),
+  reasons     TEXT NOT NULL,
+  window_days INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX detection_case_items_by_user ON detection_case_items(user_id, id);
+)sql"},
 };
 
 }  // namespace
