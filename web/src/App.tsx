@@ -31,6 +31,8 @@ const AnalyticsDashboardPage = lazy(() =>
 );
 const AnalyticsCallsPage = lazy(() => import('./pages/AnalyticsCallsPage').then((m) => ({ default: m.AnalyticsCallsPage })));
 const AnalyticsCallPage = lazy(() => import('./pages/AnalyticsCallPage').then((m) => ({ default: m.AnalyticsCallPage })));
+// The dishonest-user ranking: moderators (users, "Open case") and analysts (pseudonyms).
+const DishonestPage = lazy(() => import('./pages/DishonestPage').then((m) => ({ default: m.DishonestPage })));
 
 /** Pages that need a logged-in user send anonymous visitors to /login?next=… */
 function RequireUser({ children }: { children: ReactNode }) {
@@ -238,6 +240,16 @@ export function App() {
                 <RequireAnalyst>
                   <AnalyticsCallsPage />
                 </RequireAnalyst>
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/analytics/dishonest"
+            element={
+              <RequireUser>
+                <Suspense fallback={<PageLoading />}>
+                  <DishonestPage />
+                </Suspense>
               </RequireUser>
             }
           />

@@ -23,6 +23,8 @@ import type {
   Conversation,
   DecisionInput,
   DecisionResult,
+  DetectionCaseOpened,
+  DishonestRow,
   ModerationCase,
   ModerationQueue,
   ModeratorState,
@@ -365,4 +367,11 @@ export const api = {
   /** The analyst's view of one call's analytics (409 `not_ready` until computed). */
   analystCallAnalytics: (callId: string) =>
     request<AnalystCallAnalytics>('GET', `/api/v1/calls/${enc(callId)}/analytics`),
+
+  // --- the dishonest-user ranking (moderators: users; analysts: pseudonyms) ---
+  dishonest: (cursor?: string | null, limit?: number) =>
+    request<Page<DishonestRow>>('GET', `/api/v1/analytics/dishonest${query({ cursor, limit })}`),
+  /** Moderators: open (or join) the user's case from their row. */
+  openDishonestCase: (userId: string) =>
+    request<DetectionCaseOpened>('POST', `/api/v1/analytics/dishonest/${enc(userId)}/case`, { body: {} }),
 };

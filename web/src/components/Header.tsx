@@ -4,6 +4,7 @@ import { useNotificationsUnread } from '../notifications';
 import { useUnread } from '../realtime';
 import { useSession } from '../session';
 import { isAdmin, isAnalyst } from '../analytics';
+import { canSeeDishonest } from '../dishonest';
 import { isModerator } from '../transcripts';
 
 export function Header() {
@@ -77,6 +78,11 @@ export function Header() {
           {full && isAnalyst(user) && (
             <NavLink to="/analytics" data-testid="nav-analytics">
               {t('nav.analytics')}
+            </NavLink>
+          )}
+          {full && canSeeDishonest(user) && (
+            <NavLink to="/analytics/dishonest" data-testid="nav-dishonest">
+              {t('nav.dishonest')}
             </NavLink>
           )}
           {full && isAdmin(user) && (

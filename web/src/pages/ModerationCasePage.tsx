@@ -7,6 +7,7 @@ import { CallAnalyticsPanel, type AnalyticsLoad } from '../components/CallAnalyt
 import { CallReview, type PlayerHandle } from '../components/CallReview';
 import { CaseStatusBadge, PriorityBadge, SlaBadge } from '../components/CaseBadges';
 import { CaseDecisionPanel } from '../components/CaseDecisionPanel';
+import { CaseDetectionItems } from '../components/CaseDetectionItems';
 import { CaseHistoryPanel } from '../components/CaseHistoryPanel';
 import { CaseSearchPanel } from '../components/CaseSearchPanel';
 import { apiErrorMessage, formatDateTime } from '../format';
@@ -15,7 +16,7 @@ import { callLengthMs, firstComplainedMoment, formatRange, label, normaliseEvide
 import { processingStatusKey } from '../transcripts';
 import { useSession } from '../session';
 import { speakerKey } from '../transcripts';
-import type { AnalyticsFlag, Call, CaseItem, Complaint, DecisionResult, Evidence, FlagVerdict, ModerationCase, MsRange, SearchHit } from '../types';
+import type { AnalyticsFlag, Call, Complaint, DecisionResult, Evidence, FlagVerdict, ModerationCase, MsRange, SearchHit } from '../types';
 import { NotFoundPage } from './NotFoundPage';
 
 const HEARTBEAT_MS = 60_000;
@@ -212,7 +213,7 @@ export function ModerationCasePage() {
         ? {
             ...k,
             flags: k.flags?.map(patch),
-            items: k.items?.map((i): CaseItem => (i.source === 'auto' ? patch(i) : i)),
+            items: k.items?.map((i) => (i.source === 'auto' ? patch(i) : i)),
           }
         : k,
     );
@@ -516,6 +517,7 @@ export function ModerationCasePage() {
             <p className="muted small" data-testid="case-items-summary">
               {t('case.itemsSummary', { complaints: complaints.length, auto: autoCount })}
             </p>
+            <CaseDetectionItems kase={kase} selectedCallId={sel.callId} onJump={(cid, ms) => void jump(cid, ms)} />
             {items.length === 0 ? (
               <p className="muted small">{t('case.noComplaints')}</p>
             ) : (
