@@ -11,6 +11,7 @@
 #include "accounts/account_service.h"
 #include "app/config.h"
 #include "app/demo_call.h"
+#include "app/demo_history.h"
 #include "app/demo_seed.h"
 #include "insights/rollups.h"
 #include "app/server.h"
@@ -282,6 +283,27 @@ int main(int argc, char** argv) {
     } else if (*demo_call) {
       std::cout << "Recorded demo call " << **demo_call
                 << " (buyer and seller, yesterday): transcribed once the server runs; search it at /search\n";
+    }
+    // A month of generated calls, complaints and decisions, under the server's moderation rules
+    // (as Server::Start sets them).
+    app::DemoHistoryOptions history_options;
+    history_options.moderation.sla.due_ms = {config.sla_p1_minutes * 60'000, config.sla_p2_minutes * 60'000,
+                                             config.sla_p3_minutes * 60'000};
+    history_options.moderation.lease_ms = config.case_lease_minutes * 60'000;
+    history_options.moderation.appeal_window_ms = config.appeal_window_days * 86'400'000;
+    history_options.moderation.language = config.asr_language;
+    history_options.moderation.reward_currency = config.reward_currency;
+    auto history = app::SeedDemoHistory(*store, clock, history_options);
+    if (!history) {
+      std::cerr << "generated history incomplete (" << history.error().code << ": " << history.error().message
+                << "); the demo accounts are seeded\n";
+    } else if (!history->created) {
+      std::cout << "Generated history: present from an earlier run (" << app::kMarkerEmail << ")\n";
+    } else {
+      std::cout << "Generated history: " << history->users << " users, " << history->calls
+                << " calls over the last 30 days, " << history->complaints << " complaints, " << history->decisions
+                << " decisions (" << history->transcripts
+                << " transcripts analysed by the server's jobs once it runs)\n";
     }
     std::cout << "Demo accounts (password: " << *used << ")\n"
               << "  seller@demo.test     seller with three listings\n"
