@@ -17,7 +17,10 @@ import { loginViaUI } from './lib/ui.mjs';
 
 const DEMO_PASSWORD = `demo-${randomBytes(8).toString('hex')}`;
 // `vitrina demo-seed` (run through server.cli, which gets the same env) sets this password.
-const env = useServerAndBrowser({ env: { VITRINA_DEMO_PASSWORD: DEMO_PASSWORD } });
+// Rollups every 2 s: the dashboard shows the seeded history soon after demo-seed writes it.
+const env = useServerAndBrowser({
+  env: { VITRINA_DEMO_PASSWORD: DEMO_PASSWORD, VITRINA_ANALYTICS_ROLLUP_INTERVAL_SECONDS: '2' },
+});
 const analyst = { email: 'analyst@demo.test', password: DEMO_PASSWORD };
 const buyer = { email: 'buyer@demo.test', password: DEMO_PASSWORD };
 
