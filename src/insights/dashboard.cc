@@ -1,9 +1,11 @@
 #include "insights/dashboard.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 
 #include "base/time_format.h"
+#include "speech_analytics/analyst_service.h"
 
 namespace vitrina::insights {
 
@@ -116,6 +118,7 @@ json::object ShapeDashboard(const DashboardInput& in) {
   std::map<store::Day, Counts> calls_by_day_vertical;  // vertical -> n
   std::map<std::string, Counts> talk_by_vertical, tone_by_vertical;
   std::map<std::string, bool> verticals;
+  for (auto v : speech_analytics::kVerticals) verticals[std::string(v)] = true;
   for (const auto& r : in.by_vertical) {
     verticals[r.vertical] = true;
     if (q.vertical && r.vertical != *q.vertical) continue;
@@ -256,6 +259,10 @@ Result<json::object> DashboardService::Dashboard(std::optional<base::TimeMs> fro
   in.query.to = day_of(to.value_or(clock_.NowMs()));
   in.query.from = from ? day_of(*from) : in.query.to - 29;
   if (vertical && vertical->empty()) vertical.reset();
+  if (vertical && std::find(speech_analytics::kVerticals.begin(), speech_analytics::kVerticals.end(), *vertical) ==
+                      speech_analytics::kVerticals.end()) {
+    return base::InvalidArgument("invalid_filter", "vertical must be one of goods, realty, auto, jobs");
+  }
   in.query.vertical = vertical;
   if (in.query.from > in.query.to)
     return base::InvalidArgument("invalid_filter", "from is after to");

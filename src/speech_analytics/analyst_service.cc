@@ -16,7 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::array<std::string_view, 4> kVerticals = {"goods", "realty", "auto", "jobs"};
 constexpr std::array<std::string_view, 8> kCategories = {
     "prepayment", "off_platform_payment", "contact_exchange", "card_or_code_request",
     "fake_link", "fake_payment_confirmation", "pressure", "insult"};

@@ -4,8 +4,10 @@
 // Analysts never see user ids, names, e-mails or recordings; every read of call-level data is
 // on the audit log. Thread-safe: request workers.
 
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +21,9 @@
 namespace vitrina::speech_analytics {
 
 using base::Result;
+
+// The listing verticals (the listings table's CHECK), for filters and dashboards.
+inline constexpr std::array<std::string_view, 4> kVerticals = {"goods", "realty", "auto", "jobs"};
 
 // Stable per user, unlinkable without the key: "u_" + the first 16 hex digits of
 // HMAC-SHA-256(key, "user:" + id). The key (analytics.pseudonym_key_file, 32 random bytes made

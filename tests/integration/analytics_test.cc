@@ -494,7 +494,8 @@ TEST_F(AnalyticsTest, DashboardsReadRollupsThatTheJobKeepsUpToDate) {
   EXPECT_EQ(analysed, 1);
   // The automatic case the scam opened is in the queue snapshot.
   EXPECT_EQ(s.at("sla").at("queue_size").as_int64(), 1);
-  EXPECT_EQ(d.at("verticals").as_array().size(), 1u);
+  EXPECT_EQ(d.at("verticals").as_array().size(), 4u);  // the filter offers every vertical
+  ExpectError(Call("GET", "/api/v1/analytics/dashboard?vertical=boats", analyst_.token), 400, "invalid_filter");
   EXPECT_EQ(calls_today("?vertical=realty").at("series").at("calls_per_day").as_array().back().at("n").as_int64(), 0);
 
   // A new call marks its day; the dashboard does not count it (it never reads calls) until the
