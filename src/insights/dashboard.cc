@@ -5,6 +5,7 @@
 #include <map>
 
 #include "base/time_format.h"
+#include "service_level/service_level.h"
 #include "speech_analytics/analyst_service.h"
 
 namespace vitrina::insights {
@@ -252,12 +253,9 @@ json::object ShapeDashboard(const DashboardInput& in) {
 Result<json::object> DashboardService::Dashboard(std::optional<base::TimeMs> from,
                                                  std::optional<base::TimeMs> to,
                                                  std::optional<std::string> vertical) {
-  const auto day_of = [](base::TimeMs t) {
-    return t >= 0 ? t / kDayMs : -((-t + kDayMs - 1) / kDayMs);
-  };
   DashboardInput in;
-  in.query.to = day_of(to.value_or(clock_.NowMs()));
-  in.query.from = from ? day_of(*from) : in.query.to - 29;
+  in.query.to = service_level::DayOf(to.value_or(clock_.NowMs()));
+  in.query.from = from ? service_level::DayOf(*from) : in.query.to - 29;
   if (vertical && vertical->empty()) vertical.reset();
   if (vertical && std::find(speech_analytics::kVerticals.begin(), speech_analytics::kVerticals.end(), *vertical) ==
                       speech_analytics::kVerticals.end()) {

@@ -4,13 +4,11 @@
 #include <string>
 
 #include "base/log.h"
+#include "service_level/service_level.h"
 
 namespace vitrina::insights {
 
-namespace {
-constexpr std::int64_t kDayMs = 86'400'000;
-store::Day DayOf(base::TimeMs t) { return t >= 0 ? t / kDayMs : -((-t + kDayMs - 1) / kDayMs); }
-}  // namespace
+using service_level::DayOf;
 
 RollupService::RollupService(store::Store& store, const base::Clock& clock, base::Metrics* metrics)
     : store_(store), clock_(clock), metrics_(metrics) {
