@@ -1,8 +1,11 @@
 // Complaints, the moderation queue and workspace, decisions, sanctions, appeals and
 // notifications (docs/moderation.md).
 #include "accounts/roles.h"
+#include <algorithm>
+
 #include "api/api.h"
 #include "api/json_io.h"
+#include "base/log.h"
 #include "base/time_format.h"
 
 namespace vitrina::api {
@@ -321,6 +324,16 @@ void AddModerationRoutes(Api& api) {
               in.reward = amount->as_int64();
             }
             auto out = TRY(m.Decide(ctx.user(), id, in));
+            // A decision on a seller's calls moves their service level (description_truthful,
+            // call_conduct): recomputed now, not at their next visit (docs/service-level.md). A
+            // failure is logged; the decision stands and the daily job catches up.
+            const auto accused = out.view.c.accused_id;
+            if (std::any_of(out.view.calls.begin(), out.view.calls.end(),
+                            [&](const moderation::CaseCall& cc) { return cc.call.seller_id == accused; })) {
+              if (auto level = s.service_levels.Recompute(accused); !level) {
+                base::log::Warn("service_level_failed", {{"seller_id", accused}, {"error", level.error().message}});
+              }
+            }
             // Everyone the decision notified hears of it on their open pages; a newly blocked
             // user's sockets are closed instead (their pages reconnect and learn).
             const std::string event = R"({"type":"notification"})";

@@ -3,7 +3,8 @@
 // seller's activity, computes the level with the pure `service_level` library, evaluates the
 // reliable-seller badge, and keeps the result — one row per seller per day in
 // `service_levels` (upserted) and the badge cached on the user, which listings show and the
-// feed filters on. Recomputed when the seller opens their page, when a buyer rates them, when
+// feed filters on. Recomputed when the seller opens their page, when a buyer rates them, when a
+// moderator decides a case about their calls, when
 // an admin changes the verified flag, and by a daily job over every seller with an active
 // listing.
 //

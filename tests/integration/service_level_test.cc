@@ -2,6 +2,9 @@
 // from their stored activity, the history row, the reliable-seller badge on listings and in
 // the feed filter — appearing when verified + 30 ratings ≥ 4.5 + green hold and going when
 // one stops holding — and the admins' audited verified flag.
+#include <chrono>
+#include <thread>
+
 #include "server_fixture.h"
 
 namespace vitrina {
@@ -79,6 +82,32 @@ class ServiceLevelTest : public ServerTest {
       return {};
     });
     ASSERT_TRUE(done) << done.error().message;
+  }
+  // One ended call the buyer proposed and both attended, an hour ago, not rated.
+  store::Id EndedCall(const std::string& listing, const Account& buyer, const Account& seller) {
+    const auto now = clock_.NowMs();
+    auto call = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Id> {
+      auto conversation = TRY(tx.chat().FindOrCreateConversation(std::stoll(listing), std::stoll(buyer.id),
+                                                                  std::stoll(seller.id), now));
+      store::Call c;
+      c.conversation_id = conversation.first.id;
+      c.listing_id = std::stoll(listing);
+      c.buyer_id = std::stoll(buyer.id);
+      c.seller_id = std::stoll(seller.id);
+      c.proposed_by = c.buyer_id;
+      c.state = "ended";
+      c.created_at = now - 3 * kHour;
+      c.accepted_at = now - 3 * kHour + 60'000;
+      c.join_opens_at = now - 2 * kHour;
+      c.join_closes_at = now - 2 * kHour + 600'000;
+      c.started_at = now - 2 * kHour;
+      c.ended_at = now - kHour;
+      c.end_reason = "hangup";
+      c.updated_at = now;
+      return TRY(tx.calls().Insert(c)).id;
+    });
+    EXPECT_TRUE(call) << call.error().message;
+    return call ? *call : 0;
   }
   json::array Badges(const std::string& listing) {
     auto r = Call("GET", "/api/v1/listings/" + listing);
@@ -237,34 +266,55 @@ TEST_F(ServiceLevelTest, ARatingRecomputesTheSellersBadgeAtOnce) {
   EXPECT_TRUE(Badges(listing).empty());
   // One more ended call, rated through the API by its buyer: the badge follows without the
   // seller opening their page and without waiting for the daily job.
-  const auto now = clock_.NowMs();
-  auto call = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Id> {
-    auto conversation = TRY(tx.chat().FindOrCreateConversation(std::stoll(listing), std::stoll(buyer.id),
-                                                                std::stoll(seller.id), now));
-    store::Call c;
-    c.conversation_id = conversation.first.id;
-    c.listing_id = std::stoll(listing);
-    c.buyer_id = std::stoll(buyer.id);
-    c.seller_id = std::stoll(seller.id);
-    c.proposed_by = c.buyer_id;
-    c.state = "ended";
-    c.created_at = now - 3 * kHour;
-    c.accepted_at = now - 3 * kHour + 60'000;
-    c.join_opens_at = now - 2 * kHour;
-    c.join_closes_at = now - 2 * kHour + 600'000;
-    c.started_at = now - 2 * kHour;
-    c.ended_at = now - kHour;
-    c.end_reason = "hangup";
-    c.updated_at = now;
-    return TRY(tx.calls().Insert(c)).id;
-  });
-  ASSERT_TRUE(call) << call.error().message;
-  auto rated = Call("POST", "/api/v1/calls/" + std::to_string(*call) + "/rating", buyer.token,
+  const auto call = EndedCall(listing, buyer, seller);
+  auto rated = Call("POST", "/api/v1/calls/" + std::to_string(call) + "/rating", buyer.token,
                     json::object{{"stars", 5}});
   ASSERT_EQ(rated.status, 201u) << rated.body;
   auto badges = Badges(listing);
   ASSERT_EQ(badges.size(), 1u);
   EXPECT_EQ(badges[0].as_string(), "reliable_seller");
+}
+
+TEST_F(ServiceLevelTest, AModeratorsDecisionRecomputesTheAccusedSellersLevel) {
+  auto mod = Register("mod@s.test", "Mod");
+  SetRoles(mod, {"user", "moderator"});
+  auto seller = Register("seller@s.test", "Seller");
+  auto buyer = Register("buyer@s.test", "Buyer");
+  const auto listing = CreateListing(seller);
+  const auto call = EndedCall(listing, buyer, seller);
+  // The rows computed at this very moment (the clock stands still unless a test moves it).
+  auto computed_now = [&] {
+    auto rows = server_->store().Read([&](store::Tx& tx) { return tx.sellers().Levels(std::stoll(seller.id), 10); });
+    EXPECT_TRUE(rows);
+    std::size_t n = 0;
+    for (const auto& r : rows ? *rows : std::vector<store::ServiceLevelRow>{}) n += r.computed_at == clock_.NowMs();
+    return n;
+  };
+  // The daily job the server queues at start is done before the clock moves on a minute.
+  bool daily_done = false;
+  for (int i = 0; i < 400 && !daily_done; ++i) {
+    auto done = server_->store().Read([](store::Tx& tx) -> base::Result<bool> {
+      for (const auto& j : TRY(tx.jobs().List(std::string("done"), std::nullopt, 50))) {
+        if (j.kind == "service_level_daily") return true;
+      }
+      return false;
+    });
+    daily_done = done && *done;
+    if (!daily_done) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(daily_done);
+  clock_.Advance(60'000);
+  auto complained = Call("POST", "/api/v1/calls/" + std::to_string(call) + "/complaints", buyer.token,
+                         json::object{{"category", "not_as_described"}, {"text", "The bike was not the one shown"}});
+  ASSERT_EQ(complained.status, 201u) << complained.body;
+  ASSERT_EQ(computed_now(), 0u);  // the seller has not visited; the daily job ran a minute ago
+  auto next = Call("POST", "/api/v1/moderation/next", mod.token);
+  ASSERT_EQ(next.status, 200u) << next.body;
+  const auto case_id = S(next.Json().at("case").at("id"));
+  auto decided = Call("POST", "/api/v1/moderation/cases/" + case_id + "/decision", mod.token,
+                      json::object{{"action", "warn"}, {"reason", "The listing did not match the item shown"}});
+  ASSERT_EQ(decided.status, 200u) << decided.body;
+  EXPECT_EQ(computed_now(), 1u);  // recomputed with the decision
 }
 
 TEST_F(ServiceLevelTest, AdminSetsVerifiedAndItIsAudited) {
