@@ -112,10 +112,15 @@ bool WorkerPool::RunOne(const std::string& owner) {
   Result<void> outcome = handlers_.at(job.kind)(job, ctx);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  bool last_while_stopping = false;
   {
     std::lock_guard lock(mu_);
     running_.erase(job.id);
+    last_while_stopping = stopping_ && running_.empty();
   }
+  // A stopping pool's heartbeat thread waits for the last running job to end: wake it now
+  // rather than at its next round (a third of the lease), so Stop returns at once.
+  if (last_while_stopping) wake_.notify_all();
   const auto now = clock_.NowMs();
   std::string result;
   if (outcome) {
@@ -145,7 +150,7 @@ void WorkerPool::HeartbeatLoop() {
   const auto every = std::chrono::milliseconds(std::max<std::int64_t>(options_.lease_ms / 3, 10));
   std::unique_lock lock(mu_);
   while (!stopping_ || !running_.empty()) {
-    wake_.wait_for(lock, every);
+    wake_.wait_for(lock, every, [this] { return stopping_ && running_.empty(); });
     auto snapshot = running_;
     lock.unlock();
     for (const auto& entry : snapshot) {

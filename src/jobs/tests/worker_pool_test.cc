@@ -165,6 +165,28 @@ TEST_F(WorkerPoolTest, FailingJobIsRetriedWithBackoffThenFailedWithItsError) {
   pool.Stop();
 }
 
+// A job running when the pool stops gives up (ctx.Stopping()); Stop then returns as soon as it
+// has, not at the heartbeat thread's next round (a third of the lease: 100 s here).
+TEST_F(WorkerPoolTest, StopReturnsOnceTheRunningJobGivesUp) {
+  WorkerOptions o;
+  o.threads = 1;
+  o.poll_ms = 5;
+  o.lease_ms = 300'000;
+  WorkerPool pool(*store_, clock_, metrics_, o);
+  std::atomic<bool> started{false};
+  pool.Register("long", [&](const store::Job&, JobContext& ctx) -> base::Result<void> {
+    started = true;
+    while (!ctx.Stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return base::Fail(base::ErrorKind::kUnavailable, "stopping", "pool stopping");
+  });
+  Enqueue("long", "{}");
+  pool.Start();
+  ASSERT_TRUE(WaitFor([&] { return started.load(); }));
+  const auto t0 = std::chrono::steady_clock::now();
+  pool.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
+}
+
 TEST_F(WorkerPoolTest, JobOfADeadWorkerIsClaimedAgainAfterItsLease) {
   const auto id = Enqueue("resume", "{}");
   // A worker that claimed it and died (kill -9): nobody heart-beats the lease.
