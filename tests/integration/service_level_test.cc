@@ -50,38 +50,17 @@ class ServiceLevelTest : public ServerTest {
   // `n` calls the buyer proposed, the seller accepted and attended, ended an hour ago, each
   // rated `stars` by the buyer.
   void RatedCalls(const std::string& listing, const Account& buyer, const Account& seller, int n, int stars) {
-    const auto now = clock_.NowMs();
-    auto done = server_->store().Write([&](store::Tx& tx) -> base::Result<void> {
-      auto conversation = TRY(tx.chat().FindOrCreateConversation(std::stoll(listing), std::stoll(buyer.id),
-                                                                  std::stoll(seller.id), now));
-      for (int i = 0; i < n; ++i) {
-        store::Call c;
-        c.conversation_id = conversation.first.id;
-        c.listing_id = std::stoll(listing);
-        c.buyer_id = std::stoll(buyer.id);
-        c.seller_id = std::stoll(seller.id);
-        c.proposed_by = c.buyer_id;
-        c.state = "ended";
-        c.created_at = now - 3 * kHour;
-        c.accepted_at = now - 3 * kHour + 60'000;
-        c.join_opens_at = now - 2 * kHour;
-        c.join_closes_at = now - 2 * kHour + 600'000;
-        c.started_at = now - 2 * kHour;
-        c.ended_at = now - kHour;
-        c.end_reason = "hangup";
-        c.updated_at = now;
-        auto call = TRY(tx.calls().Insert(c));
-        store::CallRating rating;
-        rating.call_id = call.id;
-        rating.buyer_id = c.buyer_id;
-        rating.seller_id = c.seller_id;
-        rating.stars = stars;
-        rating.created_at = now;
-        TRY(tx.calls().InsertRating(rating));
-      }
-      return {};
-    });
-    ASSERT_TRUE(done) << done.error().message;
+    for (int i = 0; i < n; ++i) {
+      const auto call = EndedCall(listing, buyer, seller);
+      store::CallRating rating;
+      rating.call_id = call;
+      rating.buyer_id = std::stoll(buyer.id);
+      rating.seller_id = std::stoll(seller.id);
+      rating.stars = stars;
+      rating.created_at = clock_.NowMs();
+      auto done = server_->store().Write([&](store::Tx& tx) { return tx.calls().InsertRating(rating); });
+      ASSERT_TRUE(done) << done.error().message;
+    }
   }
   // One ended call the buyer proposed and both attended, an hour ago, not rated.
   store::Id EndedCall(const std::string& listing, const Account& buyer, const Account& seller) {
