@@ -178,12 +178,15 @@ export function ConversationPage() {
     if (!body || sending) return;
     setSending(true);
     setSendError(null);
+    // The draft is cleared at once: our own message can come back over the
+    // socket before the POST answers. It is given back if sending fails.
+    setText('');
     try {
       const msg = await api.sendMessage(id, body);
       stickToBottom.current = true;
       setMessages((prev) => mergeMessages(prev, [msg]));
-      setText('');
     } catch (err) {
+      setText((current) => (current === '' ? body : current));
       setSendError(errorText(t, err));
     } finally {
       setSending(false);
