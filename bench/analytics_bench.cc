@@ -35,6 +35,7 @@
 #include "base/metrics.h"
 #include "speech_analytics/analytics_service.h"
 #include "speech_analytics/call_analysis.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace fs = std::filesystem;
@@ -172,8 +173,8 @@ int main(int argc, char** argv) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   store::StoreOptions so;
-  so.sqlite_path = (dir / "bench.db").string();
-  so.background_checkpoint = false;
+  so.sqlite.path = (dir / "bench.db").string();
+  so.sqlite.background_checkpoint = false;
   auto store = store::OpenStore(so);
   if (!store || !(*store)->Migrate()) {
     std::cerr << "store\n";

@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
   const auto db_path = (dir / "vitrina.db").string();
 
   store::StoreOptions so;
-  so.sqlite_path = db_path;
+  so.sqlite.path = db_path;
   so.pool_size = 4;
   auto opened = store::sqlite::OpenSqliteStore(so);
   if (!opened) Die(opened.error().message);

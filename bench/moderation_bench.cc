@@ -96,6 +96,7 @@
 #include "calls/call_service.h"
 #include "media/recording_processor.h"
 #include "moderation/moderation_service.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace {
@@ -668,9 +669,9 @@ int main(int argc, char** argv) {
 
   // --- the store, as the server opens it
   store::StoreOptions so;
-  so.sqlite_path = db_path;
+  so.sqlite.path = db_path;
   so.pool_size = pool;
-  so.background_checkpoint = true;
+  so.sqlite.background_checkpoint = true;
   auto store = Must(store::OpenStore(so), "open store");
   Must(store->Migrate(), "migrate");
   std::atomic<bool> stop{false};

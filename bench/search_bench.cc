@@ -39,6 +39,7 @@
 #include "search/fts5_tokenizer.h"
 #include "search/highlight.h"
 #include "search/query.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace {
@@ -305,10 +306,10 @@ int main(int argc, char** argv) {
   corpus.ru_zipf = Zipf(corpus.ru.size(), 1.05, 2.7);
 
   store::StoreOptions options;
-  options.sqlite_path = db_path;
+  options.sqlite.path = db_path;
   options.pool_size = 2;
   options.search_tier_size = tier;
-  options.background_checkpoint = true;
+  options.sqlite.background_checkpoint = true;
   auto st = Must(store::OpenStore(options), "open");
   Must(st->Migrate(), "migrate");
 

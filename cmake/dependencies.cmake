@@ -9,6 +9,7 @@ find_package(CLI11 REQUIRED)
 find_package(date REQUIRED)  # Howard Hinnant's date/tz (libhowardhinnant-date-dev): IANA zones
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3>=3.40)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq>=15)  # libpq-dev: the PostgreSQL backend
 find_package(tomlplusplus REQUIRED)
 pkg_check_modules(OPUSFILE REQUIRED IMPORTED_TARGET opusfile>=0.12)  # libopusfile-dev
 # pocketsphinx 0.8+5prealpha (libpocketsphinx-dev, libsphinxbase-dev). Debian's pocketsphinx.pc

@@ -41,6 +41,8 @@ struct Config {
   std::string data_dir = "./var";
   std::string db_driver = "sqlite";
   std::string sqlite_path;  // empty: <data_dir>/vitrina.db
+  std::string db_url;       // postgres: libpq URL (postgresql://user:password@host:port/db)
+  int db_statement_timeout_ms = 30000;
   int db_pool_size = 8;
   // [auth]
   std::int64_t session_ttl_hours = 720;

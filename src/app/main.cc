@@ -23,6 +23,7 @@
 #include "jobs/job_admin.h"
 #include "listings/listing_service.h"
 #include "media/recording_processor.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace {

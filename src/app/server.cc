@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "media/private_file.h"
+#include "store/open.h"
 
 namespace vitrina::app {
 
@@ -69,7 +70,9 @@ std::string OriginOf(const std::string& url) {
 store::StoreOptions StoreOptionsFrom(const Config& c) {
   store::StoreOptions o;
   o.driver = c.db_driver;
-  o.sqlite_path = SqlitePath(c);
+  o.sqlite.path = SqlitePath(c);
+  o.postgres.url = c.db_url;
+  o.postgres.statement_timeout_ms = c.db_statement_timeout_ms;
   o.pool_size = c.db_pool_size;
   return o;
 }
@@ -126,7 +129,7 @@ base::Result<void> Server::Start() {
                       "Cannot create data directory " + config_.data_dir + ": " + ec.message());
   }
   auto store_options = StoreOptionsFrom(config_);
-  store_options.background_checkpoint = true;  // Housekeeping() calls Maintain() every second
+  store_options.sqlite.background_checkpoint = true;  // Housekeeping() calls Maintain() every second
   store_ = TRY(store::OpenStore(store_options));
   const int version = TRY(store_->Migrate());
   base::log::Info("store_ready", {{"store", store_->Describe()}, {"schema_version", version}});

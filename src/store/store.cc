@@ -1,16 +1,8 @@
 #include "store/store.h"
 
 #include "base/random.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace vitrina::store {
-
-Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
-  if (options.driver == "sqlite") return sqlite::OpenSqliteStore(options);
-  return base::InvalidArgument("unknown_store_driver",
-                               "Unknown store driver '" + options.driver +
-                                   "' (supported: sqlite)");
-}
 
 std::string AuditEntryHash(const AuditEntry& e) {
   std::string data;

@@ -316,25 +316,37 @@ class Store {
   virtual Result<void> Maintain() = 0;
 
   // Runs `fn(Tx&) -> Result<T>` in one write transaction, committed iff it returns a value.
+  // Serializable: it behaves as if no other transaction ran at the same time (SQLite: one
+  // writer at a time; PostgreSQL: SERIALIZABLE, run again after a serialization failure or a
+  // deadlock). `fn` may therefore run more than once: it must change nothing but the
+  // database and its own result.
   template <typename F>
   auto Write(F&& fn) {
-    return Run(true, std::forward<F>(fn));
+    return Run(TxKind::kWrite, std::forward<F>(fn));
   }
-  // Same, read-only (a consistent snapshot).
+  // A write in READ COMMITTED (PostgreSQL; SQLite as Write): for short claims that lock the
+  // rows they take (job claims, moderation `next`: FOR UPDATE SKIP LOCKED), so claimants on
+  // other processes neither wait on nor fail over each other.
+  template <typename F>
+  auto WriteClaim(F&& fn) {
+    return Run(TxKind::kClaim, std::forward<F>(fn));
+  }
+  // Read-only, on one consistent snapshot (PostgreSQL: REPEATABLE READ READ ONLY).
   template <typename F>
   auto Read(F&& fn) {
-    return Run(false, std::forward<F>(fn));
+    return Run(TxKind::kRead, std::forward<F>(fn));
   }
 
  protected:
-  virtual Result<void> RunInTx(bool write, const std::function<Result<void>(Tx&)>& fn) = 0;
+  enum class TxKind { kRead, kWrite, kClaim };
+  virtual Result<void> RunInTx(TxKind kind, const std::function<Result<void>(Tx&)>& fn) = 0;
 
  private:
   template <typename F>
-  auto Run(bool write, F&& fn) {
+  auto Run(TxKind kind, F&& fn) {
     using R = std::invoke_result_t<F, Tx&>;
     std::optional<R> out;
-    auto status = RunInTx(write, [&](Tx& tx) -> Result<void> {
+    auto status = RunInTx(kind, [&](Tx& tx) -> Result<void> {
       out.emplace(fn(tx));
       if (!*out) return tl::unexpected(out->error());
       return {};
@@ -344,16 +356,31 @@ class Store {
   }
 };
 
-struct StoreOptions {
-  std::string driver = "sqlite";  // sqlite (postgres: planned)
-  std::string sqlite_path;        // file path of the database
-  int pool_size = 4;              // connections
+struct SqliteOptions {
+  std::string path;  // file path of the database
   int busy_timeout_ms = 5000;
-  // SQLite: checkpoint the WAL from Maintain() instead of inside committing requests.
+  // Checkpoint the WAL from Maintain() instead of inside committing requests.
   bool background_checkpoint = false;
+};
+
+// PostgreSQL: the database several server and worker processes share (docs/postgres.md).
+struct PostgresOptions {
+  std::string url;  // postgresql://user:password@host:port/database?option=value (libpq syntax)
+  int connect_timeout_s = 10;
+  // A statement running longer than this is cancelled (0: no limit).
+  int statement_timeout_ms = 30000;
+  // How often a transaction that lost a serialization conflict or a deadlock is run again.
+  int serialization_retries = 8;
+};
+
+struct StoreOptions {
+  std::string driver = "sqlite";  // sqlite | postgres
+  int pool_size = 4;              // connections
   // Full-text search ranks the newest this-many matches at a time (one "tier",
   // docs/search.md): bounds the cost of common words. Tests set it small.
   int search_tier_size = 10000;
+  SqliteOptions sqlite;
+  PostgresOptions postgres;
 };
 
 // The hash of an audit entry: SHA-256 (hex) over its prev_hash and every field but `hash`,
@@ -367,8 +394,5 @@ struct AuditVerification {
 };
 // Walks the whole audit log in order and checks every link and hash.
 Result<AuditVerification> VerifyAuditChain(Store& store);
-
-// Opens the store chosen by `options.driver`.
-Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
 
 }  // namespace vitrina::store

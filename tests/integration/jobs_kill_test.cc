@@ -18,6 +18,7 @@
 #include "calls/call_service.h"
 #include "media/recording_processor.h"
 #include "search/query.h"
+#include "store/open.h"
 #include "store/store.h"
 #include "recorded_call.h"
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "base/random.h"
+#include "store/open.h"
 
 namespace vitrina::accounts {
 namespace {
@@ -20,7 +21,7 @@ class AccountServiceTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("vitrina-accounts-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     store::StoreOptions so;
-    so.sqlite_path = (dir_ / "a.db").string();
+    so.sqlite.path = (dir_ / "a.db").string();
     store_ = std::move(*store::OpenStore(so));
     ASSERT_TRUE(store_->Migrate());
     AuthOptions ao;

@@ -10,6 +10,7 @@
 #include "accounts/account_service.h"
 #include "api/api.h"
 #include "api/openapi.h"
+#include "store/open.h"
 
 namespace vitrina::api {
 namespace {
@@ -53,7 +54,7 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   // Build the real route table (services are never called).
   const auto dir = std::filesystem::temp_directory_path() / ("vitrina-openapi-" + std::to_string(::getpid()));
   store::StoreOptions so;
-  so.sqlite_path = (dir / "x.db").string();
+  so.sqlite.path = (dir / "x.db").string();
   auto store = std::move(*store::OpenStore(so));
   base::SystemClock clock;
   base::Metrics metrics;

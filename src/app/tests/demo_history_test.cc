@@ -24,6 +24,7 @@
 #include "seller/service_level_service.h"
 #include "speech_analytics/analytics_service.h"
 #include "transcripts/transcript_service.h"
+#include "store/open.h"
 
 namespace vitrina::app {
 namespace {
@@ -54,7 +55,7 @@ class DemoHistoryTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     store::StoreOptions o;
-    o.sqlite_path = (dir_ / "t.db").string();
+    o.sqlite.path = (dir_ / "t.db").string();
     store_ = std::move(*store::OpenStore(o));
     ASSERT_TRUE(store_->Migrate());
     accounts::AuthOptions auth;

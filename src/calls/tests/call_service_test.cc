@@ -1,5 +1,6 @@
 // CallService against a real SQLite store and a fake media server (the one class under test).
 #include "calls/call_service.h"
+#include "store/open.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -59,7 +60,7 @@ class CallServiceTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     store::StoreOptions o;
-    o.sqlite_path = (dir_ / "t.db").string();
+    o.sqlite.path = (dir_ / "t.db").string();
     store_ = std::move(*store::OpenStore(o));
     ASSERT_TRUE(store_->Migrate());
     CallOptions options;

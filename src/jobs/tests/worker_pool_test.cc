@@ -1,4 +1,5 @@
 #include "jobs/worker_pool.h"
+#include "store/open.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -32,7 +33,7 @@ class WorkerPoolTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     store::StoreOptions options;
-    options.sqlite_path = (dir_ / "jobs.db").string();
+    options.sqlite.path = (dir_ / "jobs.db").string();
     store_ = std::move(*store::OpenStore(options));
     ASSERT_TRUE(store_->Migrate());
   }
@@ -100,7 +101,7 @@ TEST_F(WorkerPoolTest, TwoWorkerProcessesNeverRunTheSameJobAtOnce) {
   // Two pools, each with its own connections to the same database file, as `vitrina serve`
   // and `vitrina worker` would be: every job runs once, and never on both at the same time.
   store::StoreOptions options;
-  options.sqlite_path = (dir_ / "jobs.db").string();
+  options.sqlite.path = (dir_ / "jobs.db").string();
   auto other_store = std::move(*store::OpenStore(options));
   constexpr int kJobs = 150;
   std::vector<std::atomic<int>> running(kJobs + 1), runs(kJobs + 1);

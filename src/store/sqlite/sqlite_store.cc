@@ -491,15 +491,15 @@ class SqliteStore final : public Store {
   Result<void> Open() {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (auto parent = fs::path(options_.sqlite_path).parent_path(); !parent.empty()) {
+    if (auto parent = fs::path(options_.sqlite.path).parent_path(); !parent.empty()) {
       fs::create_directories(parent, ec);
     }
     for (int i = 0; i < std::max(1, options_.pool_size); ++i) {
-      auto conn = TRY(Connection::Open(options_.sqlite_path, options_.busy_timeout_ms));
+      auto conn = TRY(Connection::Open(options_.sqlite.path, options_.sqlite.busy_timeout_ms));
       // The transcript index (segments_fts) needs these on every connection, before use.
       TRY(search::RegisterFts5Tokenizer(conn->raw()));
       TRY(search::RegisterFts5StatsFunction(conn->raw()));
-      if (options_.background_checkpoint) TRY(conn->ExecScript("PRAGMA wal_autocheckpoint=0"));
+      if (options_.sqlite.background_checkpoint) TRY(conn->ExecScript("PRAGMA wal_autocheckpoint=0"));
       idle_.push_back(std::move(conn));
     }
     return {};
@@ -547,10 +547,10 @@ class SqliteStore final : public Store {
     return stmt.Exec();
   }
 
-  std::string Describe() const override { return "sqlite:" + options_.sqlite_path; }
+  std::string Describe() const override { return "sqlite:" + options_.sqlite.path; }
 
   Result<void> Maintain() override {
-    if (!options_.background_checkpoint) return {};
+    if (!options_.sqlite.background_checkpoint) return {};
     auto conn = Acquire();
     auto release = Releaser(this, conn);
     // PASSIVE never blocks writers; it copies what it can and leaves the rest for next time.
@@ -558,7 +558,8 @@ class SqliteStore final : public Store {
   }
 
  protected:
-  Result<void> RunInTx(bool write, const std::function<Result<void>(Tx&)>& fn) override {
+  Result<void> RunInTx(TxKind kind, const std::function<Result<void>(Tx&)>& fn) override {
+    const bool write = kind != TxKind::kRead;
     // SQLite has one writer at a time. Queue this process's writers on a mutex: SQLite's own
     // busy handler polls with sleeps of up to 100 ms, which shows up as write tail latency.
     // (Other processes on the same file still meet the busy timeout.)

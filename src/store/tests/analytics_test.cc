@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "store/open.h"
 #include "store/store.h"
 
 namespace vitrina::store {
@@ -22,7 +23,7 @@ class AnalyticsStoreTest : public ::testing::TestWithParam<std::string> {
     fs::remove_all(dir_);
     StoreOptions options;
     options.driver = GetParam();
-    options.sqlite_path = (dir_ / "test.db").string();
+    options.sqlite.path = (dir_ / "test.db").string();
     auto opened = OpenStore(options);
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(*opened);

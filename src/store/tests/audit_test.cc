@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "store/open.h"
 #include "store/store.h"
 
 namespace vitrina::store {
@@ -20,7 +21,7 @@ class AuditTest : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     StoreOptions options;
-    options.sqlite_path = (dir_ / "audit.db").string();
+    options.sqlite.path = (dir_ / "audit.db").string();
     store_ = std::move(*OpenStore(options));
     ASSERT_TRUE(store_->Migrate());
   }

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "store/sqlite/moderation.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace vitrina::store {
@@ -27,7 +28,7 @@ class ModerationTest : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     StoreOptions options;
-    options.sqlite_path = (dir_ / "moderation.db").string();
+    options.sqlite.path = (dir_ / "moderation.db").string();
     auto opened = OpenStore(options);
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(*opened);

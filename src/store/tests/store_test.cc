@@ -1,5 +1,7 @@
 // One suite for every store backend (parameterised by driver), never a copy per backend.
+#include "store/open.h"
 #include "store/store.h"
+#include "store/tests/test_backends.h"
 
 #include <gtest/gtest.h>
 
@@ -18,10 +20,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
            ("vitrina-store-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    StoreOptions options;
-    options.driver = GetParam();
-    options.sqlite_path = (dir_ / "test.db").string();
-    auto opened = OpenStore(options);
+    options_ = test_backends::FreshStoreOptions(GetParam(), dir_);
+    auto opened = OpenStore(options_);
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(*opened);
     auto version = store_->Migrate();
@@ -29,6 +29,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   }
   void TearDown() override {
     store_.reset();
+    test_backends::DropFreshStore(options_);
     fs::remove_all(dir_);
   }
 
@@ -56,6 +57,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   }
 
   fs::path dir_;
+  StoreOptions options_;
   std::unique_ptr<Store> store_;
 };
 
@@ -298,7 +300,8 @@ TEST_P(StoreTest, AJobWhoseWorkerDiesOnEveryAttemptIsFailedNotRetriedForEver) {
   EXPECT_NE(job_now.last_error.value_or("").find("worker stopped"), std::string::npos) << *job_now.last_error;
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite"));
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(test_backends::Backends()),
+                         test_backends::BackendName());
 
 }  // namespace
 }  // namespace vitrina::store

@@ -11,6 +11,7 @@
 #include "search/fts5_tokenizer.h"
 #include "search/query.h"
 #include "store/sqlite/transcripts.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace vitrina::store {
@@ -39,7 +40,7 @@ class TranscriptsTest : public ::testing::TestWithParam<std::string> {
     store_.reset();
     StoreOptions options;
     options.driver = GetParam();
-    options.sqlite_path = (dir_ / "test.db").string();
+    options.sqlite.path = (dir_ / "test.db").string();
     options.search_tier_size = tier_size;
     auto opened = OpenStore(options);
     ASSERT_TRUE(opened) << opened.error().message;
@@ -525,14 +526,14 @@ TEST(TranscriptsPlan, SearchPlansAreFtsFirst) {
   const fs::path dir = fs::temp_directory_path() / ("vitrina-plan-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   StoreOptions options;
-  options.sqlite_path = (dir / "plan.db").string();
+  options.sqlite.path = (dir / "plan.db").string();
   {
     auto store = OpenStore(options);
     ASSERT_TRUE(store);
     ASSERT_TRUE((*store)->Migrate());
   }
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(options.sqlite_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(options.sqlite.path.c_str(), &db), SQLITE_OK);
   ASSERT_TRUE(search::RegisterFts5Tokenizer(db));
   ASSERT_TRUE(search::RegisterFts5StatsFunction(db));
   auto plan = [&](const std::string& sql) {

@@ -1,0 +1,20 @@
+#pragma once
+// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+
+#include "store/postgres/pg.h"
+#include "store/store.h"
+
+namespace vitrina::store::postgres {
+
+class PgAudit final : public AuditRepository {
+ public:
+  explicit PgAudit(Connection& c) : c_(c) {}
+  Result<AuditEntry> Append(const NewAuditEntry& entry, TimeMs now) override;
+  Result<std::vector<AuditEntry>> List(const AuditFilter& filter) override;
+  Result<std::vector<AuditEntry>> Scan(Id after_id, int limit) override;
+
+ private:
+  [[maybe_unused]] Connection& c_;
+};
+
+}  // namespace vitrina::store::postgres

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace vitrina::store::postgres {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// Every schema migration, in version order. Never edit a released one: add a new one.
+std::span<const Migration> Migrations();
+
+}  // namespace vitrina::store::postgres

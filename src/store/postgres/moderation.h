@@ -1,0 +1,70 @@
+#pragma once
+// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+
+#include "store/postgres/pg.h"
+#include "store/store.h"
+
+namespace vitrina::store::postgres {
+
+class PgCases final : public CaseRepository {
+ public:
+  explicit PgCases(Connection& c) : c_(c) {}
+  Result<Case> InsertCase(const Case& c) override;
+  Result<void> UpdateCase(const Case& c) override;
+  Result<std::optional<Case>> FindCase(Id id) override;
+  Result<std::optional<Case>> OpenComplaintsCase(Id accused_id) override;
+  Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
+  Result<std::vector<Case>> Queue(std::optional<QueueCursor> after, int limit) override;
+  Result<QueueCounts> CountQueue(TimeMs now, const std::array<std::int64_t, 3>& at_risk_ms) override;
+  Result<int> ReleaseExpiredLeases(TimeMs now) override;
+  Result<std::optional<Case>> NextEligible(const CaseEligibility& who) override;
+  Result<bool> IsParty(Id case_id, Id user_id) override;
+  Result<int> CountAssigned(Id moderator_id) override;
+  Result<void> AddCaseCall(Id case_id, Id call_id) override;
+  Result<std::vector<Id>> CaseCalls(Id case_id) override;
+  Result<ModeratorState> Moderator(Id user_id) override;
+  Result<void> PutModerator(const ModeratorState& state) override;
+  Result<Complaint> InsertComplaint(const Complaint& c) override;
+  Result<void> UpdateComplaint(const Complaint& c) override;
+  Result<std::optional<Complaint>> FindComplaint(Id id) override;
+  Result<std::vector<Complaint>> ListComplaints(const ComplaintFilter& filter) override;
+  Result<int> SetComplaintStatus(Id case_id, const std::vector<std::string>& from, const std::string& to, TimeMs now) override;
+  Result<std::vector<Id>> PurgeableCalls(TimeMs cutoff, TimeMs now, int limit) override;
+
+ private:
+  [[maybe_unused]] Connection& c_;
+};
+
+class PgSanctions final : public SanctionRepository {
+ public:
+  explicit PgSanctions(Connection& c) : c_(c) {}
+  Result<Decision> InsertDecision(const Decision& d) override;
+  Result<std::vector<Decision>> Decisions(Id case_id) override;
+  Result<Sanction> InsertSanction(const Sanction& s) override;
+  Result<void> UpdateSanction(const Sanction& s) override;
+  Result<std::optional<Sanction>> FindSanction(Id id) override;
+  Result<std::vector<Sanction>> Sanctions(Id user_id) override;
+  Result<Appeal> InsertAppeal(const Appeal& a) override;
+  Result<void> UpdateAppeal(const Appeal& a) override;
+  Result<std::optional<Appeal>> FindAppeal(Id id) override;
+  Result<std::optional<Appeal>> AppealOf(Id sanction_id) override;
+  Result<Reward> InsertReward(const Reward& r) override;
+  Result<std::vector<Reward>> Rewards(Id user_id) override;
+
+ private:
+  [[maybe_unused]] Connection& c_;
+};
+
+class PgNotifications final : public NotificationRepository {
+ public:
+  explicit PgNotifications(Connection& c) : c_(c) {}
+  Result<Notification> Insert(const Notification& n) override;
+  Result<std::vector<Notification>> List(Id user_id, std::optional<Id> before_id, int limit) override;
+  Result<std::int64_t> UnreadCount(Id user_id) override;
+  Result<int> MarkRead(Id user_id, Id up_to, TimeMs now) override;
+
+ private:
+  [[maybe_unused]] Connection& c_;
+};
+
+}  // namespace vitrina::store::postgres
