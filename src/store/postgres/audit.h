@@ -1,5 +1,6 @@
 #pragma once
-// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+// The audit log (store/sqlite/audit.cc in PostgreSQL's dialect): appends queue on a
+// transaction-level advisory lock, so ids stay gapless and the chain never forks.
 
 #include "store/postgres/pg.h"
 #include "store/store.h"
@@ -14,7 +15,7 @@ class PgAudit final : public AuditRepository {
   Result<std::vector<AuditEntry>> Scan(Id after_id, int limit) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 }  // namespace vitrina::store::postgres

@@ -1,5 +1,6 @@
 #pragma once
-// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+// PostgreSQL repositories for accounts, sessions, listings and chat: the SQLite backend's
+// (store/sqlite/sqlite_store.cc) in PostgreSQL's dialect, with the same semantics.
 
 #include "store/postgres/pg.h"
 #include "store/store.h"
@@ -20,7 +21,7 @@ class PgUsers final : public UserRepository {
   Result<std::vector<User>> List(std::optional<Id> before_id, int limit) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 class PgSessions final : public SessionRepository {
@@ -33,7 +34,7 @@ class PgSessions final : public SessionRepository {
   Result<int> DeleteExpired(TimeMs now) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 class PgListings final : public ListingRepository {
@@ -45,7 +46,7 @@ class PgListings final : public ListingRepository {
   Result<std::vector<Listing>> List(const ListingFilter& filter) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 class PgChat final : public ChatRepository {
@@ -61,7 +62,7 @@ class PgChat final : public ChatRepository {
   Result<std::int64_t> UnreadTotal(Id user_id) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 }  // namespace vitrina::store::postgres
