@@ -587,7 +587,8 @@ int main(int argc, char** argv) {
       }
       for (int filtered = 0; filtered < 2; ++filtered) {
         store::SearchQuery q;
-        q.match = parsed->ToFts();
+        q.query = parsed->root();
+        const std::string fts = parsed->ToFts();
         q.limit = 20;
         std::optional<std::string> speaker, vertical;
         std::optional<store::TimeMs> from, to;
@@ -617,7 +618,7 @@ int main(int argc, char** argv) {
         }
 
         a = Clock::now();
-        sqlite3_bind_text(plain, 1, q.match.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(plain, 1, fts.c_str(), -1, SQLITE_TRANSIENT);
         speaker ? (void)sqlite3_bind_text(plain, 2, speaker->c_str(), -1, SQLITE_TRANSIENT) : (void)sqlite3_bind_null(plain, 2);
         vertical ? (void)sqlite3_bind_text(plain, 3, vertical->c_str(), -1, SQLITE_TRANSIENT) : (void)sqlite3_bind_null(plain, 3);
         from ? (void)sqlite3_bind_int64(plain, 4, *from) : (void)sqlite3_bind_null(plain, 4);
@@ -626,7 +627,7 @@ int main(int argc, char** argv) {
         int rc;
         while ((rc = sqlite3_step(plain)) == SQLITE_ROW) ++base_hits;
         if (rc != SQLITE_DONE) {
-          std::fprintf(stderr, "baseline %s: %s\n", q.match.c_str(), sqlite3_errmsg(db));
+          std::fprintf(stderr, "baseline %s: %s\n", fts.c_str(), sqlite3_errmsg(db));
           return 1;
         }
         sqlite3_reset(plain);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "search/query.h"
 
 namespace vitrina::store {
 
@@ -223,15 +224,10 @@ struct NewTranscript {
   std::vector<TranscriptSegment> segments;  // id/call_id/version ignored
 };
 
-// Keyset position in a ranked search: the tier (rowid upper bound) and the last hit.
-struct SearchCursor {
-  Id tier_hi = 0;
-  double score = 0;
-  Id segment_id = 0;
-};
-
+// A ranked search over current transcript segments. The query is the parsed, backend-neutral
+// tree (search::ParseQuery); each backend renders it for its own index.
 struct SearchQuery {
-  std::string match;  // an FTS5 expression over the segment text (search::Query::ToFts)
+  search::QueryNode query;
   std::optional<std::string> speaker;  // buyer | seller
   std::optional<Id> user_id;           // calls where this user is buyer or seller
   std::optional<Id> listing_id;
@@ -240,7 +236,9 @@ struct SearchQuery {
   std::optional<TimeMs> to;    // call started at or before
   std::optional<Id> call_id;
   std::optional<Id> visible_to;  // access: only calls where this user is a party (non-moderators)
-  std::optional<SearchCursor> after;
+  // The `next` of the previous page, as the backend gave it out (opaque: its format is the
+  // backend's; InvalidArgument "invalid_cursor" for anything else).
+  std::optional<std::string> after;
   int limit = 20;
 };
 
@@ -257,7 +255,7 @@ struct SearchHit {
 
 struct SearchPage {
   std::vector<SearchHit> hits;
-  std::optional<SearchCursor> next;
+  std::optional<std::string> next;  // opaque cursor of the next page (URL-safe characters)
 };
 
 // One entry of the append-only, hash-chained audit log (docs/audit.md).

@@ -152,7 +152,14 @@ Result<std::int64_t> CopyTable(sqlite3* src, Connection& pg, const std::string& 
   }
   if (source_columns.empty()) return 0;
 
-  TRY(pg.ExecScript("COPY \"" + table + "\" (" + list + ") FROM STDIN"));
+  {
+    PGresult* res = PQexec(pg.raw(), ("COPY \"" + table + "\" (" + list + ") FROM STDIN").c_str());
+    const bool copying = res && PQresultStatus(res) == PGRES_COPY_IN;
+    std::optional<base::Error> error;
+    if (!copying) error = postgres::ToError(pg.raw(), res, "COPY " + table);
+    PQclear(res);
+    if (error) return tl::unexpected(*error);
+  }
   auto rows = TRY(SqlitePrepare(src, "SELECT " + list + " FROM \"" + table + "\""));
   std::string buffer;
   std::int64_t copied = 0;

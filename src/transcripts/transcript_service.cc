@@ -27,33 +27,6 @@ bool IsModerator(const store::User& user) {
   return accounts::HasRole(user, accounts::Role::kModerator);
 }
 
-// The opaque search cursor: "<tier_hi>~<score>~<segment_id>" (URL-safe characters only).
-std::string EncodeCursor(const store::SearchCursor& c) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, c.score);
-  (void)ec;
-  return std::to_string(c.tier_hi) + "~" + std::string(buf, end) + "~" + std::to_string(c.segment_id);
-}
-
-Result<store::SearchCursor> DecodeCursor(std::string_view s) {
-  auto bad = [] { return base::InvalidArgument("invalid_cursor", "The cursor is not one this server gave out"); };
-  store::SearchCursor c;
-  const auto a = s.find('~');
-  const auto b = a == std::string_view::npos ? a : s.find('~', a + 1);
-  if (b == std::string_view::npos || s.size() > 64) return bad();
-  auto int_part = [](std::string_view p, store::Id& out) {
-    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), out);
-    return ec == std::errc() && end == p.data() + p.size() && out >= 0;
-  };
-  const auto score = s.substr(a + 1, b - a - 1);
-  auto [end, ec] = std::from_chars(score.data(), score.data() + score.size(), c.score);
-  if (!int_part(s.substr(0, a), c.tier_hi) || !int_part(s.substr(b + 1), c.segment_id) ||
-      ec != std::errc() || end != score.data() + score.size()) {
-    return bad();
-  }
-  return c;
-}
-
 struct Track {
   std::string speaker;
   std::filesystem::path path;
@@ -300,7 +273,7 @@ Result<SearchResults> TranscriptService::Search(const store::User& viewer, const
   const auto started = std::chrono::steady_clock::now();
   auto query = TRY(search::ParseQuery(params.q));
   store::SearchQuery q;
-  q.match = query.ToFts();
+  q.query = query.root();
   q.speaker = params.speaker;
   q.user_id = params.user_id;
   q.listing_id = params.listing_id;
@@ -310,7 +283,7 @@ Result<SearchResults> TranscriptService::Search(const store::User& viewer, const
   q.call_id = params.call_id;
   q.limit = std::clamp(params.limit, 1, options_.search_page_max);
   if (!IsModerator(viewer)) q.visible_to = viewer.id;
-  if (params.cursor) q.after = TRY(DecodeCursor(*params.cursor));
+  q.after = params.cursor;
   if (IsModerator(viewer)) {
     // A moderator's search shows snippets of anyone's calls: on the record, like opening a
     // transcript, before anything is served (users searching their own calls are not).
@@ -361,7 +334,7 @@ Result<SearchResults> TranscriptService::Search(const store::User& viewer, const
       item.hit = std::move(hit);
       out.items.push_back(std::move(item));
     }
-    if (page.next) out.next_cursor = EncodeCursor(*page.next);
+    out.next_cursor = page.next;
     return {};
   }));
   metrics_.Observe("vitrina_search_seconds", {},

@@ -155,7 +155,7 @@ TEST_F(JobsKillTest, KilledWorkersJobIsResumedAfterRestartWithoutDuplicates) {
   EXPECT_GE(battery, 6) << "most of the twelve sentences are recognised";
   // The index holds each segment once.
   store::SearchQuery q;
-  q.match = search::ParseQuery("battery")->ToFts();
+  q.query = search::ParseQuery("battery")->root();
   q.limit = 100;
   auto page = *store_->Read([&](store::Tx& tx) { return tx.transcripts().Search(q); });
   std::set<store::Id> hits;

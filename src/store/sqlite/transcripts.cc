@@ -1,5 +1,7 @@
 #include "store/sqlite/transcripts.h"
 
+#include <charconv>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -287,8 +289,56 @@ Result<SqliteTranscripts::Tier> SqliteTranscripts::FetchTier(const std::string& 
   return tier;
 }
 
+namespace {
+
+// This backend's cursor: where the page ended in a tier of the ranking (the tier's rowid upper
+// bound, the last hit's score and id), as "<tier_hi>~<score>~<segment_id>".
+struct SearchCursor {
+  Id tier_hi = 0;
+  double score = 0;
+  Id segment_id = 0;
+};
+
+std::string EncodeCursor(const SearchCursor& c) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, c.score);
+  (void)ec;
+  return std::to_string(c.tier_hi) + "~" + std::string(buf, end) + "~" + std::to_string(c.segment_id);
+}
+
+Result<SearchCursor> DecodeCursor(std::string_view s) {
+  auto bad = [] { return base::InvalidArgument("invalid_cursor", "The cursor is not one this server gave out"); };
+  SearchCursor c;
+  const auto a = s.find('~');
+  const auto b = a == std::string_view::npos ? a : s.find('~', a + 1);
+  if (b == std::string_view::npos || s.size() > 64) return bad();
+  auto int_part = [](std::string_view p, Id& out) {
+    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), out);
+    return ec == std::errc() && end == p.data() + p.size() && out >= 0;
+  };
+  const auto score = s.substr(a + 1, b - a - 1);
+  auto [end, ec] = std::from_chars(score.data(), score.data() + score.size(), c.score);
+  if (!int_part(s.substr(0, a), c.tier_hi) || !int_part(s.substr(b + 1), c.segment_id) ||
+      ec != std::errc() || end != score.data() + score.size()) {
+    return bad();
+  }
+  return c;
+}
+
+bool HasWords(const search::QueryNode& n) {
+  if (n.kind == search::QueryNode::Kind::kPhrase) return !n.words.empty();
+  for (const auto& c : n.children) {
+    if (HasWords(c)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<SearchPage> SqliteTranscripts::Search(const SearchQuery& q) {
-  if (q.match.empty()) return base::InvalidArgument("bad_query", "The query is empty");
+  if (!HasWords(q.query)) return base::InvalidArgument("bad_query", "The query is empty");
+  std::optional<SearchCursor> cursor;
+  if (q.after) cursor = TRY(DecodeCursor(*q.after));
   if (q.speaker && *q.speaker != "buyer" && *q.speaker != "seller") {
     return base::InvalidArgument("bad_filter", "speaker must be buyer or seller");
   }
@@ -305,7 +355,7 @@ Result<SearchPage> SqliteTranscripts::Search(const SearchQuery& q) {
   if (q.call_id) tags.push_back(Tag('c', *q.call_id));
   if (q.vertical) tags.push_back(Tag('v', *q.vertical));
   if (q.speaker) tags.push_back(Tag('s', *q.speaker));
-  std::string match = "{text} : (" + q.match + ")";
+  std::string match = "{text} : (" + search::Query(q.query).ToFts() + ")";
   if (!tags.empty()) {
     match += " AND {tags} : (";
     for (std::size_t i = 0; i < tags.size(); ++i) {
@@ -320,9 +370,9 @@ Result<SearchPage> SqliteTranscripts::Search(const SearchQuery& q) {
   const Id lo = q.from ? SecondOf(*q.from) << kIdShift : 0;
   Id hi = q.to ? (SecondOf(*q.to) << kIdShift) | (kIdBlock - 1) : std::numeric_limits<Id>::max();
   std::optional<std::pair<double, Id>> after;
-  if (q.after) {
-    hi = std::min(hi, q.after->tier_hi);
-    if (q.after->segment_id != 0) after.emplace(q.after->score, q.after->segment_id);
+  if (cursor) {
+    hi = std::min(hi, cursor->tier_hi);
+    if (cursor->segment_id != 0) after.emplace(cursor->score, cursor->segment_id);
   }
 
   SearchPage page;
@@ -359,12 +409,12 @@ Result<SearchPage> SqliteTranscripts::Search(const SearchQuery& q) {
       page.hits.push_back(std::move(hit));
     }
     if (i < tier.size()) {  // the page is full inside this tier
-      page.next = SearchCursor{hi, last->score, last->id};
+      page.next = EncodeCursor(SearchCursor{hi, last->score, last->id});
       return page;
     }
     if (!tier_data.older) return page;  // this was the oldest tier
     if (page.hits.size() >= static_cast<std::size_t>(limit)) {
-      page.next = SearchCursor{tier_data.oldest - 1, 0, 0};  // the next tier, from its best hit
+      page.next = EncodeCursor(SearchCursor{tier_data.oldest - 1, 0, 0});  // the next tier, from its best hit
       return page;
     }
     hi = tier_data.oldest - 1;

@@ -119,7 +119,7 @@ class TranscriptsTest : public ::testing::TestWithParam<std::string> {
   Result<SearchPage> Find(const std::string& text, SearchQuery q = {}) {
     auto parsed = search::ParseQuery(text);
     if (!parsed) return tl::unexpected(parsed.error());
-    q.match = parsed->ToFts();
+    q.query = parsed->root();
     return store_->Read([&](Tx& tx) { return tx.transcripts().Search(q); });
   }
 
@@ -380,16 +380,18 @@ TEST_P(SearchWorld, HitsCarryTheSegment) {
 }
 
 TEST_P(SearchWorld, BadInputIsInvalidArgument) {
-  SearchQuery q;
-  q.match = "\"unbalanced";
+  SearchQuery q;  // no words at all
   auto r = store_->Read([&](Tx& tx) { return tx.transcripts().Search(q); });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "bad_query") << r.error().message;
-  q.match = "";
-  r = store_->Read([&](Tx& tx) { return tx.transcripts().Search(q); });
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "bad_query");
-  q.match = "\"x\"";
+  q.query = search::ParseQuery("x")->root();
+  for (const char* cursor : {"", "1~2", "x~0~1", "1~0~-5", "9~nan~1~"}) {
+    q.after = cursor;
+    r = store_->Read([&](Tx& tx) { return tx.transcripts().Search(q); });
+    ASSERT_FALSE(r) << cursor;
+    EXPECT_EQ(r.error().code, "invalid_cursor") << cursor;
+  }
+  q.after.reset();
   q.speaker = "moderator";
   r = store_->Read([&](Tx& tx) { return tx.transcripts().Search(q); });
   ASSERT_FALSE(r);
@@ -428,7 +430,7 @@ std::vector<Id> WalkAll(Store& store, const std::string& text, int limit,
   auto parsed = search::ParseQuery(text);
   EXPECT_TRUE(parsed);
   SearchQuery q;
-  q.match = parsed->ToFts();
+  q.query = parsed->root();
   q.limit = limit;
   std::vector<Id> ids;
   for (int page = 0; page < 1000; ++page) {
@@ -504,7 +506,7 @@ TEST_P(TranscriptsTest, NextOnlyWhenMoreHitsMayExist) {
   for (int j = 0; j < 4; ++j) segs.push_back(Seg("buyer", j * 1000, "word number " + std::to_string(j)));
   Put(call.id, segs);
   SearchQuery q;
-  q.match = search::ParseQuery("word")->ToFts();
+  q.query = search::ParseQuery("word")->root();
   q.limit = 4;  // exactly one full tier, nothing older
   auto page = store_->Read([&](Tx& tx) { return tx.transcripts().Search(q); });
   ASSERT_TRUE(page);
