@@ -1,7 +1,5 @@
 #include "store/sqlite/transcripts.h"
 
-#include <charconv>
-
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -9,17 +7,10 @@
 #include <cmath>
 #include <limits>
 
-#include "search/rank.h"
+#include "store/ranked_search.h"
 
 namespace vitrina::store::sqlite {
 namespace {
-
-// Segment ids: (call start in seconds << kIdShift) | n.
-constexpr int kIdShift = 24;
-constexpr Id kIdBlock = Id{1} << kIdShift;
-constexpr int kMaxSearchLimit = 100;
-
-Id SecondOf(TimeMs t) { return t <= 0 ? 0 : t / 1000; }
 
 std::string WordsJson(const std::vector<TranscriptWord>& words) {
   boost::json::array a;
@@ -49,15 +40,6 @@ std::vector<TranscriptWord> ParseWords(const std::string& json) {
   return out;
 }
 
-// A quoted FTS5 string for a tag; tags hold only letters, digits and '_'.
-std::string Tag(char kind, const std::string& value) { return std::string("\"_") + kind + value + '"'; }
-std::string Tag(char kind, Id value) { return Tag(kind, std::to_string(value)); }
-
-bool IsTagValue(const std::string& s) {
-  return !s.empty() && s.size() <= 32 &&
-         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c); });
-}
-
 }  // namespace
 
 Result<Transcript> SqliteTranscripts::Insert(Id call_id, const NewTranscript& transcript, TimeMs now) {
@@ -74,9 +56,8 @@ Result<Transcript> SqliteTranscripts::Insert(Id call_id, const NewTranscript& tr
         " l.vertical FROM calls c JOIN listings l ON l.id = c.listing_id WHERE c.id = ?1"));
     call.Bind(1, call_id);
     if (!TRY(call.Step())) return base::NotFound("call_not_found", "No such call");
-    tags = "_u" + std::to_string(call.Int(0)) + " _u" + std::to_string(call.Int(1)) + " _l" +
-           std::to_string(call.Int(2)) + " _v" + call.Text(4) + " _c" + std::to_string(call_id);
-    block = SecondOf(call.Int(3)) << kIdShift;
+    tags = CallTags(call.Int(0), call.Int(1), call.Int(2), call.Text(4), call_id);
+    block = SecondOf(call.Int(3)) << kSegmentIdShift;
   }
 
   // The previous current version leaves the index (its rows stay readable).
@@ -124,10 +105,10 @@ Result<Transcript> SqliteTranscripts::Insert(Id call_id, const NewTranscript& tr
 
   // Ids: next free in the second of the call's start (allocated under the write lock).
   auto last = TRY(c_.Prepare("SELECT max(id) FROM transcript_segments WHERE id BETWEEN ?1 AND ?2"));
-  last.Bind(1, block).Bind(2, block + kIdBlock - 1);
+  last.Bind(1, block).Bind(2, block + kSegmentIdBlock - 1);
   TRY(last.Step());
   Id next = last.IsNull(0) ? block : last.Int(0) + 1;
-  if (next + static_cast<Id>(out.segments.size()) > block + kIdBlock) {
+  if (next + static_cast<Id>(out.segments.size()) > block + kSegmentIdBlock) {
     return base::Internal("transcript segment ids of this second are used up");
   }
 
@@ -250,12 +231,12 @@ Result<std::int64_t> SqliteTranscripts::DeleteForCall(Id call_id) {
   return deleted;
 }
 
-Result<SqliteTranscripts::Tier> SqliteTranscripts::FetchTier(const std::string& match, Id lo,
-                                                              Id hi) {
+Result<SearchTier> SqliteTranscripts::FetchTier(const std::string& match, Id lo, Id hi) {
   auto stmt = TRY(c_.Prepare(kSearchTierSql));
   stmt.Bind(1, match).Bind(2, lo).Bind(3, hi).Bind(4, static_cast<std::int64_t>(tier_size_) + 1);
-  Tier tier;
-  search::TierScorer scorer;
+  std::vector<Id> ids;
+  std::vector<std::vector<std::int32_t>> stats;
+  bool older = false;
   while (true) {
     auto row = stmt.Step();
     if (!row) {
@@ -270,157 +251,46 @@ Result<SqliteTranscripts::Tier> SqliteTranscripts::FetchTier(const std::string& 
       return tl::unexpected(row.error());
     }
     if (!*row) break;
-    if (tier.hits.size() == static_cast<std::size_t>(tier_size_)) {
-      tier.older = true;  // the extra row: there is at least one more below this tier
+    if (ids.size() == static_cast<std::size_t>(tier_size_)) {
+      older = true;  // the extra row: there is at least one more below this tier
       break;
     }
-    tier.hits.push_back({stmt.Int(0), 0});
-    const void* stats = stmt.Blob(1);  // before Bytes(): sqlite3_column_bytes after _blob
-    scorer.Add(stats, stmt.Bytes(1));
+    ids.push_back(stmt.Int(0));
+    const auto* blob = static_cast<const std::int32_t*>(stmt.Blob(1));  // before Bytes()
+    const int bytes = stmt.Bytes(1);
+    stats.emplace_back(blob, blob + (blob ? bytes / static_cast<int>(sizeof(std::int32_t)) : 0));
   }
-  if (tier.hits.empty()) return tier;
-  tier.newest = tier.hits.front().id;
-  tier.oldest = tier.hits.back().id;
-  const auto scores = scorer.Scores();
-  for (std::size_t i = 0; i < tier.hits.size(); ++i) tier.hits[i].score = scores[i];
-  std::sort(tier.hits.begin(), tier.hits.end(), [](const Candidate& a, const Candidate& b) {
-    return a.score != b.score ? a.score < b.score : a.id > b.id;
-  });
-  return tier;
+  return RankTier(std::move(ids), stats, older);
 }
-
-namespace {
-
-// This backend's cursor: where the page ended in a tier of the ranking (the tier's rowid upper
-// bound, the last hit's score and id), as "<tier_hi>~<score>~<segment_id>".
-struct SearchCursor {
-  Id tier_hi = 0;
-  double score = 0;
-  Id segment_id = 0;
-};
-
-std::string EncodeCursor(const SearchCursor& c) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, c.score);
-  (void)ec;
-  return std::to_string(c.tier_hi) + "~" + std::string(buf, end) + "~" + std::to_string(c.segment_id);
-}
-
-Result<SearchCursor> DecodeCursor(std::string_view s) {
-  auto bad = [] { return base::InvalidArgument("invalid_cursor", "The cursor is not one this server gave out"); };
-  SearchCursor c;
-  const auto a = s.find('~');
-  const auto b = a == std::string_view::npos ? a : s.find('~', a + 1);
-  if (b == std::string_view::npos || s.size() > 64) return bad();
-  auto int_part = [](std::string_view p, Id& out) {
-    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), out);
-    return ec == std::errc() && end == p.data() + p.size() && out >= 0;
-  };
-  const auto score = s.substr(a + 1, b - a - 1);
-  auto [end, ec] = std::from_chars(score.data(), score.data() + score.size(), c.score);
-  if (!int_part(s.substr(0, a), c.tier_hi) || !int_part(s.substr(b + 1), c.segment_id) ||
-      ec != std::errc() || end != score.data() + score.size()) {
-    return bad();
-  }
-  return c;
-}
-
-bool HasWords(const search::QueryNode& n) {
-  if (n.kind == search::QueryNode::Kind::kPhrase) return !n.words.empty();
-  for (const auto& c : n.children) {
-    if (HasWords(c)) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 Result<SearchPage> SqliteTranscripts::Search(const SearchQuery& q) {
-  if (!HasWords(q.query)) return base::InvalidArgument("bad_query", "The query is empty");
-  std::optional<SearchCursor> cursor;
-  if (q.after) cursor = TRY(DecodeCursor(*q.after));
-  if (q.speaker && *q.speaker != "buyer" && *q.speaker != "seller") {
-    return base::InvalidArgument("bad_filter", "speaker must be buyer or seller");
-  }
-  if (q.vertical && !IsTagValue(*q.vertical)) {
-    return base::InvalidArgument("bad_filter", "Unknown vertical");
-  }
-  const int limit = std::clamp(q.limit, 1, kMaxSearchLimit);
-
+  TRY(ValidateSearchQuery(q));
   // Filters are tags ANDed into the same FTS5 query, so the index does the filtering.
-  std::vector<std::string> tags;
-  if (q.visible_to) tags.push_back(Tag('u', *q.visible_to));
-  if (q.user_id && q.user_id != q.visible_to) tags.push_back(Tag('u', *q.user_id));
-  if (q.listing_id) tags.push_back(Tag('l', *q.listing_id));
-  if (q.call_id) tags.push_back(Tag('c', *q.call_id));
-  if (q.vertical) tags.push_back(Tag('v', *q.vertical));
-  if (q.speaker) tags.push_back(Tag('s', *q.speaker));
   std::string match = "{text} : (" + search::Query(q.query).ToFts() + ")";
-  if (!tags.empty()) {
-    match += " AND {tags} : (";
-    for (std::size_t i = 0; i < tags.size(); ++i) {
-      if (i > 0) match += " AND ";
-      match += tags[i];
-    }
-    match += ")";
+  const auto tags = QueryTags(q);
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    match += i == 0 ? " AND {tags} : (" : " AND ";
+    match += '"' + tags[i] + '"';  // tags hold only letters, digits and '_'
   }
-
-  // The date window is a rowid range (ids ascend with the call's start second).
-  if (q.to && *q.to < 0) return SearchPage{};
-  const Id lo = q.from ? SecondOf(*q.from) << kIdShift : 0;
-  Id hi = q.to ? (SecondOf(*q.to) << kIdShift) | (kIdBlock - 1) : std::numeric_limits<Id>::max();
-  std::optional<std::pair<double, Id>> after;
-  if (cursor) {
-    hi = std::min(hi, cursor->tier_hi);
-    if (cursor->segment_id != 0) after.emplace(cursor->score, cursor->segment_id);
-  }
-
-  SearchPage page;
-  while (hi >= lo) {
-    const Tier tier_data = TRY(FetchTier(match, lo, hi));
-    const std::vector<Candidate>& tier = tier_data.hits;
-    if (tier.empty()) return page;
-    // The cursor names the tier by its newest row, not by `hi`: rows indexed later (newer
-    // calls) then stay out of it, so its candidates and their scores do not move.
-    hi = tier_data.newest;
-    std::size_t i = 0;
-    if (after) {
-      const auto [score, id] = *after;
-      while (i < tier.size() && (tier[i].score < score || (tier[i].score == score && tier[i].id >= id))) {
-        ++i;
-      }
-    }
-    const Candidate* last = nullptr;
-    for (; i < tier.size() && page.hits.size() < static_cast<std::size_t>(limit); ++i) {
-      last = &tier[i];
-      auto row = TRY(c_.Prepare(kSearchHitSql));
-      row.Bind(1, tier[i].id).Bind(2, q.visible_to).Bind(3, q.user_id).Bind(4, q.listing_id)
-          .Bind(5, q.call_id).Bind(6, q.speaker).Bind(7, q.from).Bind(8, q.to);
-      if (!TRY(row.Step())) continue;  // outside the exact time window (ids are per second)
-      SearchHit hit;
-      hit.segment_id = tier[i].id;
-      hit.score = tier[i].score;
-      hit.call_id = row.Int(0);
-      hit.speaker = row.Text(1);
-      hit.start_ms = row.Int(2);
-      hit.end_ms = row.Int(3);
-      hit.text = row.Text(4);
-      hit.call_started_at = row.Int(5);
-      page.hits.push_back(std::move(hit));
-    }
-    if (i < tier.size()) {  // the page is full inside this tier
-      page.next = EncodeCursor(SearchCursor{hi, last->score, last->id});
-      return page;
-    }
-    if (!tier_data.older) return page;  // this was the oldest tier
-    if (page.hits.size() >= static_cast<std::size_t>(limit)) {
-      page.next = EncodeCursor(SearchCursor{tier_data.oldest - 1, 0, 0});  // the next tier, from its best hit
-      return page;
-    }
-    hi = tier_data.oldest - 1;
-    after.reset();
-  }
-  return page;
+  if (!tags.empty()) match += ")";
+  return RankedSearch(
+      q, [&](Id lo, Id hi) { return FetchTier(match, lo, hi); },
+      [&](Id id, double score) -> Result<std::optional<SearchHit>> {
+        auto row = TRY(c_.Prepare(kSearchHitSql));
+        row.Bind(1, id).Bind(2, q.visible_to).Bind(3, q.user_id).Bind(4, q.listing_id)
+            .Bind(5, q.call_id).Bind(6, q.speaker).Bind(7, q.from).Bind(8, q.to);
+        if (!TRY(row.Step())) return std::optional<SearchHit>();  // outside the exact window
+        SearchHit hit;
+        hit.segment_id = id;
+        hit.score = score;
+        hit.call_id = row.Int(0);
+        hit.speaker = row.Text(1);
+        hit.start_ms = row.Int(2);
+        hit.end_ms = row.Int(3);
+        hit.text = row.Text(4);
+        hit.call_started_at = row.Int(5);
+        return std::optional<SearchHit>(std::move(hit));
+      });
 }
 
 }  // namespace vitrina::store::sqlite

@@ -3,6 +3,7 @@
 // through SqliteTx; each object lives for one transaction on one connection, which must have
 // the search component's FTS5 extensions registered (SqliteStore does it on open).
 
+#include "store/ranked_search.h"
 #include "store/sqlite/db.h"
 #include "store/store.h"
 
@@ -40,18 +41,8 @@ class SqliteTranscripts final : public TranscriptRepository {
   Result<SearchPage> Search(const SearchQuery& query) override;
 
  private:
-  struct Candidate {
-    Id id;
-    double score;
-  };
-  struct Tier {
-    std::vector<Candidate> hits;  // rank order: best score first, newer first among equals
-    Id newest = 0;                // rowid range of the tier
-    Id oldest = 0;
-    bool older = false;           // more matches exist below `oldest`
-  };
   // The newest tier_size_ matches with rowid in [lo, hi], scored with the tier's statistics.
-  Result<Tier> FetchTier(const std::string& match, Id lo, Id hi);
+  Result<SearchTier> FetchTier(const std::string& match, Id lo, Id hi);
   Result<std::optional<Transcript>> FindVersion(Id call_id, std::optional<std::int64_t> version);
   // Removes one version's segments from the search index (the rows themselves stay).
   Result<void> Unindex(Id call_id, std::int64_t version, const std::string& fts_tags);
