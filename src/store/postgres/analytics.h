@@ -1,5 +1,8 @@
 #pragma once
-// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+// PostgreSQL repository for speech analytics (docs/analytics.md, migration 6): phrase rules,
+// one analytics row per call and the rules' hits (flags). The SQLite backend's
+// (store/sqlite/analytics.cc) in PostgreSQL's dialect. Used only through PgTx; each object
+// lives for one transaction.
 
 #include "store/postgres/pg.h"
 #include "store/store.h"
@@ -28,7 +31,7 @@ class PgAnalytics final : public AnalyticsRepository {
   Result<void> PurgeCall(Id call_id) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 }  // namespace vitrina::store::postgres

@@ -1,5 +1,9 @@
 #pragma once
-// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+// PostgreSQL repository for the dishonest-user ranking's inputs (docs/analytics.md "## Dishonest-user
+// ranking") and the case items opened from it: the SQLite backend's (store/sqlite/detection.cc)
+// in PostgreSQL's dialect. Used only through PgTx; each object lives for one transaction.
+
+#include <optional>
 
 #include "store/postgres/pg.h"
 #include "store/store.h"
@@ -15,7 +19,9 @@ class PgDetection final : public DetectionRepository {
   base::Result<std::vector<DetectionCaseItem>> CaseItems(Id case_id) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  base::Result<std::vector<DetectionUserRows>> Read(TimeMs since, TimeMs now, std::optional<Id> only);
+
+  Connection& c_;
 };
 
 }  // namespace vitrina::store::postgres

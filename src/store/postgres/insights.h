@@ -1,5 +1,8 @@
 #pragma once
-// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+// PostgreSQL repositories for the analysts' dashboards and exports (store/insights.h,
+// migration 9): the SQLite backend's (store/sqlite/insights.cc) in PostgreSQL's dialect. The
+// dirty days are marked by migration 9's triggers. Used only through PgTx; each object lives
+// for one transaction.
 
 #include "store/postgres/pg.h"
 #include "store/store.h"
@@ -16,11 +19,11 @@ class PgRollups final : public RollupRepository {
   Result<bool> ReplaceDay(Day day, std::int64_t gen, const std::vector<RollupRow>& rows, TimeMs now) override;
   Result<std::optional<std::pair<Day, Day>>> DataDays() override;
   Result<std::vector<RollupRow>> Read(Day from, Day to, const std::string& vertical) override;
-  Result<std::vector<RollupRow>> ReadByVertical( Day from, Day to, const std::vector<std::string>& metrics) override;
+  Result<std::vector<RollupRow>> ReadByVertical(Day from, Day to, const std::vector<std::string>& metrics) override;
   Result<std::optional<TimeMs>> ComputedAt() override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 class PgExports final : public ExportRepository {
@@ -29,7 +32,7 @@ class PgExports final : public ExportRepository {
   Result<std::int64_t> Export(ExportKind kind, TimeMs from, TimeMs to, const ExportSink& sink) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 }  // namespace vitrina::store::postgres

@@ -1,5 +1,7 @@
 #pragma once
-// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+// PostgreSQL repository for the seller service level (docs/service-level.md "Wiring",
+// migration 8): the SQLite backend's (store/sqlite/sellers.cc) in PostgreSQL's dialect. Used
+// only through PgTx; each object lives for one transaction.
 
 #include "store/postgres/pg.h"
 #include "store/store.h"
@@ -17,7 +19,7 @@ class PgSellers final : public SellerRepository {
   base::Result<void> SetVerified(Id user_id, bool verified, TimeMs now) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 }  // namespace vitrina::store::postgres

@@ -8,6 +8,7 @@
 
 #include "store/open.h"
 #include "store/store.h"
+#include "store/tests/test_backends.h"
 
 namespace vitrina::store {
 namespace {
@@ -21,19 +22,19 @@ class AnalyticsStoreTest : public ::testing::TestWithParam<std::string> {
            ("vitrina-analytics-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    StoreOptions options;
-    options.driver = GetParam();
-    options.sqlite.path = (dir_ / "test.db").string();
-    auto opened = OpenStore(options);
+    options_ = test_backends::FreshStoreOptions(GetParam(), dir_);
+    auto opened = OpenStore(options_);
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(*opened);
-    ASSERT_TRUE(store_->Migrate());
+    auto version = store_->Migrate();
+    ASSERT_TRUE(version) << version.error().message;
     buyer_ = AddUser("b@x.test");
     seller_ = AddUser("s@x.test");
     listing_ = AddListing();
   }
   void TearDown() override {
     store_.reset();
+    test_backends::DropFreshStore(options_);
     fs::remove_all(dir_);
   }
 
@@ -130,7 +131,15 @@ class AnalyticsStoreTest : public ::testing::TestWithParam<std::string> {
     return *r;
   }
 
+  static std::vector<Flag> FlagsOfIn(Tx& tx, Id call) {
+    FlagFilter f;
+    f.call_id = call;
+    auto r = tx.analytics().ListFlags(f);
+    return r ? *r : std::vector<Flag>{};
+  }
+
   fs::path dir_;
+  StoreOptions options_;
   std::unique_ptr<Store> store_;
   Id buyer_ = 0, seller_ = 0, listing_ = 0;
 };
@@ -265,6 +274,84 @@ TEST_P(AnalyticsStoreTest, OneAnalyticsRowPerCallAndTheBackfillList) {
   EXPECT_EQ(flags[0].review, "correct");
 }
 
+TEST_P(AnalyticsStoreTest, AnalystCallsFilterAndPageNewestFirst) {
+  const auto a = AddCall(100'000, /*transcribed=*/false);
+  const auto b = AddCall(200'000, /*transcribed=*/false);
+  const auto c = AddCall(300'000, /*transcribed=*/false);
+  auto rule = AddRule();
+  auto insult = MakeFlag(b, rule.id, 0);
+  insult.category = "insult";
+  Insert(insult);
+  Insert(MakeFlag(b, rule.id, 700));  // prepayment
+  Insert(MakeFlag(b, rule.id, 900));  // prepayment again: listed once
+  CallAnalytics ca;
+  ca.call_id = b;
+  ca.transcript_version = 1;
+  ca.duration_ms = 60'000;
+  ca.talk_ratio_seller = 0.25;
+  ca.tone_seller = "positive";
+  ca.result = "{}";
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.analytics().PutCallAnalytics(ca); }));
+  auto list = [&](const AnalystCallFilter& f) {
+    auto r = store_->Read([&](Tx& tx) { return tx.analytics().ListAnalystCalls(f); });
+    EXPECT_TRUE(r) << r.error().message;
+    std::vector<Id> ids;
+    for (const auto& row : *r) ids.push_back(row.call_id);
+    return std::make_pair(ids, *r);
+  };
+  AnalystCallFilter f;
+  f.from = 0;
+  f.to = 1'000'000;
+  auto [all, rows] = list(f);
+  EXPECT_EQ(all, (std::vector<Id>{c, b, a}));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].at, 200'000);
+  EXPECT_EQ(rows[1].duration_ms, 60'000);
+  EXPECT_EQ(rows[1].vertical, "goods");
+  EXPECT_EQ(rows[1].state, "ended");
+  EXPECT_EQ(rows[1].flag_categories, (std::vector<std::string>{"insult", "prepayment"}));
+  ASSERT_TRUE(rows[1].talk_ratio_seller);
+  EXPECT_DOUBLE_EQ(*rows[1].talk_ratio_seller, 0.25);
+  EXPECT_EQ(rows[1].tone_seller, "positive");
+  EXPECT_TRUE(rows[0].flag_categories.empty());
+  EXPECT_FALSE(rows[0].talk_ratio_seller);
+  EXPECT_EQ(rows[0].complaints, 0);
+
+  f.category = "insult";
+  EXPECT_EQ(list(f).first, (std::vector<Id>{b}));
+  f.category.reset();
+  f.vertical = "auto";
+  EXPECT_TRUE(list(f).first.empty());
+  f.vertical = "goods";
+  f.limit = 1;
+  EXPECT_EQ(list(f).first, (std::vector<Id>{c}));
+  f.before = std::make_pair(TimeMs{300'000}, c);  // keyset: strictly before (at, id)
+  f.limit = 10;
+  EXPECT_EQ(list(f).first, (std::vector<Id>{b, a}));
+  f.from = 150'000;
+  EXPECT_EQ(list(f).first, (std::vector<Id>{b}));
+
+  // A case's flags: how many, and the most urgent severity of those not found wrong.
+  auto stats = store_->Write([&](Tx& tx) -> Result<std::pair<int, std::optional<int>>> {
+    Case k;
+    k.accused_id = seller_;
+    k.sla_due_at = 1;
+    k.vertical = "goods";
+    k.language = "ru";
+    k.opened_at = k.updated_at = 1;
+    auto made = TRY(tx.cases().InsertCase(k));
+    for (const auto& flag : FlagsOfIn(tx, b)) TRY(tx.analytics().SetFlagCase(flag.id, made.id));
+    const auto first = FlagsOfIn(tx, b).front();
+    TRY(tx.analytics().ReviewFlag(first.id, "wrong", buyer_, 10));
+    auto found = TRY(tx.analytics().FindFlag(first.id));
+    if (!found || found->review != "wrong" || found->case_id != made.id) return base::Internal("flag not updated");
+    return tx.analytics().CaseFlagStats(made.id);
+  });
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->first, 3);
+  EXPECT_EQ(stats->second, 1);  // high
+}
+
 TEST_P(AnalyticsStoreTest, SegmentsKeepTheirLoudness) {
   const auto call = AddCall(100'000);
   auto t = store_->Read([&](Tx& tx) { return tx.transcripts().Current(call); });
@@ -274,7 +361,8 @@ TEST_P(AnalyticsStoreTest, SegmentsKeepTheirLoudness) {
   EXPECT_DOUBLE_EQ(*(*t)->segments[0].loudness_dbfs, -23.5);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AnalyticsStoreTest, ::testing::Values("sqlite"));
+INSTANTIATE_TEST_SUITE_P(Backends, AnalyticsStoreTest, ::testing::ValuesIn(test_backends::Backends()),
+                         test_backends::BackendName());
 
 }  // namespace
 }  // namespace vitrina::store
