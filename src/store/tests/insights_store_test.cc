@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 
 #include "store/open.h"
@@ -49,16 +50,18 @@ class InsightsStoreTest : public ::testing::TestWithParam<std::string> {
     fs::remove_all(dir_);
   }
 
+  // Run `fn` in a write (read) transaction; an error fails the test there (thrown: gtest
+  // reports it and the test stops, so no caller reads a missing value).
   template <typename F>
   auto W(F&& fn) {
     auto r = store_->Write(std::forward<F>(fn));
-    EXPECT_TRUE(r) << r.error().code << ": " << r.error().message;
+    if (!r) throw std::runtime_error("write: " + r.error().code + ": " + r.error().message);
     return r;
   }
   template <typename F>
   auto R(F&& fn) {
     auto r = store_->Read(std::forward<F>(fn));
-    EXPECT_TRUE(r) << r.error().code << ": " << r.error().message;
+    if (!r) throw std::runtime_error("read: " + r.error().code + ": " + r.error().message);
     return r;
   }
 
