@@ -9,6 +9,7 @@
 
 #include "store/open.h"
 #include "store/postgres/pg.h"
+#include "store/postgres/transcripts.h"
 
 namespace vitrina::store {
 namespace {
@@ -280,6 +281,8 @@ Result<TransferReport> CopySqliteToPostgres(const std::string& sqlite_path, cons
       TRY(pg->ExecScript("SELECT setval(pg_get_serial_sequence('\"" + table + "\"', '" + column +
                          "'), coalesce(max(\"" + column + "\"), 0) + 1, false) FROM \"" + table + "\""));
     }
+    // The search index: PostgreSQL's lexeme columns, from the copied texts (SQLite's is FTS5's).
+    report.segments_indexed = TRY(postgres::ReindexTranscripts(*pg));
     return pg->ExecScript("COMMIT");
   }();
   sqlite3_exec(src.get(), "COMMIT", nullptr, nullptr, nullptr);

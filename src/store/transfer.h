@@ -26,6 +26,7 @@ struct TransferTable {
 struct TransferReport {
   int schema_version = 0;
   std::vector<TransferTable> tables;  // in copy order
+  std::int64_t segments_indexed = 0;  // current transcript segments put in PostgreSQL's index
   AuditVerification audit;            // of the target after the copy
   std::string source_audit_head;      // hash of the source's last audit entry ("" if none)
   std::string target_audit_head;

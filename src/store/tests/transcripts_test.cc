@@ -11,6 +11,7 @@
 #include "search/fts5_tokenizer.h"
 #include "search/query.h"
 #include "store/sqlite/transcripts.h"
+#include "store/tests/test_backends.h"
 #include "store/open.h"
 #include "store/store.h"
 
@@ -29,18 +30,20 @@ class TranscriptsTest : public ::testing::TestWithParam<std::string> {
            ("vitrina-transcripts-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    options_ = test_backends::FreshStoreOptions(GetParam(), dir_);
     Open(10000);
   }
   void TearDown() override {
     store_.reset();
+    test_backends::DropFreshStore(options_);
     fs::remove_all(dir_);
   }
 
+  // (Re)opens the test's database with this tier size.
   void Open(int tier_size) {
     store_.reset();
-    StoreOptions options;
-    options.driver = GetParam();
-    options.sqlite.path = (dir_ / "test.db").string();
+    StoreOptions options = options_;
     options.search_tier_size = tier_size;
     auto opened = OpenStore(options);
     ASSERT_TRUE(opened) << opened.error().message;
@@ -136,6 +139,7 @@ class TranscriptsTest : public ::testing::TestWithParam<std::string> {
   }
 
   fs::path dir_;
+  StoreOptions options_;
   std::unique_ptr<Store> store_;
 };
 
@@ -524,6 +528,107 @@ TEST_P(TranscriptsTest, NextOnlyWhenMoreHitsMayExist) {
 
 // The search statements run FTS-first: the tier query never joins, the hit query looks rows up
 // by primary key (SEARCH-NOTES: a join-first plan probes the index per row, minutes per query).
+// The same data gives the same pages, hit for hit and score for score, in both backends: the
+// tokenizer, the phrase counting and the tier ranking are shared; only the index differs.
+TEST(SearchParity, BothBackendsGiveTheSamePages) {
+  const fs::path dir = fs::temp_directory_path() / ("vitrina-parity-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const char* const kTexts[] = {
+      "Оплата картой при встрече, карта у меня с собой",
+      "Can you show the battery? The batteries look new",
+      "Доставка курьером, оплатить картой можно при получении",
+      "new phone, no case, charger included",
+      "I will pay cash or card, whatever you prefer",
+      "переведите предоплату на карту, потом доставка",
+      "The phone case is scratched but the phone is new",
+      "Картой не получится, только наличные",
+      "charging cable and a charged battery",
+      "e-mail me the photos, кто-то ещё спрашивал",
+  };
+  std::map<std::string, std::vector<std::pair<Id, double>>> pages[2];
+  const std::vector<std::string> queries = {
+      "картой", "оплата картой", "\"оплатить картой\"", "batter*", "cash OR card", "phone -scratched",
+      "\"new phone\"", "доставк*", "phone (case OR charger)", "e-mail", "charge", "карт* -доставка"};
+  const std::string backends[2] = {"sqlite", "postgres"};
+  for (int b = 0; b < 2; ++b) {
+    StoreOptions options = test_backends::FreshStoreOptions(backends[b], dir / backends[b]);
+    options.search_tier_size = 5;  // several tiers per query
+    fs::create_directories(dir / backends[b]);
+    {
+      auto opened = OpenStore(options);
+      ASSERT_TRUE(opened) << opened.error().message;
+      auto& store = **opened;
+      ASSERT_TRUE(store.Migrate());
+      auto ok = store.Write([&](Tx& tx) -> Result<void> {
+        auto buyer = TRY(tx.users().Insert({"b@x", "B", "h", {"user"}, "UTC"}, 1));
+        auto seller = TRY(tx.users().Insert({"s@x", "S", "h", {"user"}, "UTC"}, 1));
+        Listing l;
+        l.seller_id = seller.id;
+        l.title = "t";
+        l.description = "d";
+        l.price = 1;
+        l.vertical = "goods";
+        l.call_hours_json = "{}";
+        auto listing = TRY(tx.listings().Insert(l));
+        auto conv = TRY(tx.chat().FindOrCreateConversation(listing.id, buyer.id, seller.id, 1));
+        for (int c = 0; c < 12; ++c) {
+          Call call;
+          call.conversation_id = conv.first.id;
+          call.listing_id = listing.id;
+          call.buyer_id = buyer.id;
+          call.seller_id = seller.id;
+          call.proposed_by = buyer.id;
+          call.state = "ended";
+          call.started_at = kT0 + c * kDay;
+          call.join_opens_at = call.join_closes_at = *call.started_at;
+          call.created_at = call.updated_at = *call.started_at;
+          call = TRY(tx.calls().Insert(call));
+          NewTranscript t{"e", "m", "ru", {}};
+          for (int k = 0; k < 6; ++k) {
+            TranscriptSegment seg;
+            seg.speaker = k % 2 ? "seller" : "buyer";
+            seg.start_ms = k * 1000;
+            seg.end_ms = k * 1000 + 900;
+            seg.text = kTexts[(c * 7 + k * 3) % 10];
+            if (k % 3 == 0) seg.text += std::string(" ") + kTexts[(c + k) % 10];
+            seg.confidence = 0.9;
+            t.segments.push_back(seg);
+          }
+          TRY(tx.transcripts().Insert(call.id, t, 1));
+        }
+        return {};
+      });
+      ASSERT_TRUE(ok) << ok.error().message;
+      for (const auto& text : queries) {
+        auto parsed = search::ParseQuery(text);
+        ASSERT_TRUE(parsed) << text;
+        SearchQuery q;
+        q.query = parsed->root();
+        q.limit = 4;
+        for (int page = 0; page < 100; ++page) {
+          auto r = store.Read([&](Tx& tx) { return tx.transcripts().Search(q); });
+          ASSERT_TRUE(r) << backends[b] << " " << text << ": " << r.error().message;
+          for (const auto& h : r->hits) pages[b][text].emplace_back(h.segment_id, h.score);
+          pages[b][text].emplace_back(-1, 0);  // page break
+          if (!r->next) break;
+          q.after = r->next;
+        }
+      }
+    }
+    test_backends::DropFreshStore(options);
+  }
+  for (const auto& text : queries) {
+    EXPECT_GT(pages[0][text].size(), 1u) << text << " finds something";
+    ASSERT_EQ(pages[0][text].size(), pages[1][text].size()) << text;
+    for (std::size_t i = 0; i < pages[0][text].size(); ++i) {
+      EXPECT_EQ(pages[0][text][i].first, pages[1][text][i].first) << text << " hit " << i;
+      EXPECT_DOUBLE_EQ(pages[0][text][i].second, pages[1][text][i].second) << text << " hit " << i;
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST(TranscriptsPlan, SearchPlansAreFtsFirst) {
   const fs::path dir = fs::temp_directory_path() / ("vitrina-plan-" + std::to_string(::getpid()));
   fs::remove_all(dir);
@@ -563,8 +668,10 @@ TEST(TranscriptsPlan, SearchPlansAreFtsFirst) {
   fs::remove_all(dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SearchWorld, ::testing::Values("sqlite"));
-INSTANTIATE_TEST_SUITE_P(Backends, TranscriptsTest, ::testing::Values("sqlite"));
+INSTANTIATE_TEST_SUITE_P(Backends, SearchWorld, ::testing::ValuesIn(test_backends::Backends()),
+                         test_backends::BackendName());
+INSTANTIATE_TEST_SUITE_P(Backends, TranscriptsTest, ::testing::ValuesIn(test_backends::Backends()),
+                         test_backends::BackendName());
 
 }  // namespace
 }  // namespace vitrina::store
