@@ -1,12 +1,27 @@
 #include "store/postgres/audit.h"
 
+#include <utility>
+
 namespace vitrina::store::postgres {
 
 namespace {
 
-// pg_advisory_xact_lock key every append takes first ("audit"): appends from every process
-// queue on it (held to the end of the transaction) instead of racing for the same id.
-constexpr std::int64_t kAuditAppendLock = 0x6175646974;
+// The append lock: SHARE ROW EXCLUSIVE conflicts with itself and with INSERT, not with
+// readers; held to the end of the transaction. A table lock rather than
+// pg_advisory_xact_lock because LOCK TABLE takes no snapshot: in a REPEATABLE READ or
+// SERIALIZABLE transaction whose first statement it is, the snapshot is taken after the wait
+// and sees the entry the previous holder committed. (SELECT pg_advisory_xact_lock(...) would
+// fix the snapshot before waiting: every appender that waited would read a stale last entry
+// and have to run again.)
+constexpr const char* kLockSql = "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE";
+
+// Set when an append failed because its snapshot predated a concurrent append's commit (the
+// transaction's earlier statements took it before the lock was ours): the store runs the
+// transaction again on this thread, and that attempt's PgAudit takes the lock at BEGIN, before
+// any statement, so the same thing cannot happen to it again. Without this, writers that
+// append after other work lose to writers that append first, every time, until the store's
+// attempts run out.
+thread_local bool t_lock_at_begin = false;
 
 constexpr const char* kColumns =
     "id, at, actor_id, action, object_type, object_id, details, evidence, prev_hash, hash";
@@ -28,15 +43,31 @@ AuditEntry Row(const Stmt& s) {
 
 }  // namespace
 
-Result<AuditEntry> PgAudit::Append(const NewAuditEntry& in, TimeMs now) {
-  {
-    auto lock = TRY(c_.Prepare("SELECT pg_advisory_xact_lock(" + std::to_string(kAuditAppendLock) + ")"));
-    TRY(lock.Exec());
+PgAudit::PgAudit(Connection& c) : c_(c) {
+  if (!std::exchange(t_lock_at_begin, false) || !c_.InTransaction()) return;
+  // In a savepoint, so that a failure (a read-only transaction, a timeout) leaves the
+  // transaction as it was; a lock taken in a released savepoint stays with the transaction.
+  if (!c_.ExecScript(std::string("SAVEPOINT vitrina_audit_lock; ") + kLockSql +
+                     "; RELEASE SAVEPOINT vitrina_audit_lock")) {
+    (void)c_.ExecScript("ROLLBACK TO SAVEPOINT vitrina_audit_lock; RELEASE SAVEPOINT vitrina_audit_lock");
   }
+}
+
+Result<AuditEntry> PgAudit::Append(const NewAuditEntry& in, TimeMs now) {
+  // Appends from every process queue here, to the end of the transaction.
+  TRY(c_.ExecScript(kLockSql));
+  // A failure of the reads and writes below that another append caused: the attempt that runs
+  // again takes the lock first.
+  auto lost_place = [](base::Error error) {
+    if (IsRetryable(error)) t_lock_at_begin = true;
+    return tl::unexpected(std::move(error));
+  };
   AuditEntry e;
   {
     auto last = TRY(c_.Prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"));
-    if (TRY(last.Step())) {
+    auto found = last.Step();
+    if (!found) return lost_place(found.error());
+    if (*found) {
       e.id = last.Int(0) + 1;
       e.prev_hash = last.Text(1);
     } else {
@@ -57,16 +88,15 @@ Result<AuditEntry> PgAudit::Append(const NewAuditEntry& in, TimeMs now) {
   insert.Bind(1, e.id).Bind(2, e.at).Bind(3, e.actor_id).Bind(4, e.action).Bind(5, e.object_type);
   insert.Bind(6, e.object_id).Bind(7, e.details).Bind(8, e.evidence).Bind(9, e.prev_hash).Bind(10, e.hash);
   if (auto r = insert.Exec(); !r) {
-    // The transaction's snapshot predates the lock (it is taken at its first statement, which
-    // may be the lock itself, before the wait): an append committed meanwhile is not visible,
-    // so our id is taken. That is a serialization failure: the store runs the transaction
-    // again, with a fresh snapshot.
+    // The transaction's snapshot predates the lock: an append committed meanwhile is not
+    // visible to it, so our id is taken (or SSI finds the conflict first). Either way a
+    // serialization failure: the store runs the transaction again.
     if (r.error().kind == base::ErrorKind::kConflict &&
         r.error().message.find("audit_log_pkey") != std::string::npos) {
-      return tl::unexpected(base::Error{base::ErrorKind::kUnavailable, "serialization_failure",
-                                        "a concurrent audit append took id " + std::to_string(e.id)});
+      return lost_place(base::Error{base::ErrorKind::kUnavailable, "serialization_failure",
+                                    "a concurrent audit append took id " + std::to_string(e.id)});
     }
-    return tl::unexpected(r.error());
+    return lost_place(r.error());
   }
   return e;
 }
