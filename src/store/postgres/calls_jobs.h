@@ -1,5 +1,6 @@
 #pragma once
-// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+// PostgreSQL repositories for calls, recording files and jobs (the SQLite backend's
+// sqlite/calls_jobs.h, ported). Used only through PgTx; each object lives for one transaction.
 
 #include "store/postgres/pg.h"
 #include "store/store.h"
@@ -23,7 +24,7 @@ class PgCalls final : public CallRepository {
   Result<std::optional<CallRating>> FindRating(Id call_id) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 class PgJobs final : public JobRepository {
@@ -39,7 +40,7 @@ class PgJobs final : public JobRepository {
   Result<bool> Retry(Id id, TimeMs now) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 }  // namespace vitrina::store::postgres

@@ -1,10 +1,19 @@
 #pragma once
-// PostgreSQL repositories (not yet ported: every method answers "not_ported").
+// PostgreSQL repositories for moderation (the SQLite backend's sqlite/moderation.h, ported):
+// cases, complaints and routing state; decisions, sanctions, appeals and the append-only
+// reward ledger; notifications. Used only through PgTx; each object lives for one transaction.
 
 #include "store/postgres/pg.h"
 #include "store/store.h"
 
 namespace vitrina::store::postgres {
+
+// The head of one vertical's queue for a moderator, locked (FOR UPDATE OF cases SKIP LOCKED):
+// walks the partial index cases_queue (vertical, priority, sla_due_at, id) WHERE status =
+// 'open' in order and stops at the first case that passes the filters and no other
+// transaction holds. $1 vertical, $2 the moderator, $3 text[] of languages or NULL for any.
+// Needs a writable transaction. Exposed for the query-plan test.
+extern const char* const kPgNextEligibleInVerticalSql;
 
 class PgCases final : public CaseRepository {
  public:
@@ -32,7 +41,7 @@ class PgCases final : public CaseRepository {
   Result<std::vector<Id>> PurgeableCalls(TimeMs cutoff, TimeMs now, int limit) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 class PgSanctions final : public SanctionRepository {
@@ -52,7 +61,7 @@ class PgSanctions final : public SanctionRepository {
   Result<std::vector<Reward>> Rewards(Id user_id) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 class PgNotifications final : public NotificationRepository {
@@ -64,7 +73,7 @@ class PgNotifications final : public NotificationRepository {
   Result<int> MarkRead(Id user_id, Id up_to, TimeMs now) override;
 
  private:
-  [[maybe_unused]] Connection& c_;
+  Connection& c_;
 };
 
 }  // namespace vitrina::store::postgres

@@ -176,7 +176,15 @@ Result<void> Connection::ExecScript(const std::string& sql) {
     PQclear(res);
     return tl::unexpected(error);
   }
+  // COMMIT of a transaction an earlier statement failed in (an error the caller handled and
+  // went on from) succeeds with the tag ROLLBACK: nothing was written, so it is an error.
+  const bool rolled_back = sql == "COMMIT" && std::string_view(PQcmdStatus(res)) == "ROLLBACK";
   PQclear(res);
+  if (rolled_back) {
+    return base::Fail(base::ErrorKind::kInternal, "transaction_aborted",
+                      "COMMIT: the transaction had failed (an earlier statement's error was handled and "
+                      "the transaction went on), so PostgreSQL rolled it back");
+  }
   return {};
 }
 

@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 namespace vitrina::store {
@@ -298,6 +302,73 @@ TEST_P(StoreTest, AJobWhoseWorkerDiesOnEveryAttemptIsFailedNotRetriedForEver) {
   EXPECT_EQ(job_now.state, "failed");
   EXPECT_EQ(job_now.attempts, 2);
   EXPECT_NE(job_now.last_error.value_or("").find("worker stopped"), std::string::npos) << *job_now.last_error;
+}
+
+// Workers on different processes (here: a Store object each, as separate worker processes
+// would have) claiming from one queue at the same moment, each claim in WriteClaim as the
+// worker pool makes it: every job is claimed exactly once. (Claims only: the jobs stay leased
+// to their claimant, a long lease, so any second claim would be a double claim.)
+TEST_P(StoreTest, JobsAreClaimedExactlyOnceByWorkersOnSeparateStores) {
+  constexpr int kWorkers = 6, kJobs = 200;
+  std::set<Id> queued;
+  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Result<void> {
+    for (int i = 0; i < kJobs; ++i) {
+      NewJob job{"work", "{\"n\":" + std::to_string(i) + "}", std::nullopt, 3, 0};
+      auto id = TRY(tx.jobs().Insert(job, 100));
+      if (id) queued.insert(*id);
+    }
+    return {};
+  }));
+  ASSERT_EQ(queued.size(), static_cast<std::size_t>(kJobs));
+
+  std::mutex mu;
+  std::map<Id, std::vector<std::string>> claimed_by;  // job -> every owner it was leased to
+  std::vector<std::string> errors;
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kWorkers; ++t) {
+    threads.emplace_back([&, t] {
+      auto opened = OpenStore(options_);
+      if (!opened) {
+        std::lock_guard lock(mu);
+        errors.push_back("open: " + opened.error().message);
+        return;
+      }
+      auto& store = **opened;
+      const std::string owner = "worker-" + std::to_string(t);
+      ready++;
+      while (ready.load() < kWorkers) std::this_thread::yield();
+      while (true) {
+        // A long lease: nothing expires during the test, so a second claim is a double claim.
+        auto job = store.WriteClaim([&](Tx& tx) { return tx.jobs().Claim({"work"}, owner, 200, 3'600'000); });
+        if (!job) {
+          std::lock_guard lock(mu);
+          errors.push_back("claim: " + job.error().code + ": " + job.error().message);
+          return;
+        }
+        if (!*job) return;
+        std::lock_guard lock(mu);
+        claimed_by[(*job)->id].push_back(owner);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_TRUE(errors.empty()) << errors.size() << " errors, the first: " << errors.front();
+  std::set<Id> claimed;
+  for (const auto& [id, owners] : claimed_by) {
+    EXPECT_EQ(owners.size(), 1u) << "job " << id << " was claimed " << owners.size() << " times";
+    claimed.insert(id);
+  }
+  EXPECT_EQ(claimed, queued);
+  auto jobs = *store_->Read([&](Tx& tx) { return tx.jobs().List(std::nullopt, std::nullopt, 1000); });
+  ASSERT_EQ(jobs.size(), static_cast<std::size_t>(kJobs));
+  for (const auto& j : jobs) {
+    EXPECT_EQ(j.state, "running") << j.id;
+    EXPECT_EQ(j.attempts, 1) << j.id;
+    auto owners = claimed_by.find(j.id);
+    ASSERT_NE(owners, claimed_by.end()) << j.id;
+    EXPECT_EQ(j.lease_owner, owners->second.front()) << j.id;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(test_backends::Backends()),
