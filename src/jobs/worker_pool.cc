@@ -92,7 +92,9 @@ void WorkerPool::WorkLoop(int index) {
 }
 
 bool WorkerPool::RunOne(const std::string& owner) {
-  auto claimed = store_.Write([&](store::Tx& tx) {
+  // WriteClaim (READ COMMITTED on PostgreSQL): the claim locks the row it takes (FOR UPDATE
+  // SKIP LOCKED), so workers in other processes pass over it instead of waiting or failing.
+  auto claimed = store_.WriteClaim([&](store::Tx& tx) {
     return tx.jobs().Claim(kinds_, owner, clock_.NowMs(), options_.lease_ms);
   });
   if (!claimed) {

@@ -80,7 +80,10 @@ Result<CaseView> ModerationService::View(store::Tx& tx, const store::Case& c) {
 
 Result<std::optional<CaseView>> ModerationService::Next(const store::User& moderator) {
   const auto now = clock_.NowMs();
-  auto out = TRY(store_.Write([&](store::Tx& tx) -> Result<std::optional<CaseView>> {
+  // WriteClaim (READ COMMITTED on PostgreSQL): NextEligible locks the case it finds (FOR UPDATE
+  // SKIP LOCKED), so moderators on other processes never get the same case and never wait on
+  // or fail over each other. Everything else written here is this moderator's own rows.
+  auto out = TRY(store_.WriteClaim([&](store::Tx& tx) -> Result<std::optional<CaseView>> {
     auto state = TRY(tx.cases().Moderator(moderator.id));
     if (!state.on_shift) return base::Conflict("off_shift", "You are off shift; start your shift to take cases");
     TRY(tx.cases().ReleaseExpiredLeases(now));
