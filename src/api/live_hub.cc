@@ -171,15 +171,68 @@ std::vector<std::shared_ptr<net::WsConnection>> LiveHub::Live(
   return out;
 }
 
+void LiveHub::SetRelay(store::EventBus* bus) {
+  relay_ = bus;
+  metrics_.Describe("vitrina_live_relay_total", "counter",
+                    "Live events through the database's event bus, by result (several server processes).");
+}
+
+bool LiveHub::Relay(const json::object& envelope) {
+  if (!relay_) return false;
+  if (auto sent = relay_->Publish(json::serialize(envelope)); !sent) {
+    metrics_.Add("vitrina_live_relay_total", {{"result", "failed"}}, 1);
+    return false;  // this process's sockets still get it
+  }
+  metrics_.Add("vitrina_live_relay_total", {{"result", "published"}}, 1);
+  return true;
+}
+
+void LiveHub::Deliver(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return;
+  const auto& e = v.as_object();
+  auto str = [&](const char* key) -> std::string {
+    const auto* f = e.if_contains(key);
+    return f && f->is_string() ? std::string(f->as_string()) : std::string();
+  };
+  auto id = [&](const char* key) -> std::optional<store::Id> {
+    const auto* f = e.if_contains(key);
+    if (f && f->is_int64()) return f->as_int64();
+    return std::nullopt;
+  };
+  const std::string op = str("op");
+  metrics_.Add("vitrina_live_relay_total", {{"result", "delivered"}}, 1);
+  if (op == "send") {
+    if (auto user = id("user")) SendLocal(*user, str("text"));
+  } else if (op == "close_session") {
+    CloseSessionLocal(str("session"));
+  } else if (op == "close_user") {
+    if (auto user = id("user")) CloseUserLocal(*user);
+  }
+}
+
 void LiveHub::SendToUser(store::Id user_id, const std::string& text) {
-  for (auto& c : Live(user_id, nullptr)) c->Send(text);
+  if (!Relay({{"op", "send"}, {"user", user_id}, {"text", text}})) SendLocal(user_id, text);
 }
 
 void LiveHub::CloseSession(const std::string& session_hash) {
-  for (auto& c : Live(std::nullopt, &session_hash)) c->Close();
+  if (!Relay({{"op", "close_session"}, {"session", session_hash}})) CloseSessionLocal(session_hash);
 }
 
 void LiveHub::CloseUser(store::Id user_id) {
+  if (!Relay({{"op", "close_user"}, {"user", user_id}})) CloseUserLocal(user_id);
+}
+
+void LiveHub::SendLocal(store::Id user_id, const std::string& text) {
+  for (auto& c : Live(user_id, nullptr)) c->Send(text);
+}
+
+void LiveHub::CloseSessionLocal(const std::string& session_hash) {
+  for (auto& c : Live(std::nullopt, &session_hash)) c->Close();
+}
+
+void LiveHub::CloseUserLocal(store::Id user_id) {
   for (auto& c : Live(user_id, nullptr)) c->Close();
 }
 

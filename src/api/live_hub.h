@@ -16,6 +16,9 @@
 #include "chat/chat_service.h"
 #include "calls/call_service.h"
 #include "net/http.h"
+#include "store/events.h"
+
+#include <boost/json/object.hpp>
 
 namespace vitrina::api {
 
@@ -38,6 +41,15 @@ class LiveHub final : public chat::ChatListener, public calls::CallListener {
   bool Add(store::Id user_id, const std::string& session_hash, base::TimeMs expires_at,
            std::weak_ptr<net::WsConnection> connection, std::uint16_t* refusal);
   void Remove(store::Id user_id, const net::WsConnection* connection);
+
+  // Several server processes (PostgreSQL): every send and close goes through `bus`, whose
+  // subscription (Deliver) carries it to the sockets of every process, this one included.
+  // Without a relay (SQLite: one process) they go straight to this process's sockets. Set
+  // before the first socket opens; `bus` outlives the hub's use of it.
+  void SetRelay(store::EventBus* bus);
+  // One event from the relay (a JSON envelope SendToUser/CloseSession/CloseUser published).
+  void Deliver(const std::string& envelope);
+
   void SendToUser(store::Id user_id, const std::string& text);
   std::size_t ConnectionCount() const;
   // Closes the sockets opened with a session (logout) or by a user (block, role change).
@@ -66,8 +78,16 @@ class LiveHub final : public chat::ChatListener, public calls::CallListener {
   // Closes the sockets of the sessions `ended` picks (under the lock), outside the lock.
   std::size_t CloseSessionsWhere(const std::function<bool(const std::string&, base::TimeMs)>& ended);
 
+  // Publishes `envelope` on the relay; false (and counted) when there is none or it failed, so
+  // the caller delivers in process.
+  bool Relay(const boost::json::object& envelope);
+  void SendLocal(store::Id user_id, const std::string& text);
+  void CloseSessionLocal(const std::string& session_hash);
+  void CloseUserLocal(store::Id user_id);
+
   base::Metrics& metrics_;
   const LiveHubOptions options_;
+  store::EventBus* relay_ = nullptr;
   mutable std::mutex mu_;
   struct Entry {
     std::string session_hash;

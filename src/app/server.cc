@@ -140,6 +140,13 @@ base::Result<void> Server::Start() {
   hub_options.max_per_user = static_cast<std::size_t>(config_.ws_max_per_user);
   hub_options.max_total = static_cast<std::size_t>(config_.ws_max_total);
   hub_ = std::make_unique<api::LiveHub>(metrics_, hub_options);
+  // With PostgreSQL, several server and worker processes: live events go through the
+  // database's event bus to the sockets of every process (docs/postgres.md "Live events").
+  live_bus_ = TRY(store_->OpenEventBus("vitrina_live"));
+  if (live_bus_) {
+    hub_->SetRelay(live_bus_.get());
+    live_bus_->Subscribe([hub = hub_.get()](const std::string& event) { hub->Deliver(event); });
+  }
   chat_ = std::make_unique<chat::ChatService>(*store_, *clock_, hub_.get());
 
   // Media nodes: the embedded Janus (started below, once our port is known) or external ones.
@@ -436,6 +443,7 @@ void Server::Stop() {
   http_.reset();
   if (jobs_) jobs_->Stop();        // running jobs finish; queued ones wait for the next start
   if (janus_) janus_->Stop();
+  live_bus_.reset();  // its thread delivers into hub_
   base::log::Info("stopped");
 }
 

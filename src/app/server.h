@@ -80,6 +80,7 @@ class Server {
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<listings::ListingService> listings_;
   std::unique_ptr<api::LiveHub> hub_;
+  std::unique_ptr<store::EventBus> live_bus_;  // several processes: carries hub_'s events
   std::unique_ptr<chat::ChatService> chat_;
   std::vector<std::unique_ptr<media::MediaServer>> media_servers_;
   std::unique_ptr<media::JanusSupervisor> janus_;

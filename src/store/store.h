@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "store/events.h"
 #include "store/records.h"
 #include "store/detection.h"
 #include "store/insights.h"
@@ -311,6 +312,13 @@ class Store {
   // Cheap liveness check of the database (for /readyz).
   virtual Result<void> Ping() = 0;
   virtual std::string Describe() const = 0;
+  // Live events between every process on this database on `channel` (letters, digits, '_'),
+  // or nullptr when the backend serves one process only (SQLite: the caller delivers in
+  // process). PostgreSQL: LISTEN/NOTIFY on a connection of its own.
+  virtual Result<std::unique_ptr<EventBus>> OpenEventBus(const std::string& channel) {
+    (void)channel;
+    return std::unique_ptr<EventBus>();
+  }
   // Background maintenance the server runs every second or so (SQLite: WAL checkpoint, so
   // requests never pay for one). Cheap when there is nothing to do.
   virtual Result<void> Maintain() = 0;

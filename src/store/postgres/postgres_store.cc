@@ -12,6 +12,7 @@
 #include "store/postgres/calls_jobs.h"
 #include "store/postgres/core.h"
 #include "store/postgres/detection.h"
+#include "store/postgres/event_bus.h"
 #include "store/postgres/insights.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/moderation.h"
@@ -126,7 +127,11 @@ class PostgresStore final : public Store {
 
   std::string Describe() const override { return "postgres:" + Redacted(options_.postgres.url); }
 
-  Result<void> Maintain() override { return {}; }  // autovacuum does PostgreSQL's upkeep
+  Result<void> Maintain() override { return {}; }
+
+  Result<std::unique_ptr<EventBus>> OpenEventBus(const std::string& channel) override {
+    return OpenPgEventBus(options_.postgres.url, channel, options_.postgres.connect_timeout_s);
+  }  // autovacuum does PostgreSQL's upkeep
 
  protected:
   Result<void> RunInTx(TxKind kind, const std::function<Result<void>(Tx&)>& fn) override {
