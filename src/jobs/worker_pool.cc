@@ -126,7 +126,9 @@ bool WorkerPool::RunOne(const std::string& owner) {
   const auto now = clock_.NowMs();
   std::string result;
   if (outcome) {
-    auto done = store_.Write([&](store::Tx& tx) { return tx.jobs().Complete(job.id, owner, now); });
+    // Complete, Fail and Heartbeat are one UPDATE of the job's row guarded by the lease owner:
+    // READ COMMITTED is enough, and finishing workers do not fail serialization over each other.
+    auto done = store_.WriteClaim([&](store::Tx& tx) { return tx.jobs().Complete(job.id, owner, now); });
     result = done && *done ? "done" : "lease_lost";
     base::log::Info("job_done", {{"job_id", job.id}, {"kind", job.kind}, {"seconds", seconds}});
   } else {
@@ -134,7 +136,7 @@ bool WorkerPool::RunOne(const std::string& owner) {
     std::optional<base::TimeMs> retry_at;
     if (!last) retry_at = now + RetryDelayMs(options_, job.attempts);
     const std::string error = outcome.error().code + ": " + outcome.error().message;
-    auto failed = store_.Write(
+    auto failed = store_.WriteClaim(
         [&](store::Tx& tx) { return tx.jobs().Fail(job.id, owner, error, retry_at, now); });
     result = !(failed && *failed) ? "lease_lost" : last ? "failed" : "retry";
     base::log::Warn("job_failed", {{"job_id", job.id},
@@ -158,7 +160,7 @@ void WorkerPool::HeartbeatLoop() {
     for (const auto& entry : snapshot) {
       const store::Id id = entry.first;
       const Running& run = entry.second;
-      auto held = store_.Write([&](store::Tx& tx) {
+      auto held = store_.WriteClaim([&](store::Tx& tx) {
         return tx.jobs().Heartbeat(id, run.owner, clock_.NowMs() + options_.lease_ms,
                                    run.progress);
       });

@@ -334,7 +334,8 @@ class Store {
   }
   // A write in READ COMMITTED (PostgreSQL; SQLite as Write): for short claims that lock the
   // rows they take (job claims, moderation `next`: FOR UPDATE SKIP LOCKED), so claimants on
-  // other processes neither wait on nor fail over each other.
+  // other processes neither wait on nor fail over each other, and for single-row updates
+  // guarded by their own WHERE (a job's completion by its lease owner).
   template <typename F>
   auto WriteClaim(F&& fn) {
     return Run(TxKind::kClaim, std::forward<F>(fn));
