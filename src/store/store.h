@@ -18,6 +18,7 @@
 #include "store/records.h"
 #include "store/detection.h"
 #include "store/insights.h"
+#include "store/limits.h"
 #include "store/sellers.h"
 
 namespace vitrina::store {
@@ -300,6 +301,7 @@ class Tx {
   virtual DetectionRepository& detection() = 0;
   virtual RollupRepository& rollups() = 0;
   virtual ExportRepository& exports() = 0;
+  virtual RateLimitRepository& limits() = 0;
 };
 
 class Store {

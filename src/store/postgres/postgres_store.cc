@@ -14,6 +14,7 @@
 #include "store/postgres/detection.h"
 #include "store/postgres/event_bus.h"
 #include "store/postgres/insights.h"
+#include "store/postgres/limits.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/moderation.h"
 #include "store/postgres/pg.h"
@@ -31,7 +32,7 @@ class PgTx final : public Tx {
   PgTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size), audit_(c), cases_(c), sanctions_(c),
-        notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c) {}
+        notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c), limits_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -48,6 +49,7 @@ class PgTx final : public Tx {
   DetectionRepository& detection() override { return detection_; }
   RollupRepository& rollups() override { return rollups_; }
   ExportRepository& exports() override { return exports_; }
+  RateLimitRepository& limits() override { return limits_; }
 
  private:
   PgUsers users_;
@@ -66,6 +68,7 @@ class PgTx final : public Tx {
   PgDetection detection_;
   PgRollups rollups_;
   PgExports exports_;
+  PgRateLimits limits_;
 };
 
 // The URL without its password (for logs and /readyz): "scheme://user:secret@" and

@@ -629,6 +629,18 @@ CREATE TABLE detection_case_items (
 );
 CREATE INDEX detection_case_items_by_user ON detection_case_items(user_id, id);
 )sql"},
+    // Fixed-window counters the login and registration rate limits share across processes
+    // (store/limits.h; docs/postgres.md "Rate limits across processes"): keys are hashes.
+    {11, "rate_limits", R"sql(
+CREATE TABLE rate_counters (
+  key          TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  count        INTEGER NOT NULL CHECK (count >= 0),
+  expires_at   INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+);
+CREATE INDEX rate_counters_by_expiry ON rate_counters(expires_at);
+)sql"},
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "store/sqlite/moderation.h"
 #include "store/sqlite/detection.h"
 #include "store/sqlite/insights.h"
+#include "store/sqlite/limits.h"
 #include "store/sqlite/sellers.h"
 #include "store/sqlite/transcripts.h"
 
@@ -447,7 +448,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size),
-        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c) {}
+        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c), limits_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -464,6 +465,7 @@ class SqliteTx final : public Tx {
   DetectionRepository& detection() override { return detection_; }
   RollupRepository& rollups() override { return rollups_; }
   ExportRepository& exports() override { return exports_; }
+  RateLimitRepository& limits() override { return limits_; }
 
  private:
   SqliteUsers users_;
@@ -482,6 +484,7 @@ class SqliteTx final : public Tx {
   SqliteDetection detection_;
   SqliteRollups rollups_;
   SqliteExports exports_;
+  SqliteRateLimits limits_;
 };
 
 class SqliteStore final : public Store {
