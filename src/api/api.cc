@@ -78,7 +78,7 @@ Api::Api(Services services, ApiOptions options)
   AddAccountRoutes(*this);
   AddListingRoutes(*this);
   AddChatRoutes(*this);
-  AddCallRoutes(*this, options_.media_events_secret);
+  AddCallRoutes(*this, options_.media_events_secret, options_.media_event_sources);
   AddJobRoutes(*this);
   AddTranscriptRoutes(*this);
   AddAuditRoutes(*this);

@@ -59,6 +59,8 @@ struct ApiOptions {
   std::string version = "0.0.0";
   // Shared secret the media server's event handler authenticates with (HTTP Basic).
   std::string media_events_secret;
+  // Addresses besides loopback the media nodes post events from (each node's own address).
+  std::vector<std::string> media_event_sources;
   // Extra CSP connect-src sources for the app shell (the media server's WebSocket).
   std::string extra_connect_src;
   // How long a refusal of a flood (429 rate_limited, 503 busy) is held before it is sent.
@@ -154,7 +156,7 @@ void AddOpsRoutes(Api& api);
 void AddAccountRoutes(Api& api);
 void AddListingRoutes(Api& api);
 void AddChatRoutes(Api& api);
-void AddCallRoutes(Api& api, const std::string& events_secret);
+void AddCallRoutes(Api& api, const std::string& events_secret, const std::vector<std::string>& event_sources);
 void AddJobRoutes(Api& api);
 void AddTranscriptRoutes(Api& api);
 void AddAuditRoutes(Api& api);

@@ -46,7 +46,7 @@ GuardFn CallParty(calls::CallService& calls) {
   };
 }
 
-void AddCallRoutes(Api& api, const std::string& events_secret) {
+void AddCallRoutes(Api& api, const std::string& events_secret, const std::vector<std::string>& event_sources) {
   auto& calls = api.services().calls;
 
   api.Add(net::Verb::post, "/api/v1/conversations/{id}/calls", Access::kUser,
@@ -205,9 +205,14 @@ void AddCallRoutes(Api& api, const std::string& events_secret) {
   // Janus's event handler (sampleevh) posts here. Only from this machine, only with the
   // shared secret (HTTP Basic, user "janus"): a browser must not be able to forge presence.
   api.Add(net::Verb::post, "/api/v1/internal/janus/events", Access::kOpen,
-          [&calls, events_secret](Context& ctx) -> Result<net::Response> {
-            if (!IsLoopback(ctx.req.remote_ip)) {
-              return base::PermissionDenied("forbidden", "Media events are accepted from this machine only");
+          [&calls, events_secret, event_sources](Context& ctx) -> Result<net::Response> {
+            // From this machine or a media node's address (media.janus_url hosts,
+            // media.event_sources), and then only with the shared secret.
+            const auto& ip = ctx.req.remote_ip;
+            const bool known = IsLoopback(ip) || std::find(event_sources.begin(), event_sources.end(), ip) !=
+                                                     event_sources.end();
+            if (!known) {
+              return base::PermissionDenied("forbidden", "Media events are accepted from the media nodes only");
             }
             const std::string expected = "Basic " + base::Base64("janus:" + events_secret);
             const auto given = ctx.req.Header("authorization");

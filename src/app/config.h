@@ -75,6 +75,7 @@ struct Config {
   std::string ice_servers = "[]";  // RTCIceServer[] JSON handed to browsers (TURN)
   std::string media_admin_key;     // VideoRoom admin_key; empty: random per start (embedded)
   std::string media_events_secret;  // event-handler secret; empty: random per start (embedded)
+  std::string media_event_sources;  // extra addresses nodes post events from (comma-separated)
   int room_bitrate = 512'000;
   std::string recordings_dir;  // empty: <data_dir>/recordings
   std::string janus_pp_rec = "janus-pp-rec";

@@ -8,6 +8,9 @@
 #include <memory>
 
 #include <filesystem>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <fstream>
 
 #include "app/asr_setup.h"
@@ -67,6 +70,35 @@ std::string OriginOf(const std::string& url) {
 
 }  // namespace
 
+std::vector<std::string> MediaEventSources(const Config& c) {
+  std::vector<std::string> out = SplitList(c.media_event_sources);
+  // Each external node's own address (its HTTP API host, resolved once at start).
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::resolver resolver(io);
+  for (const auto& url : SplitList(c.janus_url)) {
+    const auto scheme = url.find("://");
+    std::string host = scheme == std::string::npos ? url : url.substr(scheme + 3);
+    host = host.substr(0, host.find('/'));
+    if (!host.empty() && host.front() == '[') {
+      host = host.substr(1, host.find(']') - 1);
+    } else {
+      host = host.substr(0, host.find(':'));
+    }
+    boost::system::error_code ec;
+    const auto found = resolver.resolve(host, "", ec);
+    if (ec) {
+      base::log::Warn("media_node_unresolved", {{"host", host}, {"error", ec.message()}});
+      continue;
+    }
+    for (const auto& entry : found) {
+      const auto address = entry.endpoint().address();
+      out.push_back(address.to_string());
+      if (address.is_v4()) out.push_back("::ffff:" + address.to_string());  // v4-mapped peers
+    }
+  }
+  return out;
+}
+
 store::StoreOptions StoreOptionsFrom(const Config& c) {
   store::StoreOptions o;
   o.driver = c.db_driver;
@@ -113,6 +145,9 @@ accounts::AuthOptions AuthOptionsFrom(const Config& c) {
   o.register_max_per_ip = c.register_max_per_ip;
   o.register_max_taken_per_ip = c.register_max_taken_per_ip;
   o.register_window_ms = c.register_window_minutes * 60 * 1000;
+  // Several processes share a PostgreSQL database: their login and registration limits count
+  // in it, or each process would grant the whole budget again. SQLite: one process, memory.
+  o.shared_limits = c.db_driver == "postgres";
   return o;
 }
 
@@ -246,6 +281,7 @@ base::Result<void> Server::Start() {
   api_options.allowed_origins = SplitList(config_.allowed_origins);
   api_options.version = std::string(kVersion);
   api_options.media_events_secret = events_secret_;
+  api_options.media_event_sources = MediaEventSources(config_);
   api_options.extra_connect_src = connect_src;
   api_options.refusal_delay = std::chrono::milliseconds(config_.refusal_delay_ms);
   if (!config_.static_dir.empty()) {
@@ -388,6 +424,11 @@ void Server::Housekeeping() {
     if (std::chrono::steady_clock::now() >= next_purge) {
       if (auto purged = accounts_->PurgeExpiredSessions(); purged && *purged > 0) {
         base::log::Info("sessions_purged", {{"count", *purged}});
+      }
+      if (auto purged = accounts_->PurgeExpiredRateLimits(); !purged) {
+        base::log::Warn("rate_limit_purge_failed", {{"error", purged.error().message}});
+      } else if (*purged > 0) {
+        base::log::Info("rate_limits_purged", {{"count", *purged}});
       }
       next_purge += std::chrono::minutes(10);
     }

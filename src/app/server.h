@@ -112,6 +112,9 @@ class Server {
 // Options for the store and for accounts, derived from the configuration.
 store::StoreOptions StoreOptionsFrom(const Config& config);
 accounts::AuthOptions AuthOptionsFrom(const Config& config);
+// Where media nodes may post events from besides loopback: media.event_sources and the
+// addresses of media.janus_url's hosts.
+std::vector<std::string> MediaEventSources(const Config& config);
 // Request worker threads: server.workers, or twice the cores.
 int RequestWorkers(const Config& config);
 

@@ -90,7 +90,12 @@ void CallService::Sweep() {
       Notify(**ended);
     }
   }
-  // 2. Every so often, check active calls against their rooms: a participant the events
+  // 2. Every few seconds, the media nodes' health (placement skips a node that is down).
+  if (std::chrono::steady_clock::now() >= next_health_check_.load()) {
+    next_health_check_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    CheckMediaNodes();
+  }
+  // 3. Every so often, check active calls against their rooms: a participant the events
   //    say is in but the room does not have (lost "leaving" events, or both media server
   //    and events gone with a crash) has left now.
   auto active = store_.Read([&](store::Tx& tx) { return tx.calls().ListByState("active", 500); });
@@ -164,6 +169,16 @@ std::vector<std::pair<std::string, bool>> CallService::MediaStatus() const {
   std::vector<std::pair<std::string, bool>> out;
   for (const auto& node : nodes_) out.emplace_back(node.server->Describe(), node.server->Ping().has_value());
   return out;
+}
+
+void CallService::CheckMediaNodes() {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const bool up = nodes_[i].server->Ping().has_value();
+    if (node_up_[i].exchange(up) != up) {
+      base::log::Warn(up ? "media_node_up" : "media_node_down",
+                      {{"node", static_cast<std::int64_t>(i)}, {"describe", nodes_[i].server->Describe()}});
+    }
+  }
 }
 
 void CallService::OnMediaRestart() {

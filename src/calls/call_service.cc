@@ -1,5 +1,7 @@
 #include "calls/call_service.h"
 
+#include <charconv>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -61,7 +63,34 @@ CallService::CallService(store::Store& store, const base::Clock& clock,
       nodes_(std::move(nodes)),
       processor_(processor),
       options_(std::move(options)),
-      listener_(listener) {}
+      listener_(listener),
+      node_up_(std::make_unique<std::atomic<bool>[]>(nodes_.size())) {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) node_up_[i] = true;  // until a check says otherwise
+}
+
+std::size_t PlaceCall(const std::vector<bool>& up, const std::vector<std::int64_t>& load) {
+  std::optional<std::size_t> best;
+  for (const bool healthy_only : {true, false}) {
+    for (std::size_t i = 0; i < load.size(); ++i) {
+      if (healthy_only && !(i < up.size() && up[i])) continue;
+      if (!best || load[i] < load[*best]) best = i;
+    }
+    if (best) return *best;
+  }
+  return 0;
+}
+
+Result<std::size_t> CallService::PickNode(store::Tx& tx) {
+  std::vector<std::int64_t> load(nodes_.size(), 0);
+  std::vector<bool> up(nodes_.size(), false);
+  for (const auto& [node, calls] : TRY(tx.calls().OpenCallsPerNode())) {
+    std::size_t index = 0;
+    auto [end, ec] = std::from_chars(node.data(), node.data() + node.size(), index);
+    if (ec == std::errc() && end == node.data() + node.size() && index < load.size()) load[index] += calls;
+  }
+  for (std::size_t i = 0; i < nodes_.size(); ++i) up[i] = node_up_[i].load();
+  return PlaceCall(up, load);
+}
 
 fs::path CallService::RawDir(store::Id call_id) const {
   return options_.recordings_dir / std::to_string(call_id) / "raw";
@@ -196,7 +225,7 @@ Result<JoinGrant> CallService::Join(const store::User& user, store::Id call_id, 
       return base::Conflict("call_not_open", "The time for this call has passed");
     }
     if (c.room == 0) {
-      c.media_node = std::to_string(static_cast<std::size_t>(c.id) % nodes_.size());
+      c.media_node = std::to_string(TRY(PickNode(tx)));
       c.room = RandomMediaId();
       c.room_pin = base::RandomToken(12);
       c.room_secret = base::RandomToken(24);

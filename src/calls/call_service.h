@@ -48,6 +48,12 @@ struct MediaNode {
   int ws_port = 8188;
 };
 
+// Where a new call goes (docs/calls.md "Media nodes"): the node holding the fewest open calls
+// among those that answered their last health check; when none did, the least loaded of all
+// (joining then fails with media_unavailable if it is really down). Ties: the lower index.
+// `load[i]`: open calls on node i; `up[i]`: its last health check.
+std::size_t PlaceCall(const std::vector<bool>& up, const std::vector<std::int64_t>& load);
+
 struct CallOptions {
   std::int64_t early_join_ms = 5 * 60'000;      // Join opens this long before the time
   std::int64_t no_show_grace_ms = 10 * 60'000;  // ... and closes this long after it
@@ -112,6 +118,9 @@ class CallService {
   void OnMediaRestart();
   // Each media node and whether it answers now (for /readyz).
   std::vector<std::pair<std::string, bool>> MediaStatus() const;
+  // Pings every media node and remembers who answered, for placement (Sweep does it every
+  // few seconds; a node that stops answering gets no new calls until it answers again).
+  void CheckMediaNodes();
   // The recording.postprocess job: idempotent, retried by the worker pool.
   Result<void> ProcessRecording(const store::Job& job);
 
@@ -140,6 +149,8 @@ class CallService {
   void ReconcilePresence(const store::Call& call, base::TimeMs now);
   void Notify(const store::Call& call);
   const MediaNode& NodeFor(const store::Call& call) const;
+  // The node a new call goes to (PlaceCall over the open calls per node in `tx`).
+  Result<std::size_t> PickNode(store::Tx& tx);
 
   store::Store& store_;
   const base::Clock& clock_;
@@ -148,6 +159,8 @@ class CallService {
   const CallOptions options_;
   CallListener* listener_;
   std::atomic<std::chrono::steady_clock::time_point> next_presence_check_{};
+  std::atomic<std::chrono::steady_clock::time_point> next_health_check_{};
+  std::unique_ptr<std::atomic<bool>[]> node_up_;  // per node: its last health check
 };
 
 }  // namespace vitrina::calls

@@ -98,6 +98,9 @@ class CallRepository {
   virtual Result<std::vector<Call>> ListExpired(TimeMs now, int limit) = 0;
   // Calls in `state` (e.g. every active call, to reconcile after a media server restart).
   virtual Result<std::vector<Call>> ListByState(const std::string& state, int limit) = 0;
+  // How many open calls (accepted or active, with a room) each media node holds, by
+  // Call::media_node: the load that places new calls, shared by every server process.
+  virtual Result<std::vector<std::pair<std::string, std::int64_t>>> OpenCallsPerNode() = 0;
   // Replaces the call's processed files.
   virtual Result<void> ReplaceFiles(Id call_id, const std::vector<RecordingFile>& files) = 0;
   virtual Result<std::vector<RecordingFile>> Files(Id call_id) = 0;

@@ -191,6 +191,36 @@ TEST_F(CallsTest, EventEndpointNeedsTheSecretAndRecordingNeedsAModerator) {
   ExpectError(Call("GET", "/api/v1/calls/" + id + "/recording", p.stranger.token), 404, "recording_not_ready");
 }
 
+// Events come from this machine or from a media node's own address (media.event_sources, the
+// hosts of media.janus_url): a remote node posts them; anyone else is refused before the secret.
+class MediaEventSourcesTest : public CallsTest {
+ protected:
+  void Configure(app::Config& config) override {
+    CallsTest::Configure(config);
+    config.trust_forwarded_for = true;  // the test speaks as other addresses through the proxy header
+    config.media_event_sources = "198.51.100.20, 2001:db8::7";
+  }
+};
+
+TEST_F(MediaEventSourcesTest, ARemoteMediaNodesEventsAreAcceptedAndStrangersAreNot) {
+  const std::string path = "/api/v1/internal/janus/events";
+  const std::string auth = "Basic " + base::Base64("janus:" + server_->media_events_secret());
+  auto from = [&](const std::string& ip) {
+    return Call("POST", path, "", std::string("[]"), {{"Authorization", auth}, {"X-Forwarded-For", ip}});
+  };
+  EXPECT_EQ(from("198.51.100.20").status, 204u);
+  EXPECT_EQ(from("2001:db8::7").status, 204u);
+  ExpectError(from("198.51.100.21"), 403, "forbidden");
+  ExpectError(Call("POST", path, "", std::string("[]"), {{"X-Forwarded-For", "198.51.100.20"}}), 401,
+              "invalid_secret");
+  EXPECT_EQ(app::MediaEventSources([] {
+              app::Config c;
+              c.janus_url = "http://127.0.0.1:8088/janus,http://[::1]:8088/janus";
+              return c;
+            }()),
+            (std::vector<std::string>{"127.0.0.1", "::ffff:127.0.0.1", "::1"}));
+}
+
 // What went wrong with a recording reaches the two parties as a stable code and a sentence;
 // the processing error itself (absolute server paths, janus-pp-rec output) is for moderators,
 // in GET /api/v1/calls/{id}, and never in a list, a call action or a WebSocket push.

@@ -40,7 +40,11 @@ class FakeMediaServer final : public media::MediaServer {
     kicked.push_back(participant);
     return {};
   }
-  Result<void> Ping() override { return {}; }
+  Result<void> Ping() override {
+    std::lock_guard lock(mu);
+    if (down) return base::Fail(base::ErrorKind::kUnavailable, "media_unavailable", "down");
+    return {};
+  }
   std::string Describe() const override { return "fake"; }
 
   std::mutex mu;
@@ -117,6 +121,54 @@ class CallServiceTest : public ::testing::Test {
   store::User seller_, buyer_;
   store::Id conversation_ = 0;
 };
+
+TEST(PlaceCallTest, FewestOpenCallsAmongNodesThatAnswer) {
+  EXPECT_EQ(PlaceCall({true, true, true}, {3, 1, 2}), 1u);
+  EXPECT_EQ(PlaceCall({true, false, true}, {3, 1, 2}), 2u);  // the least loaded is down
+  EXPECT_EQ(PlaceCall({true, true}, {2, 2}), 0u);           // ties: the lower index
+  EXPECT_EQ(PlaceCall({false, false}, {5, 4}), 1u);         // none answers: least loaded
+  EXPECT_EQ(PlaceCall({true}, {0}), 0u);
+}
+
+// Calls spread over the media nodes by their open calls (counted in the store, so every server
+// process places alike), and a node that stops answering gets no new calls until it is back.
+TEST_F(CallServiceTest, NewCallsGoToTheLeastLoadedHealthyNode) {
+  FakeMediaServer second;
+  CallOptions options;
+  options.recordings_dir = dir_ / "recordings";
+  CallService two(*store_, clock_, std::vector<MediaNode>{{&media_, "", 8188}, {&second, "", 8189}}, processor_,
+                  options, nullptr);
+  auto place = [&](int n) {
+    const auto buyer = AddUser("b" + std::to_string(n) + "@x");
+    auto listing = *store_->Read([&](store::Tx& tx) { return tx.chat().FindConversation(conversation_, seller_.id); });
+    const auto conv = store_->Write([&](store::Tx& tx) {
+                        return tx.chat().FindOrCreateConversation((*listing).listing_id, buyer.id, seller_.id, 1);
+                      })->first.id;
+    auto call = two.Propose(buyer, conv, std::nullopt);
+    EXPECT_TRUE(call) << call.error().message;
+    EXPECT_TRUE(two.Accept(seller_, call->id));
+    auto grant = two.Join(buyer, call->id, true, "127.0.0.1:8080");
+    EXPECT_TRUE(grant) << grant.error().message;
+    return grant->call.media_node;
+  };
+  EXPECT_EQ(place(1), "0");
+  EXPECT_EQ(place(2), "1");
+  EXPECT_EQ(place(3), "0");
+  EXPECT_EQ(place(4), "1");
+  {
+    std::lock_guard lock(second.mu);
+    second.down = true;
+  }
+  two.CheckMediaNodes();
+  EXPECT_EQ(place(5), "0");
+  EXPECT_EQ(place(6), "0");  // node 0 now holds 4 open calls, node 1 two: still node 0
+  {
+    std::lock_guard lock(second.mu);
+    second.down = false;
+  }
+  two.CheckMediaNodes();
+  EXPECT_EQ(place(7), "1");
+}
 
 TEST_F(CallServiceTest, JoinCreatesALockedRoomAndAPersonalGrant) {
   auto call = Joined();

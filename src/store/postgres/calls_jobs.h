@@ -17,6 +17,7 @@ class PgCalls final : public CallRepository {
   Result<std::vector<Call>> List(const CallFilter& filter) override;
   Result<std::vector<Call>> ListExpired(TimeMs now, int limit) override;
   Result<std::vector<Call>> ListByState(const std::string& state, int limit) override;
+  Result<std::vector<std::pair<std::string, std::int64_t>>> OpenCallsPerNode() override;
   Result<void> ReplaceFiles(Id call_id, const std::vector<RecordingFile>& files) override;
   Result<std::vector<RecordingFile>> Files(Id call_id) override;
   Result<void> MarkPurged(Id call_id, TimeMs now) override;

@@ -199,6 +199,16 @@ Result<std::vector<Call>> SqliteCalls::ListExpired(TimeMs now, int limit) {
   return out;
 }
 
+Result<std::vector<std::pair<std::string, std::int64_t>>> SqliteCalls::OpenCallsPerNode() {
+  auto stmt = TRY(c_.Prepare(
+      "SELECT media_node, count(*) FROM calls"
+      " WHERE state IN ('accepted', 'active') AND room IS NOT NULL AND room <> 0"
+      " GROUP BY media_node ORDER BY media_node"));
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (TRY(stmt.Step())) out.emplace_back(stmt.Text(0), stmt.Int(1));
+  return out;
+}
+
 Result<std::vector<Call>> SqliteCalls::ListByState(const std::string& state, int limit) {
   auto stmt = TRY(c_.Prepare(std::string("SELECT ") + kCallColumns +
                              " FROM calls WHERE state = ?1 ORDER BY id LIMIT ?2"));
