@@ -51,12 +51,13 @@ test: build-asan
 
 bench: build
 	@scripts/install-deps --bench
-	cmake --build --preset release --target vitrina_bench vitrina_analytics_bench vitrina_dashboard_bench
+	cmake --build --preset release --target vitrina_bench vitrina_analytics_bench vitrina_dashboard_bench vitrina_store_bench
 	build/release/bench/vitrina_bench
 	build/release/bench/vitrina_analytics_bench
 	build/release/bench/vitrina_dashboard_bench --calls 1000000
 	bench/wrk_vs_nginx.sh $(RELEASE_BIN)
 	bench/abuse_bench.sh $(RELEASE_BIN)
+	build/release/bench/vitrina_store_bench
 
 # The dashboards at the scale of the goal: 10 million calls (about 10 minutes, 6 GB of disk).
 bench-dashboard: build
