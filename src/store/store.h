@@ -384,7 +384,7 @@ struct PostgresOptions {
   // A statement running longer than this is cancelled (0: no limit).
   int statement_timeout_ms = 30000;
   // How often a transaction that lost a serialization conflict or a deadlock is run again.
-  int serialization_retries = 8;
+  int serialization_retries = 16;
 };
 
 struct StoreOptions {

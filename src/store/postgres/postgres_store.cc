@@ -148,7 +148,7 @@ class PostgresStore final : public Store {
       if (result || !IsRetryable(result.error())) return result;
       // Back off a little (jittered, growing) so the transactions that collided spread out.
       static thread_local std::minstd_rand rng(std::random_device{}());
-      const int cap_us = 500 << std::min(attempt, 6);
+      const int cap_us = 500 << std::min(attempt, 8);  // up to 128 ms
       std::this_thread::sleep_for(std::chrono::microseconds(rng() % static_cast<unsigned>(cap_us)));
     }
     result.error().message += " (gave up after " + std::to_string(attempts) + " attempts)";
