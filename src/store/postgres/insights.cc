@@ -96,8 +96,11 @@ Result<std::vector<RollupRow>> ReadRows(Stmt& stmt) {
 
 }  // namespace
 
+// rollup_dirty is a log of marks (migration 9): a day is dirty while it has rows, and its
+// generation is the sum of their gen. Writers only append to it, never update a row.
 Result<std::vector<DirtyDay>> PgRollups::DirtyDays(int limit) {
-  auto stmt = TRY(c_.Prepare("SELECT day, gen FROM rollup_dirty ORDER BY day LIMIT $1"));
+  auto stmt = TRY(c_.Prepare(
+      "SELECT day, sum(gen)::bigint FROM rollup_dirty GROUP BY day ORDER BY day LIMIT $1"));
   stmt.Bind(1, limit);
   std::vector<DirtyDay> out;
   while (TRY(stmt.Step())) out.push_back({stmt.Int(0), stmt.Int(1)});
@@ -105,15 +108,14 @@ Result<std::vector<DirtyDay>> PgRollups::DirtyDays(int limit) {
 }
 
 Result<std::int64_t> PgRollups::CountDirty() {
-  auto stmt = TRY(c_.Prepare("SELECT count(*) FROM rollup_dirty"));
+  auto stmt = TRY(c_.Prepare("SELECT count(DISTINCT day) FROM rollup_dirty"));
   TRY(stmt.Step());
   return stmt.Int(0);
 }
 
 Result<void> PgRollups::MarkDays(Day from, Day to) {
   auto stmt = TRY(c_.Prepare(
-      "INSERT INTO rollup_dirty (day, gen) SELECT x, 1 FROM generate_series($1::bigint, $2::bigint) x"
-      " ON CONFLICT (day) DO UPDATE SET gen = rollup_dirty.gen + 1"));
+      "INSERT INTO rollup_dirty (day, gen) SELECT x, 1 FROM generate_series($1::bigint, $2::bigint) x"));
   return stmt.Bind(1, from).Bind(2, to).Exec();
 }
 
@@ -155,10 +157,25 @@ Result<bool> PgRollups::ReplaceDay(Day day, std::int64_t gen, const std::vector<
   for (const auto& r : rows) {
     TRY(put.Bind(1, day).Bind(2, r.vertical).Bind(3, r.metric).Bind(4, r.key).BindDouble(5, r.value).Exec());
   }
-  // The generation check: a mark made since the read (gen moved on) keeps the day dirty.
-  auto clear = TRY(c_.Prepare("DELETE FROM rollup_dirty WHERE day = $1 AND gen = $2"));
+  // The generation check: a mark made since the read (the day's sum moved on) keeps the day
+  // dirty. Rows only ever join the log (but here), so an unchanged sum is an unchanged set of
+  // marks; marks of transactions not committed yet are not seen, so not deleted. (Comparing
+  // ids would not do: a transaction's mark may have an older id than one committed before it.)
+  auto clear = TRY(c_.Prepare(
+      "DELETE FROM rollup_dirty WHERE day = $1"
+      " AND (SELECT sum(gen) FROM rollup_dirty WHERE day = $1) = $2"));
   TRY(clear.Bind(1, day).Bind(2, gen).Exec());
   const bool cleared = clear.Affected() > 0;
+  if (!cleared) {
+    // Still dirty: its marks folded into one row of the same sum, so a day that stays busy
+    // (today) does not pile up rows between recomputes. Writers only append; nothing they do
+    // touches these rows.
+    auto fold = TRY(c_.Prepare(
+        "WITH gone AS (DELETE FROM rollup_dirty WHERE day = $1"
+        "   AND (SELECT count(*) FROM rollup_dirty WHERE day = $1) > 1 RETURNING gen)"
+        " INSERT INTO rollup_dirty (day, gen) SELECT $1, sum(gen) FROM gone HAVING count(*) > 0"));
+    TRY(fold.Bind(1, day).Exec());
+  }
   auto state = TRY(c_.Prepare(
       "INSERT INTO rollup_state (id, computed_at) VALUES (1, $1)"
       " ON CONFLICT (id) DO UPDATE SET computed_at = excluded.computed_at"));

@@ -518,6 +518,7 @@ CREATE INDEX listings_active_sellers ON listings(seller_id) WHERE status = 'acti
     // UTC day, vertical ('' = all verticals, '*' = not by vertical), metric and key. Triggers mark
     // a day dirty whenever something it counts changes (in the same transaction, so nothing is
     // missed); the `analytics.rollup` job recomputes dirty days from the day's own rows.
+    // Unlike SQLite's, the marks are a log that writers only append to (see rollup_dirty).
     {9, "daily_rollups", R"sql(
 CREATE TABLE daily_rollups (
   day      BIGINT NOT NULL,
@@ -528,12 +529,19 @@ CREATE TABLE daily_rollups (
   PRIMARY KEY (day, vertical, metric, key)
 );
 
--- Days whose rollup is out of date; gen counts the marks, so a recompute that raced a new mark
--- leaves the day dirty.
+-- Days whose rollup is out of date, as a log of marks: a change appends a row (its day, gen 1)
+-- and never updates one, so writers on the same day, on any number of processes, do not fail
+-- SERIALIZABLE over a shared row (SQLite's one row per day, gen + 1, would make every two
+-- writes of a day conflict). A day is dirty while it has rows; its generation is the sum of
+-- their gen (the marks so far). A recompute deletes the day's rows only if that sum is still
+-- the one it read, so a recompute that raced a new mark leaves the day dirty; otherwise it folds
+-- them into one row of the same sum. Same name and columns as SQLite's table: a site copied from
+-- SQLite keeps its dirty days, one row each with its gen.
 CREATE TABLE rollup_dirty (
-  day BIGINT PRIMARY KEY,
-  gen BIGINT NOT NULL
+  day BIGINT NOT NULL,
+  gen BIGINT NOT NULL DEFAULT 1 CHECK (gen > 0)
 );
+CREATE INDEX rollup_dirty_by_day ON rollup_dirty(day);
 
 CREATE TABLE rollup_state (
   id          BIGINT PRIMARY KEY CHECK (id = 1),
@@ -549,113 +557,138 @@ CREATE INDEX appeals_by_decided ON appeals(decided_at) WHERE decided_at IS NOT N
 
 -- Days are UTC days of ms timestamps by integer division (truncating, as SQLite's `/` on
 -- integers). SQLite's `IS NOT` is `IS DISTINCT FROM`. Each trigger below is one of SQLite's,
--- under the same name; each mark bumps gen once (an update moving a call marks both days).
+-- under the same name, but per statement (transition tables new_rows/old_rows; an UPDATE's
+-- old and new rows are paired by key): a statement marks each day it touched once, however
+-- many rows it wrote (a bulk insert of a day's rows appends one mark, not one per row); an
+-- update moving a call marks the day it left and the day it moved to.
 CREATE FUNCTION rollup_mark_day(d BIGINT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   IF d IS NULL THEN RETURN; END IF;
-  INSERT INTO rollup_dirty (day, gen) VALUES (d, 1)
-  ON CONFLICT (day) DO UPDATE SET gen = rollup_dirty.gen + 1;
+  INSERT INTO rollup_dirty (day, gen) VALUES (d, 1);
 END;
 $$;
 
--- calls: the new row's day; on an update also the old row's.
+-- calls: the new rows' days; on an update, the new and the old day of each row whose counted
+-- columns changed.
 CREATE FUNCTION rollup_calls_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM rollup_mark_day(coalesce(NEW.started_at, NEW.scheduled_for, NEW.accepted_at, NEW.created_at) / 86400000);
-  IF TG_OP = 'UPDATE' THEN
-    PERFORM rollup_mark_day(coalesce(OLD.started_at, OLD.scheduled_for, OLD.accepted_at, OLD.created_at) / 86400000);
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO rollup_dirty (day, gen)
+    SELECT DISTINCT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1
+      FROM new_rows WHERE coalesce(started_at, scheduled_for, accepted_at, created_at) IS NOT NULL;
+  ELSE
+    INSERT INTO rollup_dirty (day, gen)
+    SELECT DISTINCT x.day, 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+      CROSS JOIN LATERAL (VALUES
+        (coalesce(n.started_at, n.scheduled_for, n.accepted_at, n.created_at) / 86400000),
+        (coalesce(o.started_at, o.scheduled_for, o.accepted_at, o.created_at) / 86400000)) x(day)
+     WHERE x.day IS NOT NULL
+       AND (o.state IS DISTINCT FROM n.state OR o.no_show IS DISTINCT FROM n.no_show
+         OR o.started_at IS DISTINCT FROM n.started_at OR o.ended_at IS DISTINCT FROM n.ended_at
+         OR o.scheduled_for IS DISTINCT FROM n.scheduled_for OR o.accepted_at IS DISTINCT FROM n.accepted_at
+         OR o.recording_duration_ms IS DISTINCT FROM n.recording_duration_ms
+         OR o.listing_id IS DISTINCT FROM n.listing_id);
   END IF;
   RETURN NULL;
 END;
 $$;
-CREATE TRIGGER rollup_calls_insert AFTER INSERT ON calls
-  FOR EACH ROW EXECUTE FUNCTION rollup_calls_mark();
-CREATE TRIGGER rollup_calls_update AFTER UPDATE ON calls FOR EACH ROW
-  WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.no_show IS DISTINCT FROM NEW.no_show
-    OR OLD.started_at IS DISTINCT FROM NEW.started_at OR OLD.ended_at IS DISTINCT FROM NEW.ended_at
-    OR OLD.scheduled_for IS DISTINCT FROM NEW.scheduled_for OR OLD.accepted_at IS DISTINCT FROM NEW.accepted_at
-    OR OLD.recording_duration_ms IS DISTINCT FROM NEW.recording_duration_ms
-    OR OLD.listing_id IS DISTINCT FROM NEW.listing_id)
-  EXECUTE FUNCTION rollup_calls_mark();
+CREATE TRIGGER rollup_calls_insert AFTER INSERT ON calls REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_calls_mark();
+CREATE TRIGGER rollup_calls_update AFTER UPDATE ON calls
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_calls_mark();
 
--- call_analytics and flags: the day of their call (nothing when the call is not there).
-CREATE FUNCTION rollup_call_row_mark() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  cid BIGINT;
+-- call_analytics and flags: the days of their calls (nothing when the call is not there).
+CREATE FUNCTION rollup_call_rows_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'DELETE' THEN cid := OLD.call_id; ELSE cid := NEW.call_id; END IF;
-  PERFORM rollup_mark_day(coalesce(c.started_at, c.scheduled_for, c.accepted_at, c.created_at) / 86400000)
-    FROM calls c WHERE c.id = cid;
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO rollup_dirty (day, gen)
+    SELECT DISTINCT coalesce(c.started_at, c.scheduled_for, c.accepted_at, c.created_at) / 86400000, 1
+      FROM calls c WHERE c.id IN (SELECT call_id FROM old_rows);
+  ELSE
+    INSERT INTO rollup_dirty (day, gen)
+    SELECT DISTINCT coalesce(c.started_at, c.scheduled_for, c.accepted_at, c.created_at) / 86400000, 1
+      FROM calls c WHERE c.id IN (SELECT call_id FROM new_rows);
+  END IF;
   RETURN NULL;
 END;
 $$;
-CREATE TRIGGER rollup_analytics_insert AFTER INSERT ON call_analytics
-  FOR EACH ROW EXECUTE FUNCTION rollup_call_row_mark();
-CREATE TRIGGER rollup_analytics_update AFTER UPDATE ON call_analytics
-  FOR EACH ROW EXECUTE FUNCTION rollup_call_row_mark();
-CREATE TRIGGER rollup_analytics_delete AFTER DELETE ON call_analytics
-  FOR EACH ROW EXECUTE FUNCTION rollup_call_row_mark();
-CREATE TRIGGER rollup_flags_insert AFTER INSERT ON flags
-  FOR EACH ROW EXECUTE FUNCTION rollup_call_row_mark();
-CREATE TRIGGER rollup_flags_delete AFTER DELETE ON flags
-  FOR EACH ROW EXECUTE FUNCTION rollup_call_row_mark();
+CREATE TRIGGER rollup_analytics_insert AFTER INSERT ON call_analytics REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_call_rows_mark();
+CREATE TRIGGER rollup_analytics_update AFTER UPDATE ON call_analytics REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_call_rows_mark();
+CREATE TRIGGER rollup_analytics_delete AFTER DELETE ON call_analytics REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_call_rows_mark();
+CREATE TRIGGER rollup_flags_insert AFTER INSERT ON flags REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_call_rows_mark();
+CREATE TRIGGER rollup_flags_delete AFTER DELETE ON flags REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_call_rows_mark();
 
--- complaints and decisions: the day they were made.
+-- complaints and decisions: the days they were made. A complaint's update marks per row (an
+-- UPDATE OF trigger, as SQLite's, cannot have transition tables; complaints change one at a
+-- time).
 CREATE FUNCTION rollup_created_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO rollup_dirty (day, gen) SELECT DISTINCT created_at / 86400000, 1 FROM new_rows;
+  RETURN NULL;
+END;
+$$;
+CREATE FUNCTION rollup_created_row_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM rollup_mark_day(NEW.created_at / 86400000);
   RETURN NULL;
 END;
 $$;
-CREATE TRIGGER rollup_complaints_insert AFTER INSERT ON complaints
-  FOR EACH ROW EXECUTE FUNCTION rollup_created_mark();
+CREATE TRIGGER rollup_complaints_insert AFTER INSERT ON complaints REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_created_mark();
 CREATE TRIGGER rollup_complaints_update AFTER UPDATE OF status, category ON complaints
-  FOR EACH ROW EXECUTE FUNCTION rollup_created_mark();
-CREATE TRIGGER rollup_decisions_insert AFTER INSERT ON decisions
-  FOR EACH ROW EXECUTE FUNCTION rollup_created_mark();
+  FOR EACH ROW EXECUTE FUNCTION rollup_created_row_mark();
+CREATE TRIGGER rollup_decisions_insert AFTER INSERT ON decisions REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_created_mark();
 
--- cases: the day opened; cases and appeals: the day decided, when it is set or changes.
+-- cases: the days opened; cases and appeals: the day decided, when it is set or changes.
 CREATE FUNCTION rollup_opened_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM rollup_mark_day(NEW.opened_at / 86400000);
+  INSERT INTO rollup_dirty (day, gen) SELECT DISTINCT opened_at / 86400000, 1 FROM new_rows;
   RETURN NULL;
 END;
 $$;
-CREATE TRIGGER rollup_cases_insert AFTER INSERT ON cases
-  FOR EACH ROW EXECUTE FUNCTION rollup_opened_mark();
+CREATE TRIGGER rollup_cases_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_opened_mark();
 CREATE FUNCTION rollup_decided_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM rollup_mark_day(NEW.decided_at / 86400000);
+  INSERT INTO rollup_dirty (day, gen)
+  SELECT DISTINCT n.decided_at / 86400000, 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+   WHERE o.decided_at IS DISTINCT FROM n.decided_at AND n.decided_at IS NOT NULL;
   RETURN NULL;
 END;
 $$;
-CREATE TRIGGER rollup_cases_decided AFTER UPDATE ON cases FOR EACH ROW
-  WHEN (OLD.decided_at IS DISTINCT FROM NEW.decided_at AND NEW.decided_at IS NOT NULL)
-  EXECUTE FUNCTION rollup_decided_mark();
-CREATE TRIGGER rollup_appeals_decided AFTER UPDATE ON appeals FOR EACH ROW
-  WHEN (OLD.decided_at IS DISTINCT FROM NEW.decided_at AND NEW.decided_at IS NOT NULL)
-  EXECUTE FUNCTION rollup_decided_mark();
+CREATE TRIGGER rollup_cases_decided AFTER UPDATE ON cases
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_decided_mark();
+CREATE TRIGGER rollup_appeals_decided AFTER UPDATE ON appeals
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_decided_mark();
 
--- service_levels: their own day.
+-- service_levels: their own days (an upsert's update too).
 CREATE FUNCTION rollup_service_level_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM rollup_mark_day(NEW.day);
+  INSERT INTO rollup_dirty (day, gen) SELECT DISTINCT day, 1 FROM new_rows;
   RETURN NULL;
 END;
 $$;
-CREATE TRIGGER rollup_service_levels_insert AFTER INSERT ON service_levels
-  FOR EACH ROW EXECUTE FUNCTION rollup_service_level_mark();
-CREATE TRIGGER rollup_service_levels_update AFTER UPDATE ON service_levels
-  FOR EACH ROW EXECUTE FUNCTION rollup_service_level_mark();
+CREATE TRIGGER rollup_service_levels_insert AFTER INSERT ON service_levels REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_service_level_mark();
+CREATE TRIGGER rollup_service_levels_update AFTER UPDATE ON service_levels REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rollup_service_level_mark();
 
 -- Everything that existed before this migration is counted once.
 INSERT INTO rollup_dirty (day, gen)
-SELECT DISTINCT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1 FROM calls
-UNION SELECT DISTINCT created_at / 86400000, 1 FROM complaints
-UNION SELECT DISTINCT created_at / 86400000, 1 FROM decisions
-UNION SELECT DISTINCT opened_at / 86400000, 1 FROM cases
-UNION SELECT DISTINCT day, 1 FROM service_levels
-ON CONFLICT (day) DO NOTHING;
+SELECT coalesce(started_at, scheduled_for, accepted_at, created_at) / 86400000, 1 FROM calls
+UNION SELECT created_at / 86400000, 1 FROM complaints
+UNION SELECT created_at / 86400000, 1 FROM decisions
+UNION SELECT opened_at / 86400000, 1 FROM cases
+UNION SELECT day, 1 FROM service_levels;
 )sql"},
     // Cases opened from the dishonest-user ranking (docs/analytics.md "### Opening a case"):
     // the row a moderator acted on, as it was then (score, reasons and their evidence), one per
