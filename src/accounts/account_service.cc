@@ -27,6 +27,12 @@ std::size_t CodePoints(const std::string& s) {
       std::count_if(s.begin(), s.end(), [](unsigned char c) { return (c & 0xC0) != 0x80; }));
 }
 
+std::unique_ptr<FailureLimiter> MakeLimiter(store::Store& store, const AuthOptions& options,
+                                            const char* name, int max, base::TimeMs window_ms) {
+  if (options.shared_limits) return std::make_unique<SharedFailureLimiter>(store, name, max, window_ms);
+  return std::make_unique<InMemoryFailureLimiter>(max, window_ms);
+}
+
 }  // namespace
 
 AccountService::AccountService(store::Store& store, const base::Clock& clock, AuthOptions options)
@@ -34,10 +40,14 @@ AccountService::AccountService(store::Store& store, const base::Clock& clock, Au
       clock_(clock),
       options_(options),
       hasher_(options.password_hash),
-      email_limiter_(options.login_max_failures_per_email, options.login_window_ms),
-      ip_limiter_(options.login_max_failures_per_ip, options.login_window_ms),
-      register_limiter_(options.register_max_per_ip, options.register_window_ms),
-      register_taken_limiter_(options.register_max_taken_per_ip, options.register_window_ms) {
+      email_limiter_(MakeLimiter(store, options, "login_email", options.login_max_failures_per_email,
+                                 options.login_window_ms)),
+      ip_limiter_(MakeLimiter(store, options, "login_ip", options.login_max_failures_per_ip,
+                              options.login_window_ms)),
+      register_limiter_(MakeLimiter(store, options, "register_ip", options.register_max_per_ip,
+                                    options.register_window_ms)),
+      register_taken_limiter_(MakeLimiter(store, options, "register_taken_ip",
+                                          options.register_max_taken_per_ip, options.register_window_ms)) {
   dummy_hash_ = hasher_.Hash(base::RandomToken(16)).value_or("");
 }
 
@@ -100,7 +110,7 @@ Result<store::User> AccountService::CreateUser(const Registration& r, bool upser
 
 Result<void> AccountService::CheckLimit(FailureLimiter& limiter, const std::string& key,
                                         base::TimeMs now, std::string_view what) {
-  const auto wait_ms = limiter.RetryAfter(key, now);
+  const auto wait_ms = TRY(limiter.RetryAfter(key, now));
   if (wait_ms <= 0) return {};
   const int seconds = static_cast<int>((wait_ms + 999) / 1000);
   return tl::unexpected(base::Error{base::ErrorKind::kRateLimited, "rate_limited",
@@ -112,15 +122,15 @@ Result<void> AccountService::CheckLimit(FailureLimiter& limiter, const std::stri
 Result<IssuedSession> AccountService::Register(const Registration& r, const std::string& client_ip) {
   const auto now = clock_.NowMs();
   const std::string ip_key = "ip:" + client_ip;
-  TRY(CheckLimit(register_limiter_, ip_key, now, "registrations from your network"));
-  TRY(CheckLimit(register_taken_limiter_, ip_key, now, "registrations from your network"));
-  register_limiter_.RecordFailure(ip_key, now);  // every attempt counts
+  TRY(CheckLimit(*register_limiter_, ip_key, now, "registrations from your network"));
+  TRY(CheckLimit(*register_taken_limiter_, ip_key, now, "registrations from your network"));
+  TRY(register_limiter_->RecordFailure(ip_key, now));  // every attempt counts
   // Cheap checks before the expensive hash: the input, then whether the address is taken.
   const std::string email = TRY(NormalizeEmail(r.email));
   TRY(ValidateDisplayName(r.display_name));
   TRY(ValidatePassword(r.password));
   if (TRY(store_.Read([&](store::Tx& tx) { return tx.users().FindByEmail(email); }))) {
-    register_taken_limiter_.RecordFailure(ip_key, now);
+    TRY(register_taken_limiter_->RecordFailure(ip_key, now));
     base::log::Info("registration_email_taken", {{"ip", client_ip}});
     return base::Conflict("email_taken", "An account with this email already exists");
   }
@@ -152,19 +162,23 @@ Result<IssuedSession> AccountService::Login(const std::string& raw_email,
   if (!email) return base::Unauthenticated("invalid_credentials", "Wrong email or password");
   const std::string email_key = "email:" + *email;
   const std::string ip_key = "ip:" + client_ip;
-  TRY(CheckLimit(email_limiter_, email_key, now, "failed logins"));
-  TRY(CheckLimit(ip_limiter_, ip_key, now, "failed logins"));
+  TRY(CheckLimit(*email_limiter_, email_key, now, "failed logins"));
+  TRY(CheckLimit(*ip_limiter_, ip_key, now, "failed logins"));
   auto user = TRY(store_.Read([&](store::Tx& tx) { return tx.users().FindByEmail(*email); }));
   // An unknown address is verified against a dummy hash: the same cost, no timing oracle.
   const bool matches = TRY(hasher_.Verify(user ? user->password_hash : dummy_hash_, password));
   const bool ok = user && matches;
   if (!ok) {
-    email_limiter_.RecordFailure(email_key, now);
-    ip_limiter_.RecordFailure(ip_key, now);
+    // A failure the store could not count is logged; the answer stays the same.
+    auto counted = email_limiter_->RecordFailure(email_key, now);
+    if (counted) counted = ip_limiter_->RecordFailure(ip_key, now);
+    if (!counted) base::log::Warn("login_failure_not_counted", {{"error", counted.error().message}});
     base::log::Info("login_failed", {{"ip", client_ip}});
     return base::Unauthenticated("invalid_credentials", "Wrong email or password");
   }
-  email_limiter_.Reset(email_key);
+  if (auto reset = email_limiter_->Reset(email_key); !reset) {
+    base::log::Warn("login_limit_reset_failed", {{"error", reset.error().message}});
+  }
   // A blocked user may still sign in: their session only reaches the statement of reasons
   // and the appeal (api::Access::kSignedIn); everything else answers 403 user_blocked.
   if (hasher_.NeedsRehash(user->password_hash)) {
@@ -309,6 +323,20 @@ Result<std::vector<store::User>> AccountService::ListUsers(std::optional<store::
 Result<int> AccountService::PurgeExpiredSessions() {
   const auto now = clock_.NowMs();
   return store_.Write([&](store::Tx& tx) { return tx.sessions().DeleteExpired(now); });
+}
+
+Result<int> AccountService::PurgeExpiredRateLimits() {
+  // In batches, each its own short claim (READ COMMITTED, SKIP LOCKED on PostgreSQL): a spray
+  // of distinct keys never makes one long transaction, and processes purging at the same time
+  // neither wait on nor fail over each other.
+  constexpr int kBatch = 1000;
+  const auto now = clock_.NowMs();
+  int total = 0;
+  while (true) {
+    const int n = TRY(store_.WriteClaim([&](store::Tx& tx) { return tx.limits().DeleteExpired(now, kBatch); }));
+    total += n;
+    if (n < kBatch) return total;
+  }
 }
 
 }  // namespace vitrina::accounts

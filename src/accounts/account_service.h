@@ -3,6 +3,7 @@
 // bearer/cookie token, profile, roles. Thread-safe; holds no per-request state.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct AuthOptions {
   int register_max_per_ip = 200;
   int register_max_taken_per_ip = 20;
   base::TimeMs register_window_ms = 60 * 60 * 1000;
+  // Count these limits in the store (SharedFailureLimiter: one budget for every process on
+  // the database, one write per failure) instead of in this process's memory. The server
+  // sets it when the store is PostgreSQL (several processes); SQLite serves one process.
+  bool shared_limits = false;
   PasswordHashOptions password_hash;
 };
 
@@ -90,6 +95,8 @@ class AccountService {
   Result<store::User> GetUser(store::Id user_id);
   Result<std::vector<store::User>> ListUsers(std::optional<store::Id> before_id, int limit);
   Result<int> PurgeExpiredSessions();
+  // Deletes lapsed rate-limit counters from the store (shared_limits); how many.
+  Result<int> PurgeExpiredRateLimits();
 
   const PasswordHasher& hasher() const { return hasher_; }
 
@@ -111,10 +118,10 @@ class AccountService {
   const base::Clock& clock_;
   AuthOptions options_;
   PasswordHasher hasher_;
-  FailureLimiter email_limiter_;
-  FailureLimiter ip_limiter_;
-  FailureLimiter register_limiter_;        // every registration attempt, per IP
-  FailureLimiter register_taken_limiter_;  // "address taken" answers, per IP
+  std::unique_ptr<FailureLimiter> email_limiter_;
+  std::unique_ptr<FailureLimiter> ip_limiter_;
+  std::unique_ptr<FailureLimiter> register_limiter_;        // every registration attempt, per IP
+  std::unique_ptr<FailureLimiter> register_taken_limiter_;  // "address taken" answers, per IP
   std::string dummy_hash_;  // verified against when the email is unknown, to equalise timing
 };
 
