@@ -20,35 +20,6 @@ std::optional<std::string> OptText(const Stmt& s, int col) {
   return s.Text(col);
 }
 
-// A PostgreSQL text[] literal ({"a","b"}), every element quoted and escaped.
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char ch : values[i]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-// Runs `run` (one statement) so that its failure fails only that statement, not the whole
-// transaction (SQLite's statement-level rollback, which callers that map a conflict rely on):
-// PostgreSQL aborts the transaction on any error, so the statement runs inside a savepoint.
-template <typename F>
-auto Guarded(Connection& c, F&& run) -> decltype(run()) {
-  TRY(c.ExecScript("SAVEPOINT vitrina_stmt"));
-  auto result = run();
-  if (!result) {
-    (void)c.ExecScript("ROLLBACK TO SAVEPOINT vitrina_stmt");
-  }
-  (void)c.ExecScript("RELEASE SAVEPOINT vitrina_stmt");
-  return result;
-}
 
 Call ReadCall(const Stmt& s) {
   Call c;
@@ -344,7 +315,7 @@ Result<std::optional<Id>> PgJobs::Insert(const NewJob& job, TimeMs now) {
 Result<std::optional<Job>> PgJobs::Claim(const std::vector<std::string>& kinds,
                                          const std::string& owner, TimeMs now,
                                          std::int64_t lease_ms) {
-  const std::string kind_list = TextArray(kinds);
+  const std::string kind_list = TextArrayLiteral(kinds);
   // A job whose worker stopped (crash, kill -9) on every one of its attempts is not taken
   // again: a job that kills its worker would otherwise take every worker down for ever.
   auto give_up = TRY(c_.Prepare(

@@ -20,35 +20,6 @@ bool IsUniqueViolation(const base::Error& e, std::string_view table) {
          e.message.find("violates unique constraint \"" + std::string(table) + "_") != std::string::npos;
 }
 
-// A PostgreSQL text[] literal ({"a","b"}), every element quoted and escaped.
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char ch : values[i]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-// Runs `run` (one statement) so that its failure fails only that statement, not the whole
-// transaction (SQLite's statement-level rollback, which callers that map a conflict rely on):
-// PostgreSQL aborts the transaction on any error, so the statement runs inside a savepoint.
-template <typename F>
-auto Guarded(Connection& c, F&& run) -> decltype(run()) {
-  TRY(c.ExecScript("SAVEPOINT vitrina_stmt"));
-  auto result = run();
-  if (!result) {
-    (void)c.ExecScript("ROLLBACK TO SAVEPOINT vitrina_stmt");
-  }
-  (void)c.ExecScript("RELEASE SAVEPOINT vitrina_stmt");
-  return result;
-}
 
 // An INSERT ... RETURNING id, guarded: the id, or the statement's error.
 Result<Id> InsertReturningId(Connection& c, Stmt& stmt) {
@@ -419,7 +390,7 @@ Result<std::optional<Case>> PgCases::NextEligible(const CaseEligibility& who) {
     verticals.erase(std::unique(verticals.begin(), verticals.end()), verticals.end());
   }
   std::optional<std::string> languages;
-  if (!who.languages.empty()) languages = TextArray(who.languages);
+  if (!who.languages.empty()) languages = TextArrayLiteral(who.languages);
   // One LIMIT 1 index walk per vertical; the most urgent of the heads wins. Each walk locks
   // its head until the transaction ends (PostgreSQL cannot unlock one row): with several
   // verticals a concurrent moderator may pass over a head this one did not take and take the
@@ -552,7 +523,7 @@ Result<int> PgCases::SetComplaintStatus(Id case_id, const std::vector<std::strin
   auto stmt = TRY(c_.Prepare(
       "UPDATE complaints SET status = $3, updated_at = $4"
       " WHERE case_id = $1 AND status = ANY($2::text[])"));
-  TRY(stmt.Bind(1, case_id).Bind(2, TextArray(from)).Bind(3, to).Bind(4, now).Exec());
+  TRY(stmt.Bind(1, case_id).Bind(2, TextArrayLiteral(from)).Bind(3, to).Bind(4, now).Exec());
   return static_cast<int>(stmt.Affected());
 }
 

@@ -116,4 +116,21 @@ class Connection {
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name
 };
 
+// A text[] literal ({"a","b"}), every element quoted and escaped.
+std::string TextArrayLiteral(const std::vector<std::string>& values);
+
+// Runs `run` (one statement) so that its failure fails only that statement, not the whole
+// transaction (SQLite's statement-level rollback, which callers that map a conflict rely on):
+// PostgreSQL aborts the transaction on any error, so the statement runs inside a savepoint.
+template <typename F>
+auto Guarded(Connection& c, F&& run) -> decltype(run()) {
+  TRY(c.ExecScript("SAVEPOINT vitrina_stmt"));
+  auto result = run();
+  if (!result) {
+    (void)c.ExecScript("ROLLBACK TO SAVEPOINT vitrina_stmt");
+  }
+  (void)c.ExecScript("RELEASE SAVEPOINT vitrina_stmt");
+  return result;
+}
+
 }  // namespace vitrina::store::postgres

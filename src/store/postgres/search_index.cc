@@ -149,20 +149,6 @@ std::string TsvectorOf(std::string_view text) {
   return out;
 }
 
-std::string TextArrayOf(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out.push_back('"');
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out.push_back('\\');
-      out.push_back(c);
-    }
-    out.push_back('"');
-  }
-  return out + "}";
-}
-
 std::string TsqueryOf(const search::QueryNode& root) {
   std::string out;
   RenderTsquery(root, out);

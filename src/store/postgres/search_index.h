@@ -17,9 +17,6 @@ namespace vitrina::store::postgres {
 // A tsvector literal of `text`'s tokens (positions from 1), e.g. "'камер':1 'show':2,5".
 std::string TsvectorOf(std::string_view text);
 
-// A text[] literal, e.g. {"_u1","_sbuyer"}.
-std::string TextArrayOf(const std::vector<std::string>& values);
-
 // The tsquery of a parsed query (phrases with <->, prefixes with :*, NOT as !).
 std::string TsqueryOf(const search::QueryNode& root);
 

@@ -122,7 +122,7 @@ Result<Transcript> PgTranscripts::Insert(Id call_id, const NewTranscript& transc
     s.version = version;
     segment.Bind(1, s.id).Bind(2, call_id).Bind(3, version).Bind(4, s.speaker)
         .Bind(5, s.start_ms).Bind(6, s.end_ms).Bind(7, s.text).Bind(9, WordsJson(s.words))
-        .Bind(11, TsvectorOf(s.text)).Bind(12, TextArrayOf(RowTags(tags, s.speaker)));
+        .Bind(11, TsvectorOf(s.text)).Bind(12, TextArrayLiteral(RowTags(tags, s.speaker)));
     segment.BindDouble(8, s.confidence);
     if (s.loudness_dbfs) {
       segment.BindDouble(10, *s.loudness_dbfs);
@@ -226,7 +226,7 @@ Result<SearchTier> PgTranscripts::FetchTier(const std::string& tsquery, const st
 Result<SearchPage> PgTranscripts::Search(const SearchQuery& q) {
   TRY(ValidateSearchQuery(q));
   const std::string tsquery = TsqueryOf(q.query);
-  const std::string tags = TextArrayOf(QueryTags(q));
+  const std::string tags = TextArrayLiteral(QueryTags(q));
   const auto phrases = PhrasesOf(q.query);
   return RankedSearch(
       q, [&](Id lo, Id hi) { return FetchTier(tsquery, tags, phrases, lo, hi); },
@@ -259,7 +259,7 @@ Result<std::int64_t> ReindexTranscripts(Connection& c) {
     rows.Bind(1, after);
     std::vector<std::tuple<Id, std::string, std::string>> updates;
     while (TRY(rows.Step())) {
-      updates.emplace_back(rows.Int(0), TsvectorOf(rows.Text(1)), TextArrayOf(RowTags(rows.Text(3), rows.Text(2))));
+      updates.emplace_back(rows.Int(0), TsvectorOf(rows.Text(1)), TextArrayLiteral(RowTags(rows.Text(3), rows.Text(2))));
     }
     if (updates.empty()) return done;
     for (const auto& [id, lexemes, tags] : updates) {
