@@ -10,7 +10,7 @@ RELEASE_BIN := build/release/src/app/vitrina
 WEB_STAMP := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts
 
-.PHONY: help deps build build-asan web run test bench bench-dashboard fuzz format clean
+.PHONY: help deps build build-asan web run test bench bench-dashboard chaos fuzz format clean
 FUZZ_SECONDS ?= 30
 TEST_FUZZ_SECONDS ?= 10
 
@@ -21,6 +21,7 @@ help:
 	@echo "make bench  run the benchmarks"
 	@echo "make bench-dashboard  the analysts' dashboards over 10 million generated calls (~10 min)"
 	@echo "make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS"
+	@echo "make chaos  the long chaos test: 100 SIGKILLs of servers, workers and Janus under load, then the invariants (~15 min)"
 
 deps:
 	@scripts/install-deps
@@ -63,6 +64,16 @@ bench: build
 bench-dashboard: build
 	cmake --build --preset release --target vitrina_dashboard_bench
 	build/release/bench/vitrina_dashboard_bench --calls 10000000
+
+# The long chaos test (docs/postgres.md "Chaos test"): CHAOS_KILLS SIGKILLs over a workload with
+# CHAOS_CALLS browser calls, on the release binary (CHAOS_BIN=build/asan/src/app/vitrina for the
+# sanitizers); CHAOS_SEED repeats a kill schedule. Needs root (a network namespace for the calls).
+CHAOS_BIN ?= $(RELEASE_BIN)
+CHAOS_KILLS ?= 100
+CHAOS_CALLS ?= 10
+chaos: build
+	VITRINA_BIN=$(CHAOS_BIN) VITRINA_WEB_DIST=web/dist tests/e2e/run-in-netns \
+	  node tests/chaos/chaos.mjs --kills $(CHAOS_KILLS) --calls $(CHAOS_CALLS) $(if $(CHAOS_SEED),--seed $(CHAOS_SEED))
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
