@@ -393,43 +393,48 @@ async function browserCalls(c, count, slotMs) {
     const listingId = await createListing(seller, title);
     for (let i = 0; i < count && !stopWorkload; i++) {
       const slotEnd = Date.now() + slotMs;
-      const rec = { index: i, callId: null, connected: false, ended: null, error: null, startedAt: Date.now() };
-      ledger.browserCalls.push(rec);
-      // Each call on its own pair of contexts, through the load balancer.
-      const base = c.baseURL;
-      const bctx = await newContext(browsers.buyer, base);
-      const sctx = await newContext(browsers.seller, base);
-      try {
-        const bp = await bctx.newPage();
-        const sp = await sctx.newPage();
-        await ui.loginViaUI(bp, buyer);
-        await ui.loginViaUI(sp, seller);
-        const started = await ui.startCallViaUI({ buyer: bp, seller: sp, listingId, title, question: `${uniq()} can we talk on video?` });
-        rec.callId = started.callId;
-        ledger.calls.push(started.callId);
-        await ui.waitForCallState(bp, 'connected', 60_000);
-        await ui.waitForCallState(sp, 'connected', 60_000);
-        rec.connected = true;
-        await sleep(Math.max(8_000, Math.min(20_000, slotMs / 3)));
-        await bp.getByTestId('hang-up').click();
-      } catch (e) {
-        rec.error = String(e.message ?? e).split('\n')[0].slice(0, 300);
-      } finally {
-        await bctx.close().catch(() => {});
-        await sctx.close().catch(() => {});
-      }
-      if (!rec.callId) {
-        // The proposal may have been made with its answer lost: end any open call.
-        const l = await persist(() => api('GET', `/api/v1/calls?open=true`, { token: buyer.token })).catch(() => null);
-        for (const call of l?.json?.items ?? []) {
-          ledger.calls.push(String(call.id));
-          await endCall(call.id, buyer, seller);
+      for (let attempt = 1; !stopWorkload; attempt++) {
+        const rec = { index: i, attempt, callId: null, connected: false, ended: null, error: null, startedAt: Date.now() };
+        ledger.browserCalls.push(rec);
+        // Each call on its own pair of contexts, through the load balancer.
+        const base = c.baseURL;
+        const bctx = await newContext(browsers.buyer, base);
+        const sctx = await newContext(browsers.seller, base);
+        try {
+          const bp = await bctx.newPage();
+          const sp = await sctx.newPage();
+          await ui.loginViaUI(bp, buyer);
+          await ui.loginViaUI(sp, seller);
+          const started = await ui.startCallViaUI({ buyer: bp, seller: sp, listingId, title, question: `${uniq()} can we talk on video?` });
+          rec.callId = started.callId;
+          ledger.calls.push(started.callId);
+          await ui.waitForCallState(bp, 'connected', 60_000);
+          await ui.waitForCallState(sp, 'connected', 60_000);
+          rec.connected = true;
+          await sleep(Math.max(8_000, Math.min(20_000, slotMs / 3)));
+          await bp.getByTestId('hang-up').click();
+        } catch (e) {
+          rec.error = String(e.message ?? e).split('\n')[0].slice(0, 300);
+        } finally {
+          await bctx.close().catch(() => {});
+          await sctx.close().catch(() => {});
         }
-      } else {
-        rec.ended = await endCall(rec.callId, buyer, seller);
+        if (!rec.callId) {
+          // The proposal may have been made with its answer lost: end any open call.
+          const l = await persist(() => api('GET', `/api/v1/calls?open=true`, { token: buyer.token })).catch(() => null);
+          for (const call of l?.json?.items ?? []) {
+            ledger.calls.push(String(call.id));
+            await endCall(call.id, buyer, seller);
+          }
+        } else {
+          rec.ended = await endCall(rec.callId, buyer, seller);
+        }
+        rec.seconds = Math.round((Date.now() - rec.startedAt) / 1000);
+        log(`browser call ${i + 1}/${count} (attempt ${attempt}): call ${rec.callId} connected=${rec.connected} -> ${rec.ended}${rec.error ? ` (${rec.error})` : ''}`);
+        // A call that never connected (a node was down at the wrong moment) is tried again
+        // while its slot has room for one.
+        if (rec.connected || slotEnd - Date.now() < 35_000) break;
       }
-      rec.seconds = Math.round((Date.now() - rec.startedAt) / 1000);
-      log(`browser call ${i + 1}/${count}: call ${rec.callId} connected=${rec.connected} -> ${rec.ended}${rec.error ? ` (${rec.error})` : ''}`);
       const wait = slotEnd - Date.now();
       if (wait > 0 && i + 1 < count) await sleep(wait);
     }
@@ -611,6 +616,7 @@ async function main() {
         complaints: ledger.complaints.committed.length,
         decisions: ledger.decisions.committed.length,
       },
+      uncertain_stored: result.facts.uncertain_stored,
       uncertain: {
         messages: ledger.messages.uncertain.length,
         complaints: ledger.complaints.uncertain.length,
@@ -634,8 +640,26 @@ async function main() {
     }
     exitCode = 2;
   } finally {
+    // Sanitizer reports and crashes in any process's output (kept across its restarts).
+    const findings = [];
+    for (const p of c.procs ?? []) {
+      for (const line of (p.logs?.() ?? '').split('\n')) {
+        if (/ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|Assertion .* failed|terminate called/.test(line)) {
+          findings.push(`${p.name}: ${line.slice(0, 300)}`);
+        }
+      }
+    }
     const exits = await c.stop().catch((e) => ({ error: String(e.message ?? e) }));
-    if (summary) summary.stop = exits ?? null;
+    if (summary) {
+      summary.stop = exits ?? null;
+      // A clean stop after the run: exit 0 (graceful shutdown, no sanitizer findings).
+      for (const [name, e] of Object.entries(exits ?? {})) {
+        if (e && typeof e === 'object' && 'code' in e && e.code !== 0) findings.push(`${name} exited with ${JSON.stringify(e)} on SIGTERM`);
+      }
+      if (exits?.error) findings.push(`stopping the cluster: ${exits.error}`);
+      for (const f of findings) summary.violations.push(`process: ${f}`);
+      if (findings.length) exitCode = 1;
+    }
   }
   if (summary) {
     const json = JSON.stringify(summary, null, 2);

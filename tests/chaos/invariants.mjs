@@ -54,6 +54,7 @@ const show = (xs, n = 8) => JSON.stringify(xs.slice(0, n)) + (xs.length > n ? ` 
 
 export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targets }) {
   const checks = [];
+  const facts = {};
   const q = (sql) => psqlJson(pgUrl, sql);
   const check = (name, bad, checked, detail) => {
     checks.push({ name, ok: bad.length === 0, checked, detail: bad.length ? `${detail}: ${show(bad)}` : undefined });
@@ -83,6 +84,7 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
     }
     for (const [text, rows] of msgByText) if (rows.length > 1) bad.push({ text, rows: rows.length });
     check('no message stored twice (uncertain ones at most once)', bad, msgRows.length, 'doubled');
+    facts.uncertain_stored = { messages: ledger.messages.uncertain.filter((m) => msgByText.has(m.text)).length };
   }
   {
     // Through the API as well: each conversation's list holds every committed message.
@@ -132,6 +134,7 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
     const bad = [];
     for (const [text, rows] of cByText) if (rows.length > 1) bad.push({ text, rows: rows.length });
     check('no complaint stored twice', bad, complaintRows.length, 'doubled');
+    facts.uncertain_stored.complaints = ledger.complaints.uncertain.filter((k) => cByText.has(k.text)).length;
   }
 
   const decisionRows = await q(`SELECT d.id::text, d.case_id::text, d.moderator_id::text, d.action, d.reason, c.kind, c.status
@@ -245,7 +248,7 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
   const files = await q(`SELECT call_id::text, participant, kind, path, bytes, sha256 FROM recording_files`);
   const filesOf = new Map();
   for (const f of files) filesOf.set(f.call_id, [...(filesOf.get(f.call_id) ?? []), f]);
-  const facts = { calls: calls.length, ended: 0, recording: {}, transcript: {}, recorded_files: files.length };
+  Object.assign(facts, { calls: calls.length, ended: 0, recording: {}, transcript: {}, recorded_files: files.length });
   {
     const bad = [];
     let checked = 0;
