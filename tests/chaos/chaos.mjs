@@ -451,11 +451,28 @@ async function killer(c, startAt, spanMs) {
   const slot = spanMs / KILLS;
   for (let i = 0; i < KILLS; i++) {
     const at = startAt + i * slot + killRng() * slot * 0.6;
-    const victim = pick(victims, killRng);
+    let victim = pick(victims, killRng);
     const downMs = Math.round(300 + killRng() * 2700);
+    // About one kill in three goes to the process running a call job (post-processing,
+    // transcription, analysis) if one is running then: its effect must still happen once.
+    const aimAtJob = killRng() < 0.35;
     const wait = at - Date.now();
     if (wait > 0) await sleep(wait);
-    const k = { i: i + 1, at: Date.now(), t: Number(since()), proc: victim.name, kind: victim.kind, pid: victim.pid?.() ?? null, downMs };
+    let job = null;
+    if (aimAtJob) {
+      const running = await psqlJson(c.pgUrl, `SELECT id, kind, lease_owner FROM jobs WHERE state = 'running'
+          AND kind IN ${CALL_JOBS} ORDER BY id`).catch(() => []);
+      for (const j of running) {
+        const pid = Number(/-(\d+)-\d+$/.exec(j.lease_owner ?? '')?.[1]);
+        const p = victims.find((v) => v.kind !== 'janus' && v.pid?.() === pid);
+        if (p) {
+          victim = p;
+          job = `${j.kind} #${j.id}`;
+          break;
+        }
+      }
+    }
+    const k = { i: i + 1, at: Date.now(), t: Number(since()), proc: victim.name, kind: victim.kind, pid: victim.pid?.() ?? null, downMs, job };
     ledger.kills.push(k);
     try {
       await victim.kill('SIGKILL');
@@ -463,7 +480,7 @@ async function killer(c, startAt, spanMs) {
     } catch (e) {
       k.killError = String(e.message ?? e);
     }
-    log(`kill #${k.i} ${victim.name} (pid ${k.pid}), down ${downMs} ms`);
+    log(`kill #${k.i} ${victim.name} (pid ${k.pid})${job ? ` running ${job}` : ''}, down ${downMs} ms`);
     await sleep(downMs);
     const r0 = Date.now();
     for (let attempt = 1; ; attempt++) {
@@ -601,6 +618,7 @@ async function main() {
       kills: ledger.kills.length,
       kills_by_kind: killsByKind,
       kills_by_process: ledger.kills.reduce((m, k) => ({ ...m, [k.proc]: (m[k.proc] ?? 0) + 1 }), {}),
+      kills_mid_job: ledger.kills.filter((k) => k.job).map((k) => `${k.proc}: ${k.job}`),
       restart_ms: { median: restartMs[Math.floor(restartMs.length / 2)] ?? null, max: restartMs[restartMs.length - 1] ?? null },
       workload_s: Math.round(workloadMs / 1000),
       requests: stats.ops,
