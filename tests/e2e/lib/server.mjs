@@ -37,7 +37,69 @@ export async function freePort() {
   return port;
 }
 
-function requireEnvPath(name) {
+/**
+ * Spawns `bin args…` with stdout and stderr kept (the last LOG_LINES lines, each prefixed with
+ * the stream; streamed to stderr with VITRINA_E2E_VERBOSE=1). `exited()` is null while it runs,
+ * then {code, signal}; `exitPromise` resolves with the same; `spawnError` rejects if it could
+ * not be started (never resolves otherwise). `lines` may be shared across restarts.
+ * @param {string} bin
+ * @param {string[]} args
+ * @param {{env?: Record<string,string|undefined>, label?: string, lines?: string[]}} [opts]
+ */
+export function spawnLogged(bin, args, opts = {}) {
+  const lines = opts.lines ?? [];
+  const label = opts.label ?? path.basename(bin);
+  const verbose = process.env.VITRINA_E2E_VERBOSE === '1';
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  const record = (stream) => (chunk) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      lines.push(`[${stream}] ${line}`);
+      if (lines.length > LOG_LINES) lines.shift();
+      if (verbose) process.stderr.write(`[${label} ${stream}] ${line}\n`);
+    }
+  };
+  child.stdout.on('data', record('out'));
+  child.stderr.on('data', record('err'));
+  /** @type {{code: number|null, signal: string|null} | null} */
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+  const spawnError = new Promise((_, reject) => child.on('error', reject));
+  spawnError.catch(() => {});
+  return { child, lines, logs: () => lines.join('\n'), exited: () => exited, exitPromise, spawnError };
+}
+
+/** True if GET `url` answers 200 within 2 s (false while nothing listens). */
+export async function httpReady(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false; // not listening yet
+  }
+}
+
+/**
+ * Runs `bin args…` with `env` and returns {code, stdout, stderr}, whatever the exit code
+ * (throws only if it could not run or was killed, e.g. after 60 s).
+ */
+export async function runCli(bin, args, env = process.env) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(bin, args, { env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    if (typeof e.code !== 'number') throw e; // not started, or killed
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+export function requireEnvPath(name) {
   const v = process.env[name];
   if (!v) throw new Error(`environment variable ${name} is not set`);
   return path.resolve(process.cwd(), v);
@@ -76,36 +138,14 @@ export async function startServer(opts = {}) {
     ...(opts.extraArgs ?? []),
   ];
 
-  const lines = [];
-  const verbose = process.env.VITRINA_E2E_VERBOSE === '1';
-  const child = spawn(bin, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = spawnLogged(bin, args, {
     env: { ...process.env, ...mediaEnv, ...(opts.env ?? {}) },
+    label: 'vitrina',
   });
-  const record = (stream) => (chunk) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line) continue;
-      lines.push(`[${stream}] ${line}`);
-      if (lines.length > LOG_LINES) lines.shift();
-      if (verbose) process.stderr.write(`[vitrina ${stream}] ${line}\n`);
-    }
-  };
-  child.stdout.on('data', record('out'));
-  child.stderr.on('data', record('err'));
-
-  /** @type {{code: number|null, signal: string|null} | null} */
-  let exited = null;
-  const exitPromise = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve(exited);
-    });
-  });
-  const spawnError = new Promise((_, reject) => child.on('error', reject));
-  spawnError.catch(() => {});
-
+  const child = proc.child;
+  const { exitPromise, spawnError } = proc;
   const baseURL = `http://127.0.0.1:${port}`;
-  const logs = () => lines.join('\n');
+  const logs = proc.logs;
 
   /** Creates an account with a role through the CLI (`vitrina user add`) on this data dir. */
   async function addUser(user, role = 'user') {
@@ -123,16 +163,7 @@ export async function startServer(opts = {}) {
    * stderr}, whatever the exit code.
    */
   async function cli(args) {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(bin, args, {
-        env: { ...process.env, ...(opts.env ?? {}) },
-        timeout: 60_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      if (typeof e.code !== 'number') throw e; // not started, or killed
-      return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
+    return runCli(bin, args, { ...process.env, ...(opts.env ?? {}) });
   }
 
   async function cleanup() {
@@ -143,7 +174,7 @@ export async function startServer(opts = {}) {
 
   /** SIGTERM, then wait; throws if the process is still there after 10 s. */
   async function stop() {
-    if (!exited) {
+    if (!proc.exited()) {
       child.kill('SIGTERM');
       let timer;
       const timeout = new Promise((resolve) => {
@@ -159,25 +190,20 @@ export async function startServer(opts = {}) {
       }
     }
     await cleanup();
-    return exited;
+    return proc.exited();
   }
 
   // Poll /readyz until it answers 200 (or the process dies, or we give up).
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
+    const exited = proc.exited();
     if (exited) {
       await cleanup();
       throw new Error(
         `vitrina exited before becoming ready (code ${exited.code}, signal ${exited.signal})\n${logs()}`,
       );
     }
-    try {
-      const res = await fetch(`${baseURL}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
+    if (await httpReady(`${baseURL}/readyz`)) break;
     if (Date.now() > deadline) {
       await stop().catch(() => {});
       throw new Error(`vitrina did not become ready within ${READY_TIMEOUT_MS / 1000} s\n${logs()}`);
