@@ -667,9 +667,15 @@ async function main() {
         }
       }
     }
-    const exits = await c.stop().catch((e) => ({ error: String(e.message ?? e) }));
+    // Servers and workers stopped one by one first (SIGTERM), for their exit statuses.
+    let exits = {};
+    for (const p of (c.procs ?? []).filter((x) => ['server', 'worker'].includes(x.kind) && x.stop && x.alive())) {
+      exits[p.name] = await p.stop().catch((e) => ({ error: String(e.message ?? e) }));
+    }
+    const stopped = await c.stop().catch((e) => ({ error: String(e.message ?? e) }));
+    if (stopped && typeof stopped === 'object') exits = { ...exits, ...stopped };
     if (summary) {
-      summary.stop = exits ?? null;
+      summary.stop = exits;
       // A clean stop after the run: exit 0 (graceful shutdown, no sanitizer findings).
       for (const [name, e] of Object.entries(exits ?? {})) {
         if (e && typeof e === 'object' && 'code' in e && e.code !== 0) findings.push(`${name} exited with ${JSON.stringify(e)} on SIGTERM`);
