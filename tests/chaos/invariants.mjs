@@ -17,7 +17,19 @@
 //  5. no orphan rows, no call job queued or running, no expired lease on a running job, no
 //     call of the workload left open.
 //
-// checkInvariants() returns {checks: [{name, ok, checked, detail}], violations: [string], facts}.
+// checkInvariants() returns {checks: [{name, ok, checked, detail}], violations: [string],
+// known: [{id, invariant, item}], facts}.
+//
+// Known failures (server bugs reported, not fixed yet), reported as `known` instead of
+// violations (chaos.mjs --strict makes them violations):
+//  KF-1  A call job whose worker died during each of its attempts is marked failed by the job
+//        runtime's claim (PgJobs::Claim, "its worker stopped (crashed or was killed) during each
+//        of its N attempts") without the job's own failure handling: the call keeps recording
+//        status `processing`/`pending` (not `failed`), or its transcript `processing`/`pending`,
+//        or its transcript is never analysed — for ever.
+export const KNOWN_FAILURES = {
+  'KF-1': 'a call job given up after its worker died during every attempt leaves the call unsettled (recording/transcript status never becomes failed)',
+};
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -56,9 +68,26 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
   const checks = [];
   const facts = {};
   const q = (sql) => psqlJson(pgUrl, sql);
-  const check = (name, bad, checked, detail) => {
+  // A violation `known(item)` recognises is a known server bug (KNOWN_FAILURES): reported apart,
+  // and failing the run only with strict.
+  const known = [];
+  const check = (name, all, checked, detail, knownAs = () => null) => {
+    const bad = [];
+    for (const item of all) {
+      const k = knownAs(item);
+      if (k) known.push({ id: k, invariant: name, item });
+      else bad.push(item);
+    }
     checks.push({ name, ok: bad.length === 0, checked, detail: bad.length ? `${detail}: ${show(bad)}` : undefined });
   };
+  // Call jobs the job runtime gave up on because their worker died during every attempt
+  // (PgJobs::Claim's give_up): nothing tells the call.
+  const givenUp = new Map();
+  for (const j of await q(`SELECT payload::json->>'call_id' AS call_id, kind, id FROM jobs
+                            WHERE state = 'failed' AND last_error LIKE 'its worker stopped%' AND payload LIKE '{%'`)) {
+    givenUp.set(`${j.call_id}:${j.kind}`, j.id);
+  }
+  const knownGivenUp = (kind) => (item) => (givenUp.has(`${item.call}:${kind}`) ? `KF-1 (${kind} job ${givenUp.get(`${item.call}:${kind}`)} given up)` : null);
   const tag = `${ledger.run}-%`;
 
   // ---------------------------------------------------------------- 1. committed data
@@ -240,7 +269,8 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
       SELECT t.call_id, t.version FROM transcripts t
        WHERE t.current = 1 AND NOT EXISTS (SELECT 1 FROM call_analytics a WHERE a.call_id = t.call_id AND a.transcript_version = t.version)`);
     const [{ n }] = await q(`SELECT count(*) AS n FROM transcripts`);
-    check('every current transcript was analysed', bad, Number(n), 'not analysed');
+    check('every current transcript was analysed', bad.map((r) => ({ call: String(r.call_id), version: r.version })), Number(n), 'not analysed',
+      knownGivenUp('analytics.analyze'));
   }
 
   // ---------------------------------------------------------------- 3. recordings
@@ -290,7 +320,9 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
         bad.push({ call: c.id, problem: `recording still ${rs}` });
       }
     }
-    check('every ended call: recording ready (files intact) or none, or failed with raw files kept', bad, checked, 'violations');
+    check('every ended call: recording ready (files intact) or none, or failed with raw files kept', bad, checked, 'violations',
+      (item) => (/^recording still/.test(item.problem) ? knownGivenUp('recording.postprocess')(item)
+        : /transcript (pending|processing)$/.test(item.problem) ? knownGivenUp('transcript.transcribe')(item) : null));
   }
   {
     const ours = new Set(ledger.calls.map(String));
@@ -348,5 +380,5 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
   }
 
   const violations = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
-  return { checks, violations, facts };
+  return { checks, violations, known, facts };
 }
