@@ -1,5 +1,5 @@
 // vitrina: the command-line entry point (serve, worker, migrate, jobs, user add, demo-seed, analytics,
-// version).
+// media janus-config, version).
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +13,7 @@
 #include "app/demo_call.h"
 #include "app/demo_history.h"
 #include "app/demo_seed.h"
+#include "app/janus_node.h"
 #include "insights/rollups.h"
 #include "app/server.h"
 #include "app/version.h"
@@ -22,6 +23,7 @@
 #include "calls/call_service.h"
 #include "jobs/job_admin.h"
 #include "listings/listing_service.h"
+#include "media/janus_supervisor.h"
 #include "media/recording_processor.h"
 #include "store/open.h"
 #include "store/store.h"
@@ -212,6 +214,30 @@ int main(int argc, char** argv) {
       "rebuild-rollups", "Recompute every day's dashboard rollups from the raw data (a running server keeps them up to date by itself)");
   add_common(rebuild_rollups);
 
+  auto* media_cmd = cli.add_subcommand("media", "Media (Janus) nodes");
+  media_cmd->require_subcommand(1);
+  auto* janus_config = media_cmd->add_subcommand(
+      "janus-config", "Write the configuration of an external Janus node (one of media.janus_url) into a directory");
+  add_common(janus_config);
+  app::JanusNodeFlags node;
+  janus_config->add_option("--dir", node.dir, "Directory for the node's configuration files")->required();
+  janus_config->add_option("--http-ip", node.http_ip, "Address of the HTTP API vitrina calls (default 127.0.0.1)");
+  janus_config->add_option("--http-port", node.http_port, "Port of the HTTP API (default media.janus_http_port)");
+  janus_config->add_option("--http-acl", node.http_acl,
+                           "Address prefixes allowed on the HTTP API, comma-separated: the servers' (default 127.)");
+  janus_config->add_option("--ws-ip", node.ws_ip, "Address of the browsers' WebSocket (default: every address)");
+  janus_config->add_option("--ws-port", node.ws_port, "Port of the browsers' WebSocket (default media.janus_ws_port)");
+  janus_config->add_option("--admin-key", node.admin_key, "VideoRoom admin key (default media.admin_key)");
+  janus_config->add_option("--events-url", node.events_url,
+                           "Where the node posts its events: a vitrina server or load balancer, "
+                           "http://HOST:PORT/api/v1/internal/janus/events (default 127.0.0.1:server.port)");
+  janus_config->add_option("--events-secret", node.events_secret, "Events password (default media.events_secret)");
+  janus_config->add_option("--rtp-ports", node.rtp_ports, "UDP media port range (default media.rtp_port_range)");
+  janus_config->add_option("--interface", node.interface, "Address for ICE candidates (default media.interface)");
+  janus_config->add_option("--ice-enforce-list", node.ice_enforce_list,
+                           "Interfaces or prefixes ICE may use (default media.ice_enforce_list, else --interface)");
+  janus_config->add_option("--lib-dir", node.lib_dir, "Janus plugin folders' parent (default media.janus_lib_dir)");
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -233,6 +259,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (janus_config->parsed()) {
+    auto options = app::JanusNodeOptions(config, node);
+    if (!options) return Fail(options.error());
+    if (auto written = media::WriteJanusConfig(*options); !written) return Fail(written.error());
+    std::cerr << "Janus node configuration written to " << options->work_dir.string() << " (files 0600: they hold "
+              << "the admin key and the events secret). Start the node with:\n";
+    std::cout << app::JanusCommandLine(*options) << "\n";
+    return 0;
+  }
   if (serve->parsed()) return Serve(config);
   if (worker->parsed()) return Serve(config, app::Server::Mode::kWorker);
   if (migrate->parsed() && (!migrate_from.empty() || !migrate_to.empty())) {

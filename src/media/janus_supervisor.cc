@@ -61,7 +61,7 @@ base::Result<void> WriteJanusConfig(const JanusLaunchOptions& o) {
   if (ec) return base::Internal("cannot create " + o.work_dir.string() + ": " + ec.message());
   const fs::path lib = FindLibDir(o.lib_dir);
   std::ostringstream core;
-  core << "# Written by vitrina at every start; edit vitrina's configuration instead.\n"
+  core << "# " << o.note << "\n"
        << "general: {\n"
        << "  configs_folder = " << Quote(o.work_dir.string()) << "\n"
        << "  plugins_folder = " << Quote((lib / "plugins").string()) << "\n"
@@ -118,8 +118,9 @@ base::Result<void> WriteJanusConfig(const JanusLaunchOptions& o) {
 
   std::ostringstream http;
   http << "general: {\n  json = \"compact\"\n  base_path = \"/janus\"\n  http = true\n"
-       << "  port = " << o.http_port << "\n  ip = " << Quote(o.http_ip) << "\n  https = false\n"
-       << "  acl = \"127.\"\n}\n"
+       << "  port = " << o.http_port << "\n  ip = " << Quote(o.http_ip) << "\n  https = false\n";
+  if (!o.http_acl.empty()) http << "  acl = " << Quote(o.http_acl) << "\n";
+  http << "}\n"
        << "admin: {\n  admin_http = false\n  admin_https = false\n}\n"
        << "cors: {\n}\n";
   TRY(WriteFile(o.work_dir / "janus.transport.http.jcfg", http.str()));

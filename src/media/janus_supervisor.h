@@ -26,6 +26,7 @@ struct JanusLaunchOptions {
   std::string lib_dir;             // plugins/transports/events; empty: the Debian path
   std::string http_ip = "127.0.0.1";
   int http_port = 8088;
+  std::string http_acl = "127.";  // address prefixes allowed on the HTTP API; empty: any
   std::string ws_ip;  // empty: all addresses
   int ws_port = 8188;
   std::string interface;         // address Janus puts in SDP / gathers on (media.interface)
@@ -41,6 +42,8 @@ struct JanusLaunchOptions {
   std::string events_user = "janus";
   std::string events_secret;  // Basic auth password Janus uses on events_url
   int debug_level = 4;
+  // First line of janus.jcfg (a comment) for whoever opens the file.
+  std::string note = "Written by vitrina at every start; edit vitrina's configuration instead.";
 };
 
 // Writes janus.jcfg and the plugin/transport/event-handler configs into work_dir.
