@@ -31,7 +31,7 @@
 // Temp dirs are removed on stop() unless VITRINA_E2E_KEEP_DATA=1; VITRINA_E2E_VERBOSE=1 streams
 // every process's output.
 
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -92,7 +92,8 @@ function signalQuietly(pid, signal) {
 /**
  * One process of the cluster, restartable with the same arguments.
  * @param {{name: string, kind: string, bin: string, args: string[], env: Record<string,string|undefined>,
- *          ready: (proc: any) => Promise<boolean>, baseURL?: string}} spec
+ *          ready: (proc: any) => Promise<boolean>, baseURL?: string, extra?: object}} spec
+ * `extra`: more read-only fields of the proc (port, dataDir, apiURL, wsURL).
  */
 function managedProcess(spec) {
   const lines = [];
@@ -102,6 +103,7 @@ function managedProcess(spec) {
     name: spec.name,
     kind: spec.kind,
     ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+    ...(spec.extra ?? {}),
     pid: () => current?.child.pid ?? null,
     alive: () => current !== null && current.exited() === null,
     logs: () => lines.join('\n'),
@@ -243,7 +245,8 @@ ${proxy}
 
 /**
  * @param {{bin?: string, webDist?: string, servers?: number, workers?: number, janus?: number,
- *          nginx?: boolean, env?: Record<string,string>, mediaInterface?: string}} [opts]
+ *          nginx?: boolean, env?: Record<string,string>, mediaInterface?: string, nginxPort?: number}} [opts]
+ * `nginxPort`: the load balancer's port (default: a free one).
  */
 export async function startCluster(opts = {}) {
   const bin = opts.bin ?? requireEnvPath('VITRINA_BIN');
@@ -267,9 +270,27 @@ export async function startCluster(opts = {}) {
   let pgStarted = false;
   let stopped = false;
 
+  // If the test process exits without stop() (a crash, a failed hook), take the cluster down
+  // with it rather than leave servers and a database behind: synchronously, as 'exit' wants.
+  const onExit = () => {
+    for (const p of procs) {
+      const pid = p.pid();
+      if (pid && p.alive()) signalQuietly(pid, 'SIGKILL');
+    }
+    if (pgStarted && !stopped) {
+      try {
+        execFileSync(PG_CLUSTER, ['stop', pgState], { stdio: 'ignore', timeout: 20_000 });
+      } catch {
+        // best effort
+      }
+    }
+  };
+  process.once('exit', onExit);
+
   async function stop() {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', onExit);
     // Front to back: the load balancer, then the app, then media, then the database.
     const order = ['nginx', 'server', 'worker', 'janus'];
     const failures = [];
@@ -297,7 +318,7 @@ export async function startCluster(opts = {}) {
 
     const serverPorts = [];
     for (let i = 0; i < nServers; i++) serverPorts.push(await freePort());
-    const nginxPort = withNginx ? await freePort() : null;
+    const nginxPort = withNginx ? (opts.nginxPort ?? (await freePort())) : null;
     const janusPorts = [];
     for (let i = 0; i < nJanus; i++) janusPorts.push({ http: await freePort(), ws: await freePort() });
 
@@ -336,6 +357,11 @@ export async function startCluster(opts = {}) {
       const [cmd, ...cmdArgs] = r.stdout.trim().split(/\s+/);
       janusProcs.push(managedProcess({
         name: `janus-${i}`, kind: 'janus', bin: cmd === 'janus' ? janusBin : cmd, args: cmdArgs, env: process.env,
+        extra: {
+          dir,
+          apiURL: `http://127.0.0.1:${janusPorts[i].http}/janus`,
+          wsURL: `ws://127.0.0.1:${janusPorts[i].ws}/`,
+        },
         ready: () => httpReady(`http://127.0.0.1:${janusPorts[i].http}/janus/info`),
       }));
     }
@@ -353,7 +379,7 @@ export async function startCluster(opts = {}) {
       };
       const baseURL = `http://127.0.0.1:${serverPorts[i]}`;
       serverProcs.push(managedProcess({
-        name: `server-${i}`, kind: 'server', bin, baseURL,
+        name: `server-${i}`, kind: 'server', bin, baseURL, extra: { port: serverPorts[i], dataDir },
         args: ['serve', '--port', String(serverPorts[i]), '--data-dir', dataDir, '--static-dir', webDist],
         env: { ...processEnv, ...mediaPorts },
         ready: () => httpReady(`${baseURL}/readyz`),
@@ -371,6 +397,7 @@ export async function startCluster(opts = {}) {
       const nginxBin = process.env.VITRINA_NGINX_BIN || (await findNginx());
       nginxProc = managedProcess({
         name: 'nginx', kind: 'nginx', bin: nginxBin, baseURL: `http://127.0.0.1:${nginxPort}`,
+        extra: { port: nginxPort, dir },
         args: ['-p', dir, '-e', 'stderr', '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'],
         env: process.env,
         ready: () => httpReady(`http://127.0.0.1:${nginxPort}/__nginx_ready`),
@@ -384,7 +411,7 @@ export async function startCluster(opts = {}) {
     for (let i = 0; i < nWorkers; i++) {
       const dataDir = path.join(root, `worker-${i}`);
       workerProcs.push(managedProcess({
-        name: `worker-${i}`, kind: 'worker', bin,
+        name: `worker-${i}`, kind: 'worker', bin, extra: { dataDir },
         args: ['worker', '--data-dir', dataDir],
         env: processEnv,
         ready: async (p) => /worker running/.test(p.logs().split('[cluster] ---').pop()),
