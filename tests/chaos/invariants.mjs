@@ -256,7 +256,10 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
       UNION ALL
       SELECT 'flags', call_id, count(*) FROM flags GROUP BY call_id, transcript_version, rule_id, start_ms, live HAVING count(*) > 1
       UNION ALL
-      SELECT 'recording_files', call_id, count(*) FROM recording_files GROUP BY call_id, participant, kind, offset_ms HAVING count(*) > 1
+      SELECT 'recording_files', call_id, count(*) FROM recording_files WHERE kind <> 'track'
+       GROUP BY call_id, participant, kind HAVING count(*) > 1
+      UNION ALL
+      SELECT 'recording_files with the same content', call_id, count(*) FROM recording_files GROUP BY call_id, sha256 HAVING count(*) > 1
       UNION ALL
       SELECT 'jobs done twice: ' || kind, NULL, count(*) FROM jobs
        WHERE kind IN ('recording.postprocess', 'transcript.transcribe', 'analytics.analyze') AND state = 'done'
