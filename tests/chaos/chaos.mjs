@@ -20,16 +20,14 @@
 // Exit 0 when every invariant holds, 1 on a violation (each printed), 2 when the run itself
 // could not be carried out.
 
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 
+import { startCluster } from '../e2e/lib/cluster.mjs';
 import { checkInvariants, psqlJson } from './invariants.mjs';
 
-const run = promisify(execFile);
 const here = path.dirname(new URL(import.meta.url).pathname);
 const repo = path.resolve(here, '../..');
 
@@ -148,12 +146,6 @@ async function persist(fn, timeoutMs = 60_000) {
 }
 
 // ---------------------------------------------------------------- the cluster
-async function loadCluster() {
-  const real = path.join(repo, 'tests/e2e/lib/cluster.mjs');
-  if (existsSync(real) && process.env.CHAOS_DEV_CLUSTER !== '1') return import(real);
-  console.log('[chaos] tests/e2e/lib/cluster.mjs not found: using tests/chaos/devcluster.mjs');
-  return import(path.join(here, 'devcluster.mjs'));
-}
 
 const clusterEnv = {
   // A killed worker's job is taken over after the lease: short, so the run drains quickly.
@@ -531,7 +523,6 @@ async function main() {
   if (BROWSER_CALLS > 0 && !process.env.VITRINA_MEDIA_INTERFACE) {
     throw new Error('browser calls send real media: run inside tests/e2e/run-in-netns (or pass --calls 0)');
   }
-  const { startCluster } = await loadCluster();
   const setupStart = Date.now();
   const c = await startCluster({ servers: 2, workers: 2, janus: 2, nginx: true, env: clusterEnv });
   let exitCode = 2;
