@@ -33,7 +33,8 @@
 
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,13 +54,20 @@ const RTP_SPAN = 500;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Pids of every descendant of `pid` (from /proc/<n>/stat's ppid field). */
-async function descendants(pid) {
+/** Pids of every descendant of `pid` (from /proc/<n>/stat's ppid field). Synchronous, so the
+ * 'exit' handler can use it too. */
+function descendants(pid) {
   const parent = new Map();
-  for (const entry of await readdir('/proc').catch(() => [])) {
+  let entries = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const text = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // pid (comm) state ppid …; comm may hold spaces and parentheses: split after the last ')'.
       const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
       parent.set(Number(entry), ppid);
@@ -140,7 +148,7 @@ function managedProcess(spec) {
       if (!current) return null;
       const me = current;
       if (me.exited()) return me.exited();
-      const children = signal === 'SIGKILL' ? await descendants(me.child.pid) : [];
+      const children = signal === 'SIGKILL' ? descendants(me.child.pid) : [];
       me.child.kill(signal);
       for (const pid of children) signalQuietly(pid, 'SIGKILL');
       return me.exitPromise;
@@ -168,14 +176,14 @@ function managedProcess(spec) {
         return proc.kill('SIGKILL');
       }
       // nginx's workers leave with their master; anything else left behind goes now.
-      for (const pid of await descendants(me.child.pid)) signalQuietly(pid, 'SIGKILL');
+      for (const pid of descendants(me.child.pid)) signalQuietly(pid, 'SIGKILL');
       return r;
     },
   };
   return proc;
 }
 
-function nginxConfig({ dir, port, serverPorts, asRoot }) {
+function nginxConfig({ dir, port, serverPorts, asRoot, readyToken }) {
   const upstream = serverPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n');
   const proxy = `        proxy_pass http://vitrina;
         proxy_http_version 1.1;
@@ -208,7 +216,7 @@ ${upstream}
     server {
         listen 127.0.0.1:${port};
 
-        location = /__nginx_ready { return 200 "ok\\n"; }
+        location = /__nginx_ready { return 200 "${readyToken}"; }
 
         # Janus nodes post their events here: no X-Forwarded-For, so the servers see the
         # connection's own (loopback) address, and only from this machine.
@@ -275,7 +283,10 @@ export async function startCluster(opts = {}) {
   const onExit = () => {
     for (const p of procs) {
       const pid = p.pid();
-      if (pid && p.alive()) signalQuietly(pid, 'SIGKILL');
+      if (!pid || !p.alive()) continue;
+      const children = descendants(pid); // nginx's workers outlive a killed master
+      signalQuietly(pid, 'SIGKILL');
+      for (const child of children) signalQuietly(child, 'SIGKILL');
     }
     if (pgStarted && !stopped) {
       try {
@@ -284,6 +295,7 @@ export async function startCluster(opts = {}) {
         // best effort
       }
     }
+    if (process.env.VITRINA_E2E_KEEP_DATA !== '1') rmSync(root, { recursive: true, force: true });
   };
   process.once('exit', onExit);
 
@@ -340,7 +352,8 @@ export async function startCluster(opts = {}) {
     const processEnv = { ...process.env, ...env };
     const mediaInterface = opts.mediaInterface ?? process.env.VITRINA_MEDIA_INTERFACE;
 
-    const cli = (args) => runCli(bin, args, processEnv);
+    /** `vitrina <args…>` with the cluster's env → {code, stdout, stderr}; killed after `timeoutMs`. */
+    const cli = (args, { timeoutMs = 60_000 } = {}) => runCli(bin, args, processEnv, timeoutMs);
 
     // Janus nodes: configuration from `vitrina media janus-config`, events to nginx or server-0.
     const eventsURL = `http://127.0.0.1:${withNginx ? nginxPort : serverPorts[0]}/api/v1/internal/janus/events`;
@@ -393,14 +406,23 @@ export async function startCluster(opts = {}) {
       const dir = path.join(root, 'nginx');
       await mkdir(path.join(dir, 'tmp'), { recursive: true });
       const asRoot = process.getuid?.() === 0;
-      await writeFile(path.join(dir, 'nginx.conf'), nginxConfig({ dir, port: nginxPort, serverPorts, asRoot }));
+      // The ready answer names this nginx, so another one left on a fixed port is not taken for it.
+      const readyToken = randomBytes(8).toString('hex');
+      await writeFile(path.join(dir, 'nginx.conf'), nginxConfig({ dir, port: nginxPort, serverPorts, asRoot, readyToken }));
       const nginxBin = process.env.VITRINA_NGINX_BIN || (await findNginx());
       nginxProc = managedProcess({
         name: 'nginx', kind: 'nginx', bin: nginxBin, baseURL: `http://127.0.0.1:${nginxPort}`,
         extra: { port: nginxPort, dir },
         args: ['-p', dir, '-e', 'stderr', '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'],
         env: process.env,
-        ready: () => httpReady(`http://127.0.0.1:${nginxPort}/__nginx_ready`),
+        ready: async () => {
+          try {
+            const res = await fetch(`http://127.0.0.1:${nginxPort}/__nginx_ready`, { signal: AbortSignal.timeout(2_000) });
+            return res.status === 200 && (await res.text()) === readyToken;
+          } catch {
+            return false;
+          }
+        },
       });
       procs.push(nginxProc);
       await nginxProc.start();

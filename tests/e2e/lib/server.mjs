@@ -87,11 +87,11 @@ export async function httpReady(url) {
 
 /**
  * Runs `bin args…` with `env` and returns {code, stdout, stderr}, whatever the exit code
- * (throws only if it could not run or was killed, e.g. after 60 s).
+ * (throws only if it could not run or was killed, e.g. after `timeoutMs`, 60 s by default).
  */
-export async function runCli(bin, args, env = process.env) {
+export async function runCli(bin, args, env = process.env, timeoutMs = 60_000) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(bin, args, { env, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(bin, args, { env, timeout: timeoutMs, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     if (typeof e.code !== 'number') throw e; // not started, or killed
