@@ -26,7 +26,12 @@ before(async () => {
 after(async () => {
   if (!cluster) return;
   const pgDir = /[?&]host=([^&]+)/.exec(cluster.pgUrl)?.[1];
-  await cluster.stop();
+  const exits = await cluster.stop();
+  // Graceful exits: code 0 from every server and worker after SIGTERM (no sanitizer findings).
+  for (const { name, kind, exit } of exits) {
+    if (kind === 'server' || kind === 'worker') assert.deepEqual(exit, { code: 0, signal: null }, `${name} exit`);
+  }
+  assert.equal(exits.length, cluster.procs.length, 'every process was running at the end');
   // Nothing of the cluster runs any more: no child of this process, no process naming the
   // cluster's directories (PostgreSQL's server is not our child: pg_ctl detaches it).
   const left = [];

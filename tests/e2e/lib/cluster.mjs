@@ -160,9 +160,9 @@ function managedProcess(spec) {
       await proc.start();
     },
 
-    /** SIGTERM, then SIGKILL after 10 s; resolves with the exit ({code, signal}). */
+    /** SIGTERM, then SIGKILL after 10 s; resolves with the exit ({code, signal}), null if it was not running. */
     async stop() {
-      if (!current || current.exited()) return current?.exited() ?? null;
+      if (!current || current.exited()) return null;
       const me = current;
       me.child.kill('SIGTERM');
       let timer;
@@ -175,9 +175,7 @@ function managedProcess(spec) {
         lines.push(`[cluster] ${spec.name} did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM: SIGKILL`);
         return proc.kill('SIGKILL');
       }
-      // nginx's workers leave with their master; anything else left behind goes now.
-      for (const pid of descendants(me.child.pid)) signalQuietly(pid, 'SIGKILL');
-      return r;
+      return r; // nginx's master exits after its workers
     },
   };
   return proc;
@@ -299,22 +297,29 @@ export async function startCluster(opts = {}) {
   };
   process.once('exit', onExit);
 
+  /** Stops everything (SIGTERM); resolves with the exit of each process that was running. */
   async function stop() {
-    if (stopped) return;
+    if (stopped) return [];
     stopped = true;
     process.removeListener('exit', onExit);
     // Front to back: the load balancer, then the app, then media, then the database.
     const order = ['nginx', 'server', 'worker', 'janus'];
     const failures = [];
+    const exits = [];
     for (const kind of order) {
-      const exits = await Promise.all(procs.filter((p) => p.kind === kind).map((p) => p.stop().catch((e) => e)));
-      for (const e of exits) if (e instanceof Error) failures.push(e);
+      const of = procs.filter((p) => p.kind === kind);
+      const done = await Promise.all(of.map((p) => p.stop().catch((e) => e)));
+      done.forEach((exit, i) => {
+        if (exit instanceof Error) failures.push(exit);
+        else if (exit) exits.push({ name: of[i].name, kind, exit });
+      });
     }
     if (pgStarted) await run(PG_CLUSTER, ['stop', pgState]).catch((e) => failures.push(e));
     if (process.env.VITRINA_E2E_KEEP_DATA !== '1') {
       await rm(root, { recursive: true, force: true });
     }
     if (failures.length) throw failures[0];
+    return exits;
   }
 
   try {
