@@ -9,6 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { startCluster } from './lib/cluster.mjs';
@@ -119,6 +120,17 @@ test('a cluster behind nginx: both servers serve, live events cross servers, kil
     } finally {
       ws.close();
     }
+
+    // The Janus nodes' events reach a server through nginx (configured by `vitrina media
+    // janus-config`: URL, user and secret): a session created on the node is an event.
+    for (const node of c.janus) {
+      const session = await apiRequest(node.apiURL, 'POST', '/janus', { body: { janus: 'create', transaction: 't1' } });
+      assert.equal(session.json?.janus, 'success', session.text);
+    }
+    await eventually('Janus events accepted through nginx (204 in its access log)', async () => {
+      const log = await readFile(path.join(c.nginx.dir, 'access.log'), 'utf8');
+      return /"POST \/api\/v1\/internal\/janus\/events HTTP\/1\.1" 204/.test(log);
+    }, 15_000);
 
     // server-0 dies: nginx skips it, nothing fails; the Janus events location still answers.
     const killed = await c.servers[0].kill();
