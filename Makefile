@@ -10,16 +10,16 @@ RELEASE_BIN := build/release/src/app/vitrina
 WEB_STAMP := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts
 
-.PHONY: help deps build build-asan web run run-cluster test bench bench-dashboard chaos fuzz format clean
+.PHONY: help deps build build-asan web run test bench bench-nodes bench-dashboard chaos fuzz format clean
 FUZZ_SECONDS ?= 30
 TEST_FUZZ_SECONDS ?= 10
 
 help:
 	@echo "make run    install what is missing, build, seed demo data, start on http://127.0.0.1:$(VITRINA_PORT)"
 	@echo "make test   install, build with ASan+UBSan, run every test (unit, integration, browser e2e), short fuzz runs"
-	@echo "make run-cluster  the same on several nodes: PostgreSQL, 2 servers behind nginx on :$(VITRINA_PORT), 2 workers, 2 Janus nodes"
 	@echo "make build  build the release binary and the web UI"
 	@echo "make bench  run the benchmarks"
+	@echo "make bench-nodes  message POST on one server (SQLite, PostgreSQL) and on two servers behind nginx"
 	@echo "make bench-dashboard  the analysts' dashboards over 10 million generated calls (~10 min)"
 	@echo "make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS"
 	@echo "make chaos  the long chaos test: 100 SIGKILLs of servers, workers and Janus under load, then the invariants (~15 min)"
@@ -46,11 +46,6 @@ run: build
 	@echo "Open http://127.0.0.1:$(VITRINA_PORT)  (Ctrl-C stops the server)"
 	exec $(RELEASE_BIN) serve --static-dir web/dist
 
-# Several nodes on this machine (docs/deployment.md "Several nodes"): a throwaway PostgreSQL,
-# two servers behind nginx, two job workers, two Janus nodes; demo data seeded. Ctrl-C stops all.
-run-cluster: build
-	exec scripts/run-cluster --bin $(RELEASE_BIN) --web-dist web/dist --port $(VITRINA_PORT)
-
 test: build-asan
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  ctest --output-on-failure --timeout 600 -j2
@@ -64,7 +59,14 @@ bench: build
 	build/release/bench/vitrina_dashboard_bench --calls 1000000
 	bench/wrk_vs_nginx.sh $(RELEASE_BIN)
 	bench/abuse_bench.sh $(RELEASE_BIN)
+	bench/nodes_bench.sh $(RELEASE_BIN)
 	build/release/bench/vitrina_store_bench
+
+# Several nodes (issue 14): message POST with wrk -c64 on one server on SQLite, one on
+# PostgreSQL, and two on PostgreSQL behind nginx (docs/PERFORMANCE.md "Store backends").
+bench-nodes: build
+	@scripts/install-deps --bench
+	bench/nodes_bench.sh $(RELEASE_BIN)
 
 # The dashboards at the scale of the goal: 10 million calls (about 10 minutes, 6 GB of disk).
 bench-dashboard: build
