@@ -10,13 +10,14 @@ RELEASE_BIN := build/release/src/app/vitrina
 WEB_STAMP := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts
 
-.PHONY: help deps build build-asan web run test bench bench-nodes bench-dashboard chaos fuzz format clean
+.PHONY: help deps build build-asan web run run-cluster test bench bench-nodes bench-dashboard chaos fuzz format clean
 FUZZ_SECONDS ?= 30
 TEST_FUZZ_SECONDS ?= 10
 
 help:
 	@echo "make run    install what is missing, build, seed demo data, start on http://127.0.0.1:$(VITRINA_PORT)"
 	@echo "make test   install, build with ASan+UBSan, run every test (unit, integration, browser e2e), short fuzz runs"
+	@echo "make run-cluster  the same on several nodes: PostgreSQL, 2 servers behind nginx on :$(VITRINA_PORT), 2 workers, 2 Janus nodes"
 	@echo "make build  build the release binary and the web UI"
 	@echo "make bench  run the benchmarks"
 	@echo "make bench-nodes  message POST on one server (SQLite, PostgreSQL) and on two servers behind nginx"
@@ -45,6 +46,11 @@ run: build
 	$(RELEASE_BIN) demo-seed
 	@echo "Open http://127.0.0.1:$(VITRINA_PORT)  (Ctrl-C stops the server)"
 	exec $(RELEASE_BIN) serve --static-dir web/dist
+
+# Several nodes on this machine (docs/deployment.md "Several nodes"): a throwaway PostgreSQL,
+# two servers behind nginx, two job workers, two Janus nodes; demo data seeded. Ctrl-C stops all.
+run-cluster: build
+	exec scripts/run-cluster --bin $(RELEASE_BIN) --web-dist web/dist --port $(VITRINA_PORT)
 
 test: build-asan
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
