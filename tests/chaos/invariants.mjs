@@ -27,7 +27,13 @@
 //        of its N attempts") without the job's own failure handling: the call keeps recording
 //        status `processing`/`pending` (not `failed`), or its transcript `processing`/`pending`,
 //        or its transcript is never analysed — for ever.
+//  KF-2  GET /api/v1/conversations/{id}/messages?limit=200 (the largest page) never gives a
+//        next_cursor: the route asks ChatService::Messages for limit + 1 rows to see whether
+//        there is an older page, and the service clamps that to 200, so messages older than the
+//        newest 200 cannot be paged to at that page size (found by the 100-kill run: 500 per
+//        conversation). Not a loss: smaller pages reach them.
 export const KNOWN_FAILURES = {
+  'KF-2': 'messages?limit=200 gives no next_cursor (the service clamps limit + 1 to 200): older messages unreachable at that page size',
   'KF-1': 'a call job given up after its worker died during every attempt leaves the call unsettled (recording/transcript status never becomes failed)',
 };
 
@@ -116,32 +122,43 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
     facts.uncertain_stored = { messages: ledger.messages.uncertain.filter((m) => msgByText.has(m.text)).length };
   }
   {
-    // Through the API as well: each conversation's list holds every committed message.
+    // Through the API as well: each conversation's list (pages of 100, newest first) holds every
+    // committed message. Walked again with the largest page (200) where there are more than
+    // 200: KF-2 if that walk stops early.
     const bad = [];
+    const paging = [];
     const byConv = new Map();
     for (const m of ledger.messages.committed) byConv.set(m.conversation_id, [...(byConv.get(m.conversation_id) ?? []), m]);
     let listed = 0;
-    for (const [conv, msgs] of byConv) {
-      const token = ledger.convParties?.[conv]?.buyer;
-      if (!token) continue;
+    const walk = async (conv, token, limit) => {
       const seen = new Set();
       let cursor = null;
-      for (let page = 0; page < 1000; page++) {
-        const url = new URL(`/api/v1/conversations/${conv}/messages?limit=200${cursor ? `&cursor=${cursor}` : ''}`, targets[page % targets.length]);
+      for (let page = 0; page < 10000; page++) {
+        const url = new URL(`/api/v1/conversations/${conv}/messages?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, targets[page % targets.length]);
         const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(20_000) });
-        if (res.status !== 200) {
-          bad.push({ conv, status: res.status });
-          break;
-        }
+        if (res.status !== 200) return { seen, status: res.status };
         const j = await res.json();
         for (const it of j.items) seen.add(String(it.id));
         if (!j.next_cursor) break;
         cursor = j.next_cursor;
       }
+      return { seen, status: 200 };
+    };
+    for (const [conv, msgs] of byConv) {
+      const token = ledger.convParties?.[conv]?.buyer;
+      if (!token) continue;
+      const { seen, status } = await walk(conv, token, 100);
+      if (status !== 200) bad.push({ conv, status });
       listed += seen.size;
       for (const m of msgs) if (!seen.has(m.id)) bad.push({ conv, missing: m.id });
+      if (seen.size > 200) {
+        const big = await walk(conv, token, 200);
+        if (big.seen.size < seen.size) paging.push({ conv, limit200: big.seen.size, limit100: seen.size });
+      }
     }
     check('the API lists every committed message', bad, listed, 'not listed');
+    check('paging with the largest page (limit=200) reaches the oldest message', paging, byConv.size, 'stops early',
+      () => 'KF-2 (GET /conversations/{id}/messages?limit=200 gives no next_cursor)');
   }
 
   const complaintRows = await q(`SELECT id::text, call_id::text, reporter_id::text, category, text, case_id::text, status FROM complaints WHERE text LIKE '${tag}'`);
