@@ -80,12 +80,13 @@ bench-dashboard: build
 	build/release/bench/vitrina_dashboard_bench --calls 10000000
 
 # The long chaos test (docs/postgres.md "Chaos test"): CHAOS_KILLS SIGKILLs over a workload with
-# CHAOS_CALLS browser calls, on the release binary (CHAOS_BIN=build/asan/src/app/vitrina for the
-# sanitizers); CHAOS_SEED repeats a kill schedule. Needs root (a network namespace for the calls).
+# CHAOS_CALLS browser calls, on the release binary (built first), or CHAOS_BIN (e.g.
+# build/asan/src/app/vitrina, used as it is); CHAOS_SEED repeats a kill schedule. Needs root (a
+# network namespace for the calls).
 CHAOS_BIN ?= $(RELEASE_BIN)
 CHAOS_KILLS ?= 100
 CHAOS_CALLS ?= 10
-chaos: build
+chaos: $(if $(filter $(RELEASE_BIN),$(CHAOS_BIN)),build,web)
 	VITRINA_BIN=$(CHAOS_BIN) VITRINA_WEB_DIST=web/dist tests/e2e/run-in-netns \
 	  node tests/chaos/chaos.mjs --kills $(CHAOS_KILLS) --calls $(CHAOS_CALLS) $(if $(CHAOS_SEED),--seed $(CHAOS_SEED))
 
