@@ -689,7 +689,12 @@ async function main() {
     const json = JSON.stringify(summary, null, 2);
     console.log(json);
     if (opt.out) await writeFile(opt.out, json);
-    await writeFile(path.join(os.tmpdir(), `vitrina-chaos-ledger-${RUN}.json`), JSON.stringify({ ledger, stats }, null, 1)).catch(() => {});
+    // The ledger (every acknowledged and uncertain write, every kill) when something is wrong.
+    if (summary.violations.length || summary.known_failures.length) {
+      const file = path.join(os.tmpdir(), `vitrina-chaos-ledger-${RUN}.json`);
+      await writeFile(file, JSON.stringify({ ledger, stats }, null, 1)).catch(() => {});
+      console.error(`ledger: ${file}`);
+    }
     if (summary.known_failures.length) {
       console.error(`\nCHAOS: ${summary.known_failures.length} KNOWN FAILURE(S) (server bugs, see tests/chaos/invariants.mjs KNOWN_FAILURES; --strict fails on them):`);
       for (const v of summary.known_failures) console.error(`  - ${v}`);
