@@ -159,9 +159,8 @@ void AddCallRoutes(Api& api, const std::string& events_secret, const std::vector
   api.Add(net::Verb::get, "/api/v1/calls/{id}/recording", Access::kModerator,
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));
-            const auto path = TRY(calls.CombinedRecording(id));
-            auto file = net::OpenFile::Open(path);
-            if (!file) return base::Internal("recording file unreadable: " + path.string());
+            auto stored = TRY(calls.CombinedRecording(id));
+            auto file = std::move(stored.bytes);
             const auto size = file->size();
             net::Response res;
             res.content_type = "video/webm";
@@ -188,10 +187,7 @@ void AddCallRoutes(Api& api, const std::string& events_secret, const std::vector
             // decided on the parsed range, not on the header's text. Seeks and chunks after it
             // do not carry byte 0. HEAD carries no bytes: no entry. No entry, no bytes.
             if (ctx.req.method != net::Verb::head && range.first == 0) {
-              json::array evidence;
-              for (const auto& f : TRY(calls.Files(id))) {
-                if (f.kind == "combined") evidence.push_back({{"path", f.path}, {"sha256", f.sha256}});
-              }
+              json::array evidence{json::object{{"path", stored.file.path}, {"sha256", stored.file.sha256}}};
               TRY(api.services().store.Write([&](store::Tx& tx) {
                 return tx.audit().Append({ctx.user().id, "recording.accessed", "call", std::to_string(id), "{}",
                                           json::serialize(evidence)},

@@ -1,5 +1,7 @@
 #include "app/demo_call.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -62,7 +64,7 @@ base::Result<std::vector<std::int16_t>> Speak(const std::string& voice, const st
 }  // namespace
 
 base::Result<std::optional<store::Id>> SeedDemoCall(store::Store& store, const base::Clock& clock,
-                                                    const fs::path& recordings_dir, const std::string& ffmpeg) {
+                                                    media::RecordingStorage& recordings, const std::string& ffmpeg) {
   const auto now = clock.NowMs();
   // The demo users and the bicycle; an existing call of theirs means this ran before.
   struct Demo {
@@ -89,7 +91,7 @@ base::Result<std::optional<store::Id>> SeedDemoCall(store::Store& store, const b
   if (!demo) return std::nullopt;
 
   // Two tracks on one timeline: each side's lines where they fall, silence elsewhere.
-  const fs::path tmp = recordings_dir / ".demo-seed";
+  const fs::path tmp = fs::temp_directory_path() / ("vitrina-demo-seed-" + std::to_string(::getpid()));
   fs::create_directories(tmp);
   std::vector<std::int16_t> buyer, seller;
   std::size_t at = static_cast<std::size_t>(kRate);  // a second before the first line
@@ -133,8 +135,7 @@ base::Result<std::optional<store::Id>> SeedDemoCall(store::Store& store, const b
     return tx.calls().Insert(c);
   }));
 
-  const auto rel = fs::path(std::to_string(call.id)) / "processed";
-  const auto dir = recordings_dir / rel;
+  const auto dir = recordings.StagingDir(call.id);
   fs::create_directories(dir);
   std::vector<store::RecordingFile> files;
   for (const auto& [who, samples] : {std::pair<std::string, const std::vector<std::int16_t>*>{"buyer", &buyer},
@@ -160,7 +161,7 @@ base::Result<std::optional<store::Id>> SeedDemoCall(store::Store& store, const b
     f.call_id = call.id;
     f.participant = who;
     f.kind = kind;
-    f.path = (rel / name).string();
+    f.path = TRY(recordings.Commit(call.id, dir / name));
     f.bytes = static_cast<std::int64_t>(fs::file_size(dir / name));
     f.duration_ms = duration_ms;
     f.sha256 = TRY(media::FileSha256Hex(dir / name));

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "media/recording_storage.h"
 #include "store/store.h"
 
 namespace vitrina::app {
@@ -16,7 +17,7 @@ namespace vitrina::app {
 // Creates the call once (nullopt when it exists already, or the demo users/listing are
 // missing). Needs flite and ffmpeg (`make run` installs them). Returns the call id.
 base::Result<std::optional<store::Id>> SeedDemoCall(store::Store& store, const base::Clock& clock,
-                                                    const std::filesystem::path& recordings_dir,
+                                                    media::RecordingStorage& recordings,
                                                     const std::string& ffmpeg);
 
 }  // namespace vitrina::app

@@ -328,7 +328,7 @@ int main(int argc, char** argv) {
   if (reprocess->parsed()) {
     media::RecordingProcessor processor;
     calls::CallOptions call_options;
-    call_options.recordings_dir = std::filesystem::absolute(app::RecordingsDir(config));
+    call_options.recordings = app::OpenRecordingStorage(config);
     calls::CallService calls(*store, clock, {}, processor, call_options, nullptr);
     auto job = calls.Reprocess(reprocess_call, reprocess_recording, reprocess_language);
     if (!job) return Fail(job.error());
@@ -353,8 +353,7 @@ int main(int argc, char** argv) {
     const char* env_password = std::getenv("VITRINA_DEMO_PASSWORD");
     auto used = app::SeedDemo(accounts, listings, env_password ? env_password : "");
     if (!used) return Fail(used.error());
-    auto demo_call = app::SeedDemoCall(*store, clock, std::filesystem::absolute(app::RecordingsDir(config)),
-                                       config.ffmpeg);
+    auto demo_call = app::SeedDemoCall(*store, clock, *app::OpenRecordingStorage(config), config.ffmpeg);
     if (!demo_call) {
       std::cerr << "demo call not created (" << demo_call.error().message << "); everything else is seeded\n";
     } else if (*demo_call) {

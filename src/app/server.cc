@@ -70,6 +70,13 @@ std::string OriginOf(const std::string& url) {
 
 }  // namespace
 
+std::shared_ptr<media::RecordingStorage> OpenRecordingStorage(const Config& config) {
+  const auto root = fs::absolute(RecordingsDir(config));
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  return std::make_shared<media::LocalRecordingStorage>(root);
+}
+
 std::vector<std::string> MediaEventSources(const Config& c) {
   std::vector<std::string> out = SplitList(c.media_event_sources);
   // Each external node's own address (its HTTP API host, resolved once at start).
@@ -230,17 +237,17 @@ base::Result<void> Server::Start() {
   call_options.early_join_ms = config_.early_join_minutes * 60'000;
   call_options.no_show_grace_ms = config_.no_show_grace_minutes * 60'000;
   call_options.leave_grace_ms = config_.leave_grace_seconds * 1000;
-  call_options.recordings_dir = fs::absolute(RecordingsDir(config_));
+  call_options.recordings = OpenRecordingStorage(config_);
   call_options.room_bitrate = config_.room_bitrate;
   call_options.ice_servers_json = config_.ice_servers;
-  fs::create_directories(call_options.recordings_dir, ec);
+  base::log::Info("recording_storage", {{"storage", call_options.recordings->Describe()}});
   calls_ = std::make_unique<calls::CallService>(*store_, *clock_, std::move(nodes), *processor_,
                                                 call_options, hub_.get());
   recognizer_ = TRY(MakeRecognizer(config_));
   base::log::Info("speech_recognizer", {{"recognizer", recognizer_->Describe()}});
   transcripts::TranscriptOptions transcript_options;
   transcript_options.default_language = config_.asr_language;
-  transcript_options.recordings_dir = call_options.recordings_dir;
+  transcript_options.recordings = call_options.recordings;
   transcripts_ = std::make_unique<transcripts::TranscriptService>(
       *store_, *clock_, metrics_, *recognizer_, *calls_, hub_.get(), transcript_options);
   moderation::ModerationOptions moderation_options;
@@ -263,7 +270,7 @@ base::Result<void> Server::Start() {
   TRY(analytics_->SeedDefaultRules());
   retention_ = std::make_unique<moderation::Retention>(
       *store_, *clock_, metrics_,
-      moderation::RetentionOptions{config_.retention_days * 86'400'000, call_options.recordings_dir});
+      moderation::RetentionOptions{config_.retention_days * 86'400'000, call_options.recordings});
   service_levels_ = std::make_unique<seller::ServiceLevelService>(*store_, *clock_);
   rollups_ = std::make_unique<insights::RollupService>(*store_, *clock_, &metrics_);
   dashboard_ = std::make_unique<insights::DashboardService>(*store_, *clock_);
@@ -334,12 +341,14 @@ void Server::StartJobs() {
   job_options.lease_ms = config_.job_lease_seconds * 1000;
   job_options.retry_base_ms = config_.job_retry_base_seconds * 1000;
   jobs_ = std::make_unique<jobs::WorkerPool>(*store_, *clock_, metrics_, job_options);
-  jobs_->Register(calls::kPostprocessJob, [this](const store::Job& job, jobs::JobContext&) {
-    return calls_->ProcessRecording(job);
-  });
-  jobs_->Register(calls::kTranscribeJob, [this](const store::Job& job, jobs::JobContext& ctx) {
-    return transcripts_->Transcribe(job, ctx);
-  });
+  jobs_->Register(
+      calls::kPostprocessJob,
+      [this](const store::Job& job, jobs::JobContext&) { return calls_->ProcessRecording(job); },
+      [this](const store::Job& job, const std::string& reason) { calls_->RecordingGivenUp(job, reason); });
+  jobs_->Register(
+      calls::kTranscribeJob,
+      [this](const store::Job& job, jobs::JobContext& ctx) { return transcripts_->Transcribe(job, ctx); },
+      [this](const store::Job& job, const std::string& reason) { transcripts_->TranscriptionGivenUp(job, reason); });
   jobs_->Register(transcripts::kAnalyzeJob, [this](const store::Job& job, jobs::JobContext& ctx) {
     return analytics_->Analyze(job, ctx);
   });

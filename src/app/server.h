@@ -115,6 +115,9 @@ accounts::AuthOptions AuthOptionsFrom(const Config& config);
 // Where media nodes may post events from besides loopback: media.event_sources and the
 // addresses of media.janus_url's hosts.
 std::vector<std::string> MediaEventSources(const Config& config);
+// Where recordings live (media/recording_storage.h): files under media.recordings_dir
+// (default <data_dir>/recordings), created if missing.
+std::shared_ptr<media::RecordingStorage> OpenRecordingStorage(const Config& config);
 // Request worker threads: server.workers, or twice the cores.
 int RequestWorkers(const Config& config);
 

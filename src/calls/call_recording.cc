@@ -93,6 +93,31 @@ Result<store::Id> CallService::Reprocess(store::Id call_id, bool recording,
   return job_id;
 }
 
+void CallService::RecordingGivenUp(const store::Job& job, const std::string& reason) {
+  boost::system::error_code ec;
+  const auto payload = json::parse(job.payload, ec);
+  const auto* id = ec || !payload.is_object() ? nullptr : payload.as_object().if_contains("call_id");
+  if (!id || !id->is_number()) return;
+  const store::Id call_id = id->to_number<store::Id>();
+  auto saved = store_.Write([&](store::Tx& tx) -> Result<store::Call> {
+    auto c = TRY(LoadCall(tx, call_id));
+    if (c.recording_status != "pending" && c.recording_status != "processing") return c;  // settled already
+    c.recording_status = "failed";
+    c.recording_error = reason;
+    c.transcript_status = "failed";
+    c.transcript_error = "The recording could not be processed";
+    c.recording_attempts = job.max_attempts;
+    c.updated_at = clock_.NowMs();
+    TRY(tx.calls().Update(c));
+    return c;
+  });
+  if (!saved) {
+    base::log::Error("recording_give_up_failed", {{"call_id", call_id}, {"error", saved.error().message}});
+    return;
+  }
+  Notify(*saved);
+}
+
 Result<void> CallService::ProcessRecording(const store::Job& job) {
   boost::system::error_code ec;
   const auto payload = json::parse(job.payload, ec);
@@ -115,7 +140,7 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
   std::map<std::uint64_t, std::string> roles = {
       {static_cast<std::uint64_t>(call.buyer.media_id), "buyer"},
       {static_cast<std::uint64_t>(call.seller.media_id), "seller"}};
-  auto result = processor_.Process(RawDir(call_id), ProcessedDir(call_id), roles);
+  auto result = processor_.Process(RawDir(call_id), options_.recordings->StagingDir(call_id), roles);
   const auto now = clock_.NowMs();
   if (!result && result.error().code == "no_recordings") {
     // The room existed but nobody published: there is nothing to keep (not a failure).
@@ -135,6 +160,28 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
     Notify(saved);
     return {};
   }
+  // The finished files go to storage first; a storage failure is a failed run like any other.
+  std::vector<store::RecordingFile> files;
+  std::optional<base::Error> not_stored;
+  for (const auto& f : result ? result->files : std::vector<media::OutputFile>{}) {
+    store::RecordingFile r;
+    r.call_id = call_id;
+    r.participant = f.participant;
+    r.kind = std::string(media::FileKindName(f.kind));
+    auto key = options_.recordings->Commit(call_id, f.path);
+    if (!key) {
+      not_stored = key.error();
+      break;
+    }
+    r.path = std::move(*key);
+    r.bytes = static_cast<std::int64_t>(f.bytes);
+    r.duration_ms = f.duration_ms;
+    r.offset_ms = f.offset_ms;
+    r.sha256 = f.sha256;
+    r.created_at = now;
+    files.push_back(std::move(r));
+  }
+  if (not_stored) result = tl::unexpected(*not_stored);
   if (!result) {
     const bool last = job.attempts >= job.max_attempts;
     auto error = result.error();
@@ -155,21 +202,6 @@ Result<void> CallService::ProcessRecording(const store::Job& job) {
     });
     if (saved) Notify(*saved);
     return tl::unexpected(error);
-  }
-  std::vector<store::RecordingFile> files;
-  for (const auto& f : result->files) {
-    store::RecordingFile r;
-    r.call_id = call_id;
-    r.participant = f.participant;
-    r.kind = std::string(media::FileKindName(f.kind));
-    r.path = fs::relative(f.path, options_.recordings_dir, ec).string();
-    if (ec || r.path.empty()) r.path = f.path.string();
-    r.bytes = static_cast<std::int64_t>(f.bytes);
-    r.duration_ms = f.duration_ms;
-    r.offset_ms = f.offset_ms;
-    r.sha256 = f.sha256;
-    r.created_at = now;
-    files.push_back(std::move(r));
   }
   auto saved = TRY(store_.Write([&](store::Tx& tx) -> Result<store::Call> {
     auto c = TRY(LoadCall(tx, call_id));

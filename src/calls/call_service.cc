@@ -92,13 +92,7 @@ Result<std::size_t> CallService::PickNode(store::Tx& tx) {
   return PlaceCall(up, load);
 }
 
-fs::path CallService::RawDir(store::Id call_id) const {
-  return options_.recordings_dir / std::to_string(call_id) / "raw";
-}
-
-fs::path CallService::ProcessedDir(store::Id call_id) const {
-  return options_.recordings_dir / std::to_string(call_id) / "processed";
-}
+fs::path CallService::RawDir(store::Id call_id) const { return options_.recordings->RawDir(call_id); }
 
 const MediaNode& CallService::NodeFor(const store::Call& call) const {
   std::size_t index = 0;
@@ -402,13 +396,16 @@ Result<std::vector<store::RecordingFile>> CallService::Files(store::Id call_id) 
   return store_.Read([&](store::Tx& tx) { return tx.calls().Files(call_id); });
 }
 
-Result<fs::path> CallService::CombinedRecording(store::Id call_id) {
+Result<CallService::StoredRecording> CallService::CombinedRecording(store::Id call_id) {
   auto files = TRY(store_.Read([&](store::Tx& tx) -> Result<std::vector<store::RecordingFile>> {
     TRY(LoadCall(tx, call_id));
     return tx.calls().Files(call_id);
   }));
-  for (const auto& f : files) {
-    if (f.kind == "combined") return options_.recordings_dir / f.path;
+  for (auto& f : files) {
+    if (f.kind == "combined") {
+      auto bytes = TRY(options_.recordings->Open(f.path));
+      return StoredRecording{std::move(bytes), std::move(f)};
+    }
   }
   return base::NotFound("recording_not_ready", "The recording of this call is not ready");
 }

@@ -18,6 +18,7 @@
 #include "media/janus_events.h"
 #include "media/media_server.h"
 #include "media/recording_processor.h"
+#include "media/recording_storage.h"
 #include "store/store.h"
 
 namespace vitrina::calls {
@@ -58,7 +59,8 @@ struct CallOptions {
   std::int64_t early_join_ms = 5 * 60'000;      // Join opens this long before the time
   std::int64_t no_show_grace_ms = 10 * 60'000;  // ... and closes this long after it
   std::int64_t leave_grace_ms = 60'000;         // both gone this long: the call ended
-  std::filesystem::path recordings_dir;         // <dir>/<call id>/raw and /processed
+  // Where recordings live (media/recording_storage.h); required.
+  std::shared_ptr<media::RecordingStorage> recordings;
   int room_bitrate = 512'000;
   std::string ice_servers_json = "[]";  // RTCIceServer[] handed to browsers
 };
@@ -107,8 +109,13 @@ class CallService {
   // The call's rating, for its two parties (nullopt: none yet).
   Result<std::optional<store::CallRating>> Rating(const store::User& user, store::Id call_id);
   Result<std::vector<store::RecordingFile>> Files(store::Id call_id);
-  // The combined playback file of a call (moderators; the caller checks the role).
-  Result<std::filesystem::path> CombinedRecording(store::Id call_id);
+  // The combined playback file of a call (moderators; the caller checks the role): its bytes,
+  // and the stored file's row (path, hash) for the audit entry.
+  struct StoredRecording {
+    std::shared_ptr<const net::ByteSource> bytes;
+    store::RecordingFile file;
+  };
+  Result<StoredRecording> CombinedRecording(store::Id call_id);
 
   // Presence from the media server's events.
   void OnMediaEvents(const std::vector<media::MediaEvent>& events);
@@ -123,6 +130,9 @@ class CallService {
   void CheckMediaNodes();
   // The recording.postprocess job: idempotent, retried by the worker pool.
   Result<void> ProcessRecording(const store::Job& job);
+  // The recording.postprocess job is given up (its worker died on every attempt): the call's
+  // recording and transcript become `failed` with `reason` for staff; raw files stay.
+  void RecordingGivenUp(const store::Job& job, const std::string& reason);
 
   // Runs processing again for an ended call (`vitrina reprocess`): the transcription from the
   // processed audio (as a new transcript version, in `language` or the default), or with
@@ -136,7 +146,7 @@ class CallService {
                               std::optional<store::Id> actor = std::nullopt);
 
   std::filesystem::path RawDir(store::Id call_id) const;
-  std::filesystem::path ProcessedDir(store::Id call_id) const;
+  const media::RecordingStorage& recordings() const { return *options_.recordings; }
 
  private:
   Result<store::Call> Transition(const store::User& user, store::Id call_id,

@@ -42,8 +42,9 @@ WorkerPool::WorkerPool(store::Store& store, const base::Clock& clock, base::Metr
 
 WorkerPool::~WorkerPool() { Stop(); }
 
-void WorkerPool::Register(std::string kind, Handler handler) {
+void WorkerPool::Register(std::string kind, Handler handler, GiveUpHandler give_up) {
   kinds_.push_back(kind);
+  if (give_up) give_ups_.emplace(kind, std::move(give_up));
   handlers_.emplace(std::move(kind), std::move(handler));
 }
 
@@ -91,6 +92,20 @@ void WorkerPool::WorkLoop(int index) {
   }
 }
 
+void WorkerPool::GiveUp(const store::Job& job, const std::string& owner) {
+  // Claimed past its last attempt: every attempt's worker died while running it. Running it
+  // again could take this worker down too; settle it instead.
+  const std::string reason = "worker_stopped: its worker stopped (crashed or was killed) during each of its " +
+                             std::to_string(job.max_attempts) + " attempts" +
+                             (job.last_error ? "; last error: " + *job.last_error : "");
+  if (auto it = give_ups_.find(job.kind); it != give_ups_.end()) it->second(job, reason);
+  auto failed = store_.WriteClaim(
+      [&](store::Tx& tx) { return tx.jobs().Fail(job.id, owner, reason, std::nullopt, clock_.NowMs()); });
+  const bool settled = failed && *failed;
+  base::log::Warn("job_given_up", {{"job_id", job.id}, {"kind", job.kind}, {"attempts", job.max_attempts}});
+  metrics_.Add("vitrina_jobs_total", {{"kind", job.kind}, {"outcome", settled ? "given_up" : "lease_lost"}});
+}
+
 bool WorkerPool::RunOne(const std::string& owner) {
   // WriteClaim (READ COMMITTED on PostgreSQL): the claim locks the row it takes (FOR UPDATE
   // SKIP LOCKED), so workers in other processes pass over it instead of waiting or failing.
@@ -103,6 +118,10 @@ bool WorkerPool::RunOne(const std::string& owner) {
   }
   if (!*claimed) return false;
   const store::Job job = std::move(**claimed);
+  if (job.attempts > job.max_attempts) {
+    GiveUp(job, owner);
+    return true;
+  }
   {
     std::lock_guard lock(mu_);
     running_[job.id] = Running{owner, std::nullopt};

@@ -4,7 +4,10 @@
 // `threads` worker threads: claim with a lease, heart-beat while running, complete, or fail
 // with exponential backoff until max_attempts, after which the job is `failed` with its
 // last error visible. A job whose worker died (kill -9, crash) is claimed again once its
-// lease runs out. Handlers must therefore be idempotent.
+// lease runs out. Handlers must therefore be idempotent. A job whose worker died during
+// every one of its attempts is claimed once more only to be given up: the kind's GiveUp
+// handler (if any) records the failure where users see it (the call's recording status, …),
+// then the job is `failed`; if that run dies too, the store fails the job by itself.
 //
 // Lifetime: Register handlers, Start, then Stop (or destroy). Wake and the heartbeat may be
 // called from any thread.
@@ -40,6 +43,9 @@ class JobContext {
 };
 
 using Handler = std::function<Result<void>(const store::Job& job, JobContext& ctx)>;
+// Settles a job that is being given up after its worker died on every attempt (`reason` is
+// the job's final error). Must be quick, idempotent, and must not do the job's work.
+using GiveUpHandler = std::function<void(const store::Job& job, const std::string& reason)>;
 
 struct WorkerOptions {
   int threads = 2;
@@ -60,7 +66,7 @@ class WorkerPool {
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
 
-  void Register(std::string kind, Handler handler);
+  void Register(std::string kind, Handler handler, GiveUpHandler give_up = {});
   void Start();
   // Lets running handlers finish (they see Stopping()), then joins the threads.
   void Stop();
@@ -77,12 +83,14 @@ class WorkerPool {
   void WorkLoop(int index);
   void HeartbeatLoop();
   bool RunOne(const std::string& owner);
+  void GiveUp(const store::Job& job, const std::string& owner);
 
   store::Store& store_;
   const base::Clock& clock_;
   base::Metrics& metrics_;
   const WorkerOptions options_;
   std::map<std::string, Handler> handlers_;
+  std::map<std::string, GiveUpHandler> give_ups_;
   std::vector<std::string> kinds_;
   std::vector<std::thread> threads_;
   std::thread heartbeat_;

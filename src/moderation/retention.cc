@@ -57,9 +57,9 @@ base::Result<int> Retention::Purge(jobs::JobContext* ctx) {
     if (!done) break;
     // After the commit: the record says they are gone; now they go. A failure here leaves
     // files nobody can reach through the API; it is logged for the operator.
-    std::error_code ec;
-    fs::remove_all(options_.recordings_dir / std::to_string(*done), ec);
-    if (ec) base::log::Error("retention_delete_failed", {{"call_id", *done}, {"error", ec.message()}});
+    if (auto removed = options_.recordings->RemoveCall(*done); !removed) {
+      base::log::Error("retention_delete_failed", {{"call_id", *done}, {"error", removed.error().message}});
+    }
     base::log::Info("retention_purged", {{"call_id", *done}});
     metrics_.Add("vitrina_retention_purged_calls_total", {});
     ++purged;

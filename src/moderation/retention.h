@@ -13,6 +13,7 @@
 #include "base/metrics.h"
 #include "base/result.h"
 #include "jobs/worker_pool.h"
+#include "media/recording_storage.h"
 #include "store/store.h"
 
 namespace vitrina::moderation {
@@ -21,7 +22,7 @@ inline constexpr const char* kRetentionJob = "retention.purge";
 
 struct RetentionOptions {
   std::int64_t retention_ms = 30LL * 24 * 3600'000;
-  std::filesystem::path recordings_dir;  // <dir>/<call id>/... is removed
+  std::shared_ptr<media::RecordingStorage> recordings;  // a purged call's files are removed there
 };
 
 class Retention {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 
 namespace vitrina::net {
@@ -60,6 +61,14 @@ std::shared_ptr<const OpenFile> OpenFile::Open(const std::filesystem::path& path
 }
 
 OpenFile::~OpenFile() { ::close(fd_); }
+
+long OpenFile::ReadAt(void* buf, std::size_t n, std::uint64_t offset) const {
+  ssize_t got;
+  do {
+    got = ::pread(fd_, buf, n, static_cast<off_t>(offset));
+  } while (got < 0 && errno == EINTR);
+  return static_cast<long>(got);
+}
 
 std::optional<ByteRange> ParseByteRange(std::string_view h, std::uint64_t size) {
   if (!h.starts_with("bytes=") || size == 0) return std::nullopt;

@@ -38,11 +38,22 @@ struct Request {
   std::optional<std::string> Query(std::string_view name) const;
 };
 
-// A file opened for sending as a response body. The server streams it in bounded chunks
-// (FileBodyChunk bytes per write, the next read only once the last write finished), so a
-// download of any size holds one chunk in memory per connection. Closed when the last
-// response holding it is gone. Immutable after Open; any thread.
-class OpenFile {
+// Bytes a response body is read from, at any offset (so byte ranges cost nothing extra). The
+// server streams it in bounded chunks (kFileBodyChunk bytes per write, the next read only once
+// the last write finished), so a download of any size holds one chunk in memory per
+// connection. Implementations: OpenFile (a file on disk), and whatever a storage backend
+// serves from (media::RecordingStorage). Immutable once made; ReadAt from any thread.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual std::uint64_t size() const = 0;
+  // Up to `n` bytes at `offset` into `buf`: the count read, 0 at the end, -1 with errno set.
+  virtual long ReadAt(void* buf, std::size_t n, std::uint64_t offset) const = 0;
+};
+
+// A file opened for sending as a response body. Closed when the last response holding it is
+// gone. Immutable after Open; any thread.
+class OpenFile final : public ByteSource {
  public:
   // nullptr when the file cannot be opened or is not a regular file.
   static std::shared_ptr<const OpenFile> Open(const std::filesystem::path& path);
@@ -51,7 +62,8 @@ class OpenFile {
   OpenFile& operator=(const OpenFile&) = delete;
 
   int fd() const { return fd_; }
-  std::uint64_t size() const { return size_; }
+  std::uint64_t size() const override { return size_; }
+  long ReadAt(void* buf, std::size_t n, std::uint64_t offset) const override;
   std::int64_t mtime_ns() const { return mtime_ns_; }
 
  private:
@@ -71,7 +83,7 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   // When set, the body is bytes [file_offset, file_offset + file_length) of `file`, streamed
   // by the server; `body` is ignored. A HEAD response sends the length and no bytes.
-  std::shared_ptr<const OpenFile> file;
+  std::shared_ptr<const ByteSource> file;
   std::uint64_t file_offset = 0;
   std::uint64_t file_length = 0;
   // Held this long before it is written (a timer on the connection; no thread waits): a
@@ -83,7 +95,7 @@ struct Response {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;
   }
-  Response& SendFile(std::shared_ptr<const OpenFile> f, std::uint64_t offset, std::uint64_t length) {
+  Response& SendFile(std::shared_ptr<const ByteSource> f, std::uint64_t offset, std::uint64_t length) {
     file = std::move(f);
     file_offset = offset;
     file_length = length;

@@ -30,12 +30,12 @@ namespace {
 
 constexpr std::size_t kMaxQueuedWsMessages = 1024;
 
-// A response body read from an OpenFile in chunks of kFileBodyChunk bytes: the serializer asks
+// A response body read from a ByteSource in chunks of kFileBodyChunk bytes: the serializer asks
 // for the next chunk only after the previous one was written, so memory stays one chunk per
 // connection whatever the file's size or the client's speed.
 struct FileRangeBody {
   struct value_type {
-    std::shared_ptr<const OpenFile> file;
+    std::shared_ptr<const ByteSource> file;
     std::uint64_t offset = 0;
     std::uint64_t length = 0;
   };
@@ -52,10 +52,7 @@ struct FileRangeBody {
       ec = {};
       if (remain_ == 0) return boost::none;
       const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remain_, kFileBodyChunk));
-      ssize_t n;
-      do {
-        n = ::pread(v_.file->fd(), buf_.get(), want, static_cast<off_t>(pos_));
-      } while (n < 0 && errno == EINTR);
+      const long n = v_.file->ReadAt(buf_.get(), want, pos_);
       if (n <= 0) {  // the file shrank or failed under us: end the connection, not the process
         ec = n == 0 ? beast::error_code(http::error::short_read)
                     : beast::error_code(errno, boost::system::generic_category());

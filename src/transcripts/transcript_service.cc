@@ -103,6 +103,20 @@ Result<void> TranscriptService::Transcribe(const store::Job& job, jobs::JobConte
   return done;
 }
 
+void TranscriptService::TranscriptionGivenUp(const store::Job& job, const std::string& reason) {
+  boost::system::error_code ec;
+  const auto payload = json::parse(job.payload, ec);
+  const auto* id = ec || !payload.is_object() ? nullptr : payload.as_object().if_contains("call_id");
+  if (!id || !id->is_number()) return;
+  // A transcript stored by an attempt whose worker died before completing the job stands.
+  auto call = store_.Read([&](store::Tx& tx) { return tx.calls().FindById(id->to_number<store::Id>()); });
+  if (call && *call && (**call).transcript_status == "ready") return;
+  metrics_.Add("vitrina_transcripts_total", {{"outcome", "failed"}});
+  base::log::Warn("transcription_given_up", {{"call_id", id->to_number<store::Id>()}, {"reason", reason}});
+  (void)SetStatus(id->to_number<store::Id>(), "failed", "The call could not be transcribed (worker_stopped)",
+                  std::nullopt);
+}
+
 Result<void> TranscriptService::Run(const store::Job& job, jobs::JobContext& ctx, store::Id call_id,
                                     const std::string& language, std::string& failed_speaker) {
   struct Loaded {
@@ -138,7 +152,7 @@ Result<void> TranscriptService::Run(const store::Job& job, jobs::JobContext& ctx
   std::vector<Track> tracks;
   for (const auto& f : loaded.files) {
     if (f.kind != "audio" || (f.participant != "buyer" && f.participant != "seller")) continue;
-    tracks.push_back({f.participant, options_.recordings_dir / f.path, f.offset_ms, f.duration_ms});
+    tracks.push_back({f.participant, TRY(options_.recordings->LocalPath(f.path)), f.offset_ms, f.duration_ms});
   }
   if (tracks.empty()) {
     return base::InvalidArgument("no_audio", "The call's recording has no participant audio file");

@@ -30,7 +30,7 @@ inline constexpr char kAnalyzeJob[] = "analytics.analyze";
 
 struct TranscriptOptions {
   std::string default_language = "en";     // when the job names none
-  std::filesystem::path recordings_dir;     // RecordingFile paths are relative to it
+  std::shared_ptr<const media::RecordingStorage> recordings;  // where RecordingFile paths point
   // Recognise the buyer's and the seller's tracks at the same time (two recognizer calls).
   bool parallel_tracks = true;
   // Candidate hits ranked per search tier (see docs/search.md); 0: the store's default.
@@ -72,6 +72,8 @@ class TranscriptService {
   // The transcript.transcribe job handler. Idempotent: a run whose transcript was already
   // stored (the worker died before completing the job) stores nothing new.
   Result<void> Transcribe(const store::Job& job, jobs::JobContext& ctx);
+  // The job is given up (its worker died on every attempt): the call's transcript is `failed`.
+  void TranscriptionGivenUp(const store::Job& job, const std::string& reason);
 
   // The call's current transcript (or `version`), for its participants and moderators.
   // NotFound "transcript_not_found" while there is none.

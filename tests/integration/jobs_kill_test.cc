@@ -104,7 +104,7 @@ TEST_F(JobsKillTest, KilledWorkersJobIsResumedAfterRestartWithoutDuplicates) {
   const auto call_id = FinishedCall();
   media::RecordingProcessor processor;
   calls::CallOptions options;
-  options.recordings_dir = fs::absolute(app::RecordingsDir(config_));
+  options.recordings = app::OpenRecordingStorage(config_);
   base::SystemClock clock;
   calls::CallService calls(*store_, clock, {}, processor, options, nullptr);
   auto job_id = calls.Reprocess(call_id, false, std::nullopt);

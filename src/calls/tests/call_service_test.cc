@@ -68,7 +68,7 @@ class CallServiceTest : public ::testing::Test {
     store_ = std::move(*store::OpenStore(o));
     ASSERT_TRUE(store_->Migrate());
     CallOptions options;
-    options.recordings_dir = dir_ / "recordings";
+    options.recordings = std::make_shared<media::LocalRecordingStorage>(dir_ / "recordings");
     service_ = std::make_unique<CallService>(*store_, clock_, std::vector<MediaNode>{{&media_, "", 8188}},
                                              processor_, options, nullptr);
     seller_ = AddUser("s@x");
@@ -135,7 +135,7 @@ TEST(PlaceCallTest, FewestOpenCallsAmongNodesThatAnswer) {
 TEST_F(CallServiceTest, NewCallsGoToTheLeastLoadedHealthyNode) {
   FakeMediaServer second;
   CallOptions options;
-  options.recordings_dir = dir_ / "recordings";
+  options.recordings = std::make_shared<media::LocalRecordingStorage>(dir_ / "recordings");
   CallService two(*store_, clock_, std::vector<MediaNode>{{&media_, "", 8188}, {&second, "", 8189}}, processor_,
                   options, nullptr);
   auto place = [&](int n) {

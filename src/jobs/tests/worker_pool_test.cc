@@ -212,5 +212,45 @@ TEST_F(WorkerPoolTest, JobOfADeadWorkerIsClaimedAgainAfterItsLease) {
   EXPECT_EQ(Get(id).attempts, 2);
 }
 
+// Its worker died on each of its attempts (kill -9 in the middle, every time): the pool takes
+// it once more only to give it up, runs the kind's GiveUp handler (which settles what users
+// see) instead of the job, and the job ends `failed` saying why.
+TEST_F(WorkerPoolTest, AJobWhoseWorkerDiedOnEveryAttemptIsGivenUpThroughItsHandler) {
+  const auto id = Enqueue("deadly", R"({"call_id":7})", 2);
+  for (int attempt = 0; attempt < 2; ++attempt) {  // two workers that claimed it and died
+    ASSERT_TRUE(*store_->Write([&](store::Tx& tx) {
+      return tx.jobs().Claim({"deadly"}, "dead-" + std::to_string(attempt), clock_.NowMs(), 30'000);
+    }));
+    clock_.Advance(30'001);
+  }
+  std::atomic<int> runs{0}, given_up{0};
+  std::string reason;
+  WorkerOptions o;
+  o.threads = 1;
+  o.poll_ms = 5;
+  WorkerPool pool(*store_, clock_, metrics_, o);
+  pool.Register(
+      "deadly",
+      [&](const store::Job&, JobContext&) -> base::Result<void> {
+        ++runs;
+        return {};
+      },
+      [&](const store::Job& job, const std::string& why) {
+        EXPECT_EQ(job.payload, R"({"call_id":7})");
+        reason = why;
+        ++given_up;
+      });
+  pool.Start();
+  pool.Wake();
+  ASSERT_TRUE(WaitFor([&] { return Get(id).state == "failed"; }));
+  pool.Stop();
+  EXPECT_EQ(runs.load(), 0) << "the job that killed its workers is not run again";
+  EXPECT_EQ(given_up.load(), 1);
+  EXPECT_NE(reason.find("worker_stopped"), std::string::npos) << reason;
+  EXPECT_NE(Get(id).last_error.value_or("").find("each of its 2 attempts"), std::string::npos);
+  EXPECT_NE(metrics_.RenderPrometheus().find(R"(vitrina_jobs_total{kind="deadly",outcome="given_up"} 1)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace vitrina::jobs

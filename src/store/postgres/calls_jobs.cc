@@ -316,24 +316,26 @@ Result<std::optional<Job>> PgJobs::Claim(const std::vector<std::string>& kinds,
                                          const std::string& owner, TimeMs now,
                                          std::int64_t lease_ms) {
   const std::string kind_list = TextArrayLiteral(kinds);
-  // A job whose worker stopped (crash, kill -9) on every one of its attempts is not taken
-  // again: a job that kills its worker would otherwise take every worker down for ever.
+  // A job whose worker stopped (crash, kill -9) on every one of its attempts is taken once
+  // more (attempts > max_attempts), only for the worker pool to give it up and settle what it
+  // leaves behind; if that run stops too, it is failed here and never taken again: a job that
+  // kills its worker would otherwise take every worker down for ever.
   auto give_up = TRY(c_.Prepare(
       "UPDATE jobs SET state = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = $1,"
-      " last_error = 'its worker stopped (crashed or was killed) during each of its ' || attempts::text ||"
+      " last_error = 'its worker stopped (crashed or was killed) during each of its ' || max_attempts::text ||"
       " ' attempts' || coalesce('; last error: ' || last_error, '')"
       " WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1"
-      "   AND attempts >= max_attempts AND kind = ANY($2::text[]) FOR UPDATE SKIP LOCKED)"));
+      "   AND attempts > max_attempts AND kind = ANY($2::text[]) FOR UPDATE SKIP LOCKED)"));
   TRY(give_up.Bind(1, now).Bind(2, kind_list).Exec());
   // Due queued jobs first, then running jobs whose worker stopped heart-beating, by due time
-  // and id (SQLite's order). `attempts < max_attempts` on the expired ones: one another
+  // and id (SQLite's order). `attempts <= max_attempts` on the expired ones: one another
   // claimant was failing above (and we skipped) is never taken here.
   auto lease = TRY(c_.Prepare(
       std::string("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $3,"
                   " lease_until = $4, updated_at = $1"
                   " WHERE id = (SELECT id FROM jobs"
                   "   WHERE ((state = 'queued' AND run_after <= $1)"
-                  "       OR (state = 'running' AND lease_until < $1 AND attempts < max_attempts))"
+                  "       OR (state = 'running' AND lease_until < $1 AND attempts <= max_attempts))"
                   "     AND kind = ANY($2::text[])"
                   "   ORDER BY CASE WHEN state = 'queued' THEN run_after ELSE lease_until END, id"
                   "   LIMIT 1 FOR UPDATE SKIP LOCKED)"

@@ -297,13 +297,15 @@ Result<std::optional<Job>> SqliteJobs::Claim(const std::vector<std::string>& kin
                                              std::int64_t lease_ms) {
   boost::json::array kind_list;
   for (const auto& k : kinds) kind_list.emplace_back(k);
-  // A job whose worker stopped (crash, kill -9) on every one of its attempts is not taken
-  // again: a job that kills its worker would otherwise take every worker down for ever.
+  // A job whose worker stopped (crash, kill -9) on every one of its attempts is taken once
+  // more (attempts > max_attempts), only for the worker pool to give it up and settle what it
+  // leaves behind; if that run stops too, it is failed here and never taken again: a job that
+  // kills its worker would otherwise take every worker down for ever.
   auto give_up = TRY(c_.Prepare(
       "UPDATE jobs SET state = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = ?1,"
-      " last_error = 'its worker stopped (crashed or was killed) during each of its ' || attempts ||"
+      " last_error = 'its worker stopped (crashed or was killed) during each of its ' || max_attempts ||"
       " ' attempts' || coalesce('; last error: ' || last_error, '')"
-      " WHERE state = 'running' AND lease_until < ?1 AND attempts >= max_attempts"
+      " WHERE state = 'running' AND lease_until < ?1 AND attempts > max_attempts"
       "   AND kind IN (SELECT value FROM json_each(?2))"));
   TRY(give_up.Bind(1, now).Bind(2, boost::json::serialize(kind_list)).Exec());
   // Due queued jobs first, then running jobs whose worker stopped heart-beating.
