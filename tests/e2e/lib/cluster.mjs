@@ -251,8 +251,10 @@ ${proxy}
 
 /**
  * @param {{bin?: string, webDist?: string, servers?: number, workers?: number, janus?: number,
- *          nginx?: boolean, env?: Record<string,string>, mediaInterface?: string, nginxPort?: number}} [opts]
- * `nginxPort`: the load balancer's port (default: a free one).
+ *          nginx?: boolean, env?: Record<string,string>, serverEnv?: Record<string,string>,
+ *          mediaInterface?: string, nginxPort?: number}} [opts]
+ * `nginxPort`: the load balancer's port (default: a free one). `env` goes to every vitrina
+ * process, `serverEnv` to the servers only (e.g. VITRINA_JOBS_WORKERS=0: jobs on workers only).
  */
 export async function startCluster(opts = {}) {
   const bin = opts.bin ?? requireEnvPath('VITRINA_BIN');
@@ -399,7 +401,7 @@ export async function startCluster(opts = {}) {
       serverProcs.push(managedProcess({
         name: `server-${i}`, kind: 'server', bin, baseURL, extra: { port: serverPorts[i], dataDir },
         args: ['serve', '--port', String(serverPorts[i]), '--data-dir', dataDir, '--static-dir', webDist],
-        env: { ...processEnv, ...mediaPorts },
+        env: { ...processEnv, ...mediaPorts, ...(opts.serverEnv ?? {}) },
         ready: () => httpReady(`${baseURL}/readyz`),
       }));
     }
