@@ -56,7 +56,7 @@ Result<std::vector<store::Conversation>> ChatService::List(const store::User& us
                                                            std::optional<store::TimeCursor> after,
                                                            int limit) {
   return store_.Read([&](store::Tx& tx) {
-    return tx.chat().ListConversations(user.id, after, std::clamp(limit, 1, 100));
+    return tx.chat().ListConversations(user.id, after, std::clamp(limit, 1, kMaxConversationRows));
   });
 }
 
@@ -87,7 +87,7 @@ Result<std::vector<store::Message>> ChatService::Messages(const store::User& use
                                                           int limit) {
   return store_.Read([&](store::Tx& tx) -> Result<std::vector<store::Message>> {
     TRY(LoadAs(tx, conversation_id, user.id));
-    return tx.chat().ListMessages(conversation_id, before_id, std::clamp(limit, 1, 200));
+    return tx.chat().ListMessages(conversation_id, before_id, std::clamp(limit, 1, kMaxMessageRows));
   });
 }
 

@@ -32,6 +32,10 @@ class ChatService {
   Result<std::pair<store::Conversation, bool>> Open(const store::User& buyer, store::Id listing_id);
   // 404 conversation_not_found unless `user` is its buyer or seller.
   Result<store::Conversation> Get(const store::User& user, store::Id id);
+  // At most this many rows per call: a page of the API's largest size (100 conversations, 200
+  // messages) plus the one more row that tells the route there is a next page.
+  static constexpr int kMaxConversationRows = 101;
+  static constexpr int kMaxMessageRows = 201;
   Result<std::vector<store::Conversation>> List(const store::User& user,
                                                 std::optional<store::TimeCursor> after, int limit);
   Result<store::Message> Post(const store::User& sender, store::Id conversation_id,

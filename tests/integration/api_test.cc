@@ -12,6 +12,8 @@
 #include "base/random.h"
 #include "base/timezone.h"
 #include "support/http_client.h"
+#include <set>
+
 #include "server_fixture.h"
 
 namespace vitrina {
@@ -305,6 +307,53 @@ TEST_F(ApiTest, VideoCallFlagHoursAndFeedFilter) {
                 .Json().at("items").as_array().size(), 3u);
   ExpectError(Call("GET", "/api/v1/listings?seller_id=" + seller.id + "&status=all"), 403,
               "not_listing_owner");
+}
+
+// At the largest page sizes (200 messages, 100 conversations) a longer list still gives a
+// next_cursor, and the pages together hold every row once (the route asks the service for one
+// row more than the page; the service must not clamp that row away).
+TEST_F(ApiTest, TheLargestPagesStillLeadToTheRest) {
+  auto seller = Register("bigpage-seller@x.test");
+  auto buyer = Register("bigpage-buyer@x.test");
+  const auto now = clock_.NowMs();
+  std::string conv;
+  ASSERT_TRUE(server_->store().Write([&](store::Tx& tx) -> base::Result<void> {
+    for (int i = 0; i < 102; ++i) {  // 102 listings of the seller, a conversation with the buyer on each
+      store::Listing l;
+      l.seller_id = std::stoll(seller.id);
+      l.title = "Item " + std::to_string(i);
+      l.description = "d";
+      l.vertical = "goods";
+      l.call_hours_json = R"({"timezone":"UTC","weekly":[]})";
+      auto listing = TRY(tx.listings().Insert(l));
+      auto c = TRY(tx.chat().FindOrCreateConversation(listing.id, std::stoll(buyer.id), l.seller_id, now + i));
+      TRY(tx.chat().InsertMessage(c.first.id, std::stoll(buyer.id), "hi " + std::to_string(i), now + i));
+      conv = std::to_string(c.first.id);
+    }
+    for (int i = 0; i < 250; ++i) {
+      TRY(tx.chat().InsertMessage(std::stoll(conv), std::stoll(buyer.id), "m" + std::to_string(i), now + 200 + i));
+    }
+    return {};
+  }));
+  std::set<std::string> seen;
+  auto page = Call("GET", "/api/v1/conversations/" + conv + "/messages?limit=200", seller.token).Json();
+  ASSERT_EQ(page.at("items").as_array().size(), 200u);
+  ASSERT_TRUE(page.at("next_cursor").is_string()) << "251 messages, a page of 200: there is more";
+  for (auto& m : page.at("items").as_array()) seen.insert(S(m.at("id")));
+  page = Call("GET", "/api/v1/conversations/" + conv + "/messages?limit=200&cursor=" +
+                         std::string(page.at("next_cursor").as_string()),
+              seller.token).Json();
+  EXPECT_EQ(page.at("items").as_array().size(), 51u);
+  EXPECT_TRUE(page.at("next_cursor").is_null());
+  for (auto& m : page.at("items").as_array()) seen.insert(S(m.at("id")));
+  EXPECT_EQ(seen.size(), 251u);
+
+  auto convs = Call("GET", "/api/v1/conversations?limit=100", buyer.token).Json();
+  ASSERT_EQ(convs.at("items").as_array().size(), 100u);
+  ASSERT_TRUE(convs.at("next_cursor").is_string()) << "102 conversations, a page of 100: there is more";
+  convs = Call("GET", "/api/v1/conversations?limit=100&cursor=" + std::string(convs.at("next_cursor").as_string()),
+               buyer.token).Json();
+  EXPECT_EQ(convs.at("items").as_array().size(), 2u);
 }
 
 TEST_F(ApiTest, ChatBetweenBuyerAndSellerWithLiveDelivery) {
