@@ -20,19 +20,13 @@
 // checkInvariants() returns {checks: [{name, ok, checked, detail}], violations: [string],
 // known: [{id, invariant, item}], facts}.
 //
-// Known failures (server bugs reported, not fixed yet), reported as `known` instead of
-// violations (chaos.mjs --strict makes them violations). KF-1 (a call job given up after its
-// worker died in every attempt left the call's recording or transcript unsettled for ever) was
-// found by this test and fixed in 4c4ecdc (the worker pool's give-up handlers); it is an
-// ordinary violation now.
-//  KF-2  GET /api/v1/conversations/{id}/messages?limit=200 (the largest page) never gives a
-//        next_cursor: the route asks ChatService::Messages for limit + 1 rows to see whether
-//        there is an older page, and the service clamps that to 200, so messages older than the
-//        newest 200 cannot be paged to at that page size (found by the 100-kill run: 500 per
-//        conversation). Not a loss: smaller pages reach them.
-export const KNOWN_FAILURES = {
-  'KF-2': 'messages?limit=200 gives no next_cursor (the service clamps limit + 1 to 200): older messages unreachable at that page size',
-};
+// Known failures (server bugs reported, not fixed yet) go in KNOWN_FAILURES and are reported as
+// `known` instead of violations (chaos.mjs --strict makes them violations). None now. Found by
+// this test and fixed: KF-1 (4c4ecdc: a call job given up after its worker died in every attempt
+// left the call's recording or transcript unsettled for ever) and KF-2 (79c6855:
+// GET …/messages?limit=200 gave no next_cursor, the service clamped limit + 1 to 200); both are
+// ordinary violations again.
+export const KNOWN_FAILURES = {};
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -113,7 +107,7 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
   {
     // Through the API as well: each conversation's list (pages of 100, newest first) holds every
     // committed message. Walked again with the largest page (200) where there are more than
-    // 200: KF-2 if that walk stops early.
+    // 200: that walk must reach the oldest too (KF-2).
     const bad = [];
     const paging = [];
     const byConv = new Map();
@@ -146,8 +140,7 @@ export async function checkInvariants({ pgUrl, recordingsDir, cli, ledger, targe
       }
     }
     check('the API lists every committed message', bad, listed, 'not listed');
-    check('paging with the largest page (limit=200) reaches the oldest message', paging, byConv.size, 'stops early',
-      () => 'KF-2 (GET /conversations/{id}/messages?limit=200 gives no next_cursor)');
+    check('paging with the largest page (limit=200) reaches the oldest message', paging, byConv.size, 'stops early');
   }
 
   const complaintRows = await q(`SELECT id::text, call_id::text, reporter_id::text, category, text, case_id::text, status FROM complaints WHERE text LIKE '${tag}'`);
