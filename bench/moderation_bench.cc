@@ -50,12 +50,18 @@
 // with 50 threads on the store's writer mutex (not fair) the tail is a few starved threads.
 // Latency at the goal's load is what the paced and server-like runs measure.
 //
+// --backend postgres|both (default sqlite): the same store seeded the same way in SQLite, then
+// copied into a throwaway PostgreSQL cluster (scripts/pg-test-cluster, bench/pg_cluster.h) with
+// store::CopySqliteToPostgres, as `vitrina migrate --from` does, and ANALYZEd (what autovacuum
+// does within a minute of a bulk load); the same runs on a PostgreSQL Store with the same pool.
+// `both` runs SQLite, then PostgreSQL, and ends with a table of the two side by side.
+//
 // At the end: every case id handed out by any run is counted; none may have been handed out
 // twice, none outside the moderator's skills, every taken case decided exactly once.
 //
 //   vitrina_moderation_bench [--cases N] [--moderators N] [--assignments N] [--cycles N]
 //       [--single N] [--rates R1,R2,...] [--server-rates R1,R2,...] [--paced-seconds S]
-//       [--pool N] [--workers N] [--dir PATH] [--keep] [--log LEVEL]
+//       [--pool N] [--workers N] [--dir PATH] [--keep] [--log LEVEL] [--backend sqlite|postgres|both]
 //
 // The service logs each assignment and decision at `info` like the server (stderr; run with
 // 2>file). Plain main printing Markdown, like search_bench: the store is seeded once and every
@@ -96,8 +102,10 @@
 #include "calls/call_service.h"
 #include "media/recording_processor.h"
 #include "moderation/moderation_service.h"
+#include "pg_cluster.h"
 #include "store/open.h"
 #include "store/store.h"
+#include "store/transfer.h"
 
 namespace {
 
@@ -601,9 +609,7 @@ void PrintRun(const RunResult& r) {
               r.cpu.process_cores, 100 * r.cpu.machine_busy, r.load.c_str());
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+struct Args {
   int cases = 100'000;
   int moderators = 50;
   int assignments = 20'000;
@@ -618,78 +624,52 @@ int main(int argc, char** argv) {
   std::string dir;
   bool keep = false;
   std::string log_level = "info";
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Die(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--cases") cases = std::stoi(value());
-    else if (a == "--moderators") moderators = std::stoi(value());
-    else if (a == "--assignments") assignments = std::stoi(value());
-    else if (a == "--cycles") cycles = std::stoi(value());
-    else if (a == "--single") single = std::stoi(value());
-    else if (a == "--pool") pool = std::stoi(value());
-    else if (a == "--workers") server_workers = std::stoi(value());
-    else if (a == "--paced-seconds") paced_seconds = std::stod(value());
-    else if (a == "--rates" || a == "--server-rates") {
-      auto& list = a == "--rates" ? rates : server_rates;
-      list.clear();
-      std::stringstream ss(value());
-      for (std::string x; std::getline(ss, x, ',');) {
-        if (!x.empty()) list.push_back(std::stod(x));
-      }
-    } else if (a == "--dir") dir = value();
-    else if (a == "--keep") keep = true;
-    else if (a == "--log") log_level = value();
-    else {
-      std::fprintf(stderr,
-                   "usage: %s [--cases N] [--moderators N] [--assignments N] [--cycles N] [--single N]\n"
-                   "          [--rates R1,R2] [--server-rates R1,R2] [--paced-seconds S] [--pool N] [--workers N]\n"
-                   "          [--dir PATH] [--keep] [--log LEVEL]\n",
-                   argv[0]);
-      return 2;
-    }
-  }
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows while it runs
-  base::log::Init(log_level);
-  if (dir.empty()) {
-    std::string tmpl = (fs::temp_directory_path() / "vitrina-moderation-bench-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) Die("mkdtemp");
-    dir = tmpl;
-  } else {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
+  std::string backend = "sqlite";
+};
+
+// One backend's whole run: seed, runs 1-6, correctness, report. `results` gets the runs (for
+// the side-by-side table of --backend both); returns whether the correctness checks passed.
+// PostgreSQL: seeded in SQLite exactly as for the SQLite run, then copied with
+// store::CopySqliteToPostgres (what `vitrina migrate --from` does) and ANALYZEd.
+bool RunBackend(const Args& args, const std::string& backend, const std::string& pg_url,
+                std::vector<RunResult>& results) {
+  const int cases = args.cases;
+  const int moderators = args.moderators;
+  const int assignments = args.assignments;
+  const int cycles = args.cycles;
+  const int single = args.single;
+  const int capacity = args.capacity;
+  const int pool = args.pool;
+  const int server_workers = args.server_workers;
+  const double paced_seconds = args.paced_seconds;
+  const std::vector<double>& rates = args.rates;
+  const std::vector<double>& server_rates = args.server_rates;
+  const std::string& log_level = args.log_level;
+  const bool postgres = backend == "postgres";
+  const std::string dir = (fs::path(args.dir) / backend).string();
+  fs::create_directories(dir);
   const std::string db_path = (fs::path(dir) / "vitrina.db").string();
 
-  std::printf("# Moderation queue: `next` (vitrina_moderation_bench)\n\n");
+  std::printf("# Backend: %s\n\n", postgres ? "PostgreSQL" : "SQLite");
   std::printf("Machine: %u hardware threads, load average %s at start; database %s\n\n",
-              std::thread::hardware_concurrency(), LoadAverage().c_str(), db_path.c_str());
+              std::thread::hardware_concurrency(), LoadAverage().c_str(),
+              postgres ? "PostgreSQL (scripts/pg-test-cluster; seeded in SQLite, then copied)" : db_path.c_str());
 
-  // --- the store, as the server opens it
+  // --- the store, as the server opens it (PostgreSQL: seeded in SQLite first, then copied)
   store::StoreOptions so;
   so.sqlite.path = db_path;
   so.pool_size = pool;
   so.sqlite.background_checkpoint = true;
   auto store = Must(store::OpenStore(so), "open store");
   Must(store->Migrate(), "migrate");
-  std::atomic<bool> stop{false};
-  std::thread maintenance([&] {
-    while (!stop.load()) {
-      for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (auto done = store->Maintain(); !done) std::fprintf(stderr, "maintain: %s\n", done.error().message.c_str());
-    }
-  });
 
   base::SystemClock clock;
   base::Metrics metrics;
   media::RecordingProcessor processor;
-  calls::CallService calls(*store, clock, {}, processor, {}, nullptr);
-  moderation::ModerationService service(*store, clock, metrics, calls, {});
-  Bench bench(service);
+  std::unique_ptr<calls::CallService> calls(new calls::CallService(*store, clock, {}, processor, {}, nullptr));
+  std::unique_ptr<moderation::ModerationService> service(
+      new moderation::ModerationService(*store, clock, metrics, *calls, {}));
   const TimeMs now = clock.NowMs();
-
   // --- moderators first (ids below kSellerBase), through the repositories
   auto make_moderator = [&](const std::string& email, const std::vector<std::string>& skills) {
     auto user = Must(store->Write([&](store::Tx& tx) -> base::Result<store::User> {
@@ -701,7 +681,7 @@ int main(int argc, char** argv) {
       return *found;
     }), "create moderator");
     if (user.id >= kSellerBase) Die("too many moderators for the id layout");
-    Must(service.SetModerator(user.id, true, capacity), "set moderator");
+    Must(service->SetModerator(user.id, true, capacity), "set moderator");
     return user;
   };
   const auto idle = make_moderator("idle@mod.test", {});
@@ -720,17 +700,45 @@ int main(int argc, char** argv) {
   const auto seeded = Seed(db_path, cases, lapsed, idle.id, now);
   const double seed_s = Seconds(Steady::now() - seed_t0);
   Must(store->Maintain(), "checkpoint");
+  const double sqlite_mb = static_cast<double>(fs::file_size(db_path)) / 1e6;
+  double copy_s = 0;
+  if (postgres) {
+    service.reset();
+    calls.reset();
+    store.reset();
+    const auto c0 = Steady::now();
+    auto copied = Must(store::CopySqliteToPostgres(db_path, pg_url, nullptr), "copy to PostgreSQL");
+    if (!copied.ok) Die("copy to PostgreSQL: the check failed");
+    bench::PgExec(pg_url, "ANALYZE");  // what autovacuum does within a minute of a bulk load
+    copy_s = Seconds(Steady::now() - c0);
+    so.driver = "postgres";
+    so.postgres.url = pg_url;
+    store = Must(store::OpenStore(so), "open PostgreSQL store");
+    Must(store->Migrate(), "migrate PostgreSQL");
+    calls.reset(new calls::CallService(*store, clock, {}, processor, {}, nullptr));
+    service.reset(new moderation::ModerationService(*store, clock, metrics, *calls, {}));
+    std::printf("Copied to PostgreSQL with store::CopySqliteToPostgres (as `vitrina migrate --from`) and ANALYZEd"
+                " in %.1f s; database %s MB.\n\n",
+                copy_s, bench::PgExec(pg_url, "SELECT pg_database_size(current_database()) / 1000000").c_str());
+  }
+  std::atomic<bool> stop{false};
+  std::thread maintenance([&] {
+    while (!stop.load()) {
+      for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (auto done = store->Maintain(); !done) std::fprintf(stderr, "maintain: %s\n", done.error().message.c_str());
+    }
+  });
+  Bench bench(*service);
   std::printf("Seeded in %.1f s (one transaction): %d open cases (priority 1/2/3: %d/%d/%d; ru %d, en %d; %d past due),"
               " %d cases with an ended lease, %d earlier decided cases (history of 10 %% of the accused), %d complaints"
               " on %d calls, %d users. Database %.0f MB.\n\n",
               seed_s, seeded.open_cases, seeded.by_priority[0], seeded.by_priority[1], seeded.by_priority[2], seeded.ru,
               seeded.open_cases - seeded.ru, seeded.breached, seeded.lapsed_cases, seeded.prior_cases, seeded.complaints,
-              seeded.calls, seeded.users, static_cast<double>(fs::file_size(db_path)) / 1e6);
-  std::printf("Moderators: %d (%s), on shift, capacity %d; store pool %d connections, WAL checkpointed by a side thread"
-              " every second; log level `%s`.\n\n",
-              moderators, SkillMix(all_skills).c_str(), capacity, pool, log_level.c_str());
+              seeded.calls, seeded.users, sqlite_mb);
+  std::printf("Moderators: %d (%s), on shift, capacity %d; store pool %d connections%s; log level `%s`.\n\n",
+              moderators, SkillMix(all_skills).c_str(), capacity, pool,
+              postgres ? "" : ", WAL checkpointed by a side thread every second", log_level.c_str());
 
-  std::vector<RunResult> results;
   std::size_t at_capacity = 0;  // server-like runs: next refused (409 at_capacity)
   std::vector<Id> all_taken;
   int violations = 0;
@@ -807,7 +815,7 @@ int main(int argc, char** argv) {
         c->status = "assigned";
         c->assignee_id = solo.id;
         c->assigned_at = ms;
-        c->lease_until = ms + service.options().lease_ms;
+        c->lease_until = ms + service->options().lease_ms;
         c->updated_at = ms;
         TRY(tx.cases().UpdateCase(*c));
         lap("e. UpdateCase");
@@ -823,7 +831,7 @@ int main(int argc, char** argv) {
       if (!id || !*id) Die("breakdown: no case");
       w.taken.push_back(**id);
       const auto v0 = Steady::now();
-      auto view = service.GetCase(solo, **id);
+      auto view = service->GetCase(solo, **id);
       parts["i. GetCase: the case view in its own transaction (+ FindCase, lease renewal)"].push_back(
           Micros(Steady::now() - v0));
       if (!view) Die("breakdown: GetCase " + view.error().message);
@@ -836,10 +844,10 @@ int main(int argc, char** argv) {
     // with Summary every 30 s): read transactions, they do not hold the writer.
     for (int i = 0; i < 20; ++i) {
       const auto s0 = Steady::now();
-      Must(service.Summary(), "summary");
+      Must(service->Summary(), "summary");
       parts["k. Summary: counts over every undecided case (read)"].push_back(Micros(Steady::now() - s0));
       const auto q0 = Steady::now();
-      Must(service.Queue(std::nullopt, 50), "queue");
+      Must(service->Queue(std::nullopt, 50), "queue");
       parts["l. Queue: the first page of 50 in urgency order (read)"].push_back(Micros(Steady::now() - q0));
     }
     std::vector<Worker> ws{w};
@@ -1023,7 +1031,7 @@ int main(int argc, char** argv) {
       const store::User* user = &workers[rng.Next() % workers.size()].user;
       boost::asio::post(pool, [&, user, arrival = at] {
         const auto t0 = Steady::now();
-        auto r = service.Next(*user);
+        auto r = service->Next(*user);
         const auto t1 = Steady::now();
         std::optional<Id> id;
         {
@@ -1051,7 +1059,7 @@ int main(int argc, char** argv) {
           moderation::DecisionInput in;
           in.action = "dismiss";
           in.reason = "Checked the recording and the transcript: no breach of the rules.";
-          auto d = service.Decide(*user, id, in);
+          auto d = service->Decide(*user, id, in);
           std::lock_guard lock(mu);
           decide_lat.push_back(Micros(Steady::now() - posted));
           if (!d) sink[0].errors["decide:" + d.error().code]++;
@@ -1088,13 +1096,16 @@ int main(int argc, char** argv) {
   std::size_t twice = 0;
   for (const auto& [id, n] : times) twice += n > 1;
   sqlite3* db = nullptr;
-  sqlite3_open(db_path.c_str(), &db);
+  if (!postgres) sqlite3_open(db_path.c_str(), &db);
+  auto count = [&](const std::string& sql) -> std::int64_t {
+    return postgres ? std::stoll(bench::PgExec(pg_url, sql)) : Scalar(db, sql);
+  };
   const auto decided_twice =
-      Scalar(db, "SELECT count(*) FROM (SELECT case_id FROM decisions GROUP BY case_id HAVING count(*) > 1)");
-  const auto still_assigned = Scalar(db, "SELECT count(*) FROM cases WHERE status = 'assigned'");
-  const auto decided_now = Scalar(db, "SELECT count(*) FROM cases WHERE status = 'decided'") - seeded.prior_cases;
-  const auto open_left = Scalar(db, "SELECT count(*) FROM cases WHERE status = 'open'");
-  sqlite3_close(db);
+      count("SELECT count(*) FROM (SELECT case_id FROM decisions GROUP BY case_id HAVING count(*) > 1) AS d");
+  const auto still_assigned = count("SELECT count(*) FROM cases WHERE status = 'assigned'");
+  const auto decided_now = count("SELECT count(*) FROM cases WHERE status = 'decided'") - seeded.prior_cases;
+  const auto open_left = count("SELECT count(*) FROM cases WHERE status = 'open'");
+  if (db) sqlite3_close(db);
 
   // --- report
   std::printf("## Runs\n\n");
@@ -1152,7 +1163,114 @@ int main(int argc, char** argv) {
   std::printf("\nCorrectness: %s\n", ok ? "OK" : "FAILED");
   std::printf("\nLoad average at the end: %s\n", LoadAverage().c_str());
 
+  service.reset();
+  calls.reset();
   store.reset();
-  if (!keep) fs::remove_all(dir);
+  return ok;
+}
+
+// The runs of both backends side by side (--backend both).
+void PrintSideBySide(const std::vector<RunResult>& s, const std::vector<RunResult>& p) {
+  auto p99 = [](const RunResult& r) { return r.sched.n ? r.sched.p99 : r.next.p99; };
+  auto rate = [](const RunResult& r) { return r.wall_s > 0 ? static_cast<double>(r.assignments) / r.wall_s : 0; };
+  std::printf("# SQLite beside PostgreSQL\n\n"
+              "next p99: for the paced and server-like runs from the scheduled arrival (the goal's measure), else"
+              " the call itself.\n\n"
+              "| run | assignments/s SQLite | PostgreSQL | PostgreSQL/SQLite | next p99 SQLite | PostgreSQL |"
+              " PostgreSQL/SQLite | next p50 SQLite | PostgreSQL |\n|---|---|---|---|---|---|---|---|---|\n");
+  for (std::size_t i = 0; i < std::min(s.size(), p.size()); ++i) {
+    std::printf("| %s | %.0f | %.0f | %.2f× | %s | %s | %.2f× | %s | %s |\n", s[i].name.c_str(), rate(s[i]), rate(p[i]),
+                rate(p[i]) / std::max(rate(s[i]), 1e-9), Ms(p99(s[i])).c_str(), Ms(p99(p[i])).c_str(),
+                p99(p[i]) / std::max(p99(s[i]), 1e-9), Ms(s[i].sched.n ? s[i].sched.p50 : s[i].next.p50).c_str(),
+                Ms(p[i].sched.n ? p[i].sched.p50 : p[i].next.p50).c_str());
+  }
+  std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  int& cases = args.cases;
+  int& moderators = args.moderators;
+  int& assignments = args.assignments;
+  int& cycles = args.cycles;
+  int& single = args.single;
+  int& pool = args.pool;
+  int& server_workers = args.server_workers;
+  double& paced_seconds = args.paced_seconds;
+  std::vector<double>& rates = args.rates;
+  std::vector<double>& server_rates = args.server_rates;
+  std::string& dir = args.dir;
+  bool& keep = args.keep;
+  std::string& log_level = args.log_level;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) Die(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--cases") cases = std::stoi(value());
+    else if (a == "--moderators") moderators = std::stoi(value());
+    else if (a == "--assignments") assignments = std::stoi(value());
+    else if (a == "--cycles") cycles = std::stoi(value());
+    else if (a == "--single") single = std::stoi(value());
+    else if (a == "--pool") pool = std::stoi(value());
+    else if (a == "--workers") server_workers = std::stoi(value());
+    else if (a == "--paced-seconds") paced_seconds = std::stod(value());
+    else if (a == "--rates" || a == "--server-rates") {
+      auto& list = a == "--rates" ? rates : server_rates;
+      list.clear();
+      std::stringstream ss(value());
+      for (std::string x; std::getline(ss, x, ',');) {
+        if (!x.empty()) list.push_back(std::stod(x));
+      }
+    } else if (a == "--dir") dir = value();
+    else if (a == "--keep") keep = true;
+    else if (a == "--log") log_level = value();
+    else if (a == "--backend") args.backend = value();
+    else {
+      std::fprintf(stderr,
+                   "usage: %s [--cases N] [--moderators N] [--assignments N] [--cycles N] [--single N]\n"
+                   "          [--rates R1,R2] [--server-rates R1,R2] [--paced-seconds S] [--pool N] [--workers N]\n"
+                   "          [--dir PATH] [--keep] [--log LEVEL] [--backend sqlite|postgres|both]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows while it runs
+  base::log::Init(log_level);
+  if (dir.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "vitrina-moderation-bench-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) Die("mkdtemp");
+    dir = tmpl;
+  } else {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  static std::string remove_at_exit;
+  if (!keep) {  // registered before the cluster's stop, so it runs after it
+    remove_at_exit = dir;
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(remove_at_exit, ec);
+    });
+  }
+
+  std::printf("# Moderation queue: `next` (vitrina_moderation_bench)\n\n");
+  std::vector<std::string> backends;
+  if (args.backend == "both") backends = {"sqlite", "postgres"};
+  else if (args.backend == "sqlite" || args.backend == "postgres") backends = {args.backend};
+  else Die("--backend sqlite|postgres|both");
+  std::string pg_url;
+  if (args.backend != "sqlite") {
+    pg_url = bench::StartPgCluster(fs::path(dir) / "pg");
+    std::printf("%s (scripts/pg-test-cluster: Unix socket, fsync=off, synchronous_commit=off); pool %d connections"
+                " per Store, as for SQLite.\n\n", bench::PostgresVersion().c_str(), args.pool);
+  }
+  std::vector<std::vector<RunResult>> all(backends.size());
+  bool ok = true;
+  for (std::size_t i = 0; i < backends.size(); ++i) ok = RunBackend(args, backends[i], pg_url, all[i]) && ok;
+  if (all.size() == 2) PrintSideBySide(all[0], all[1]);
   return ok ? 0 : 1;
 }

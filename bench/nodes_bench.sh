@@ -180,8 +180,11 @@ for name in sqlite-a pg-a pg-b; do
   echo "server $name: $n error lines in its log" >&2
   grep -m3 '"level":"error"\|level=error\| ERROR ' "$WORK/$name.log" >&2 || true
 done
-grep -c 'ERROR' "$(cat "$WORK/pg/cluster")/server.log" 2>/dev/null | sed 's/^/PostgreSQL server log ERROR lines: /' >&2 || true
-grep -m5 'ERROR' "$(cat "$WORK/pg/cluster")/server.log" >&2 || true
+# PostgreSQL's own log: errors by message, and the statements they hit (serialization
+# failures are retried by the store and only reach a client after 9 attempts).
+PGLOG="$(cat "$WORK/pg/cluster")/server.log"
+echo "PostgreSQL server log: $(grep -c ' ERROR: ' "$PGLOG" || true) ERROR lines; by message and statement:" >&2
+grep -A1 ' ERROR: ' "$PGLOG" | sed -n 's/.*\(ERROR\|STATEMENT\): *//p' | cut -c1-160 | sort | uniq -c | sort -rn | head -12 >&2 || true
 
 rps_of() { cut -d'|' -f2 <<<"${ROWS[$1]}"; }
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after $WARMUP warm-up), $SCRIPT over $CONVERSATIONS conversations, $(nproc) cores, $(date -u +%F)"

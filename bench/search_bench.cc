@@ -11,6 +11,14 @@
 //
 //   vitrina_search_bench [--segments N] [--dir PATH] [--tier K] [--queries N] [--reuse]
 //                        [--fts-config automerge=8,...] [--index-only]
+//                        [--backend sqlite|postgres|both]
+//
+// --backend postgres|both (default sqlite): the same corpus indexed the same way (one call per
+// Write through TranscriptRepository::Insert) into a throwaway PostgreSQL cluster
+// (scripts/pg-test-cluster, bench/pg_cluster.h), ANALYZEd after indexing (what autovacuum does
+// within a minute of a bulk load), and the same queries; the plain FTS5 baseline, --reuse and
+// --fts-config are SQLite's only. `both` runs SQLite, then PostgreSQL, and ends with the p50 and
+// p99 of every query class side by side.
 //
 // As in the server, the WAL is checkpointed by a maintenance thread (Store::Maintain every
 // second), not inside committing transactions.
@@ -19,6 +27,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
@@ -39,6 +48,7 @@
 #include "search/fts5_tokenizer.h"
 #include "search/highlight.h"
 #include "search/query.h"
+#include "pg_cluster.h"
 #include "store/open.h"
 #include "store/store.h"
 
@@ -260,9 +270,7 @@ struct Stats {
   }
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+struct Args {
   std::int64_t total_segments = 1'000'000;
   std::string dir = "/tmp/vitrina-search-bench";
   int tier = 10'000;
@@ -270,31 +278,29 @@ int main(int argc, char** argv) {
   bool reuse = false;
   bool index_only = false;
   std::string fts_config;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--segments") total_segments = std::stoll(value());
-    else if (a == "--dir") dir = value();
-    else if (a == "--tier") tier = std::stoi(value());
-    else if (a == "--queries") per_class = std::stoi(value());
-    else if (a == "--reuse") reuse = true;
-    else if (a == "--index-only") index_only = true;
-    else if (a == "--fts-config") fts_config = value();
-    else {
-      std::fprintf(stderr,
-                   "usage: %s [--segments N] [--dir PATH] [--tier K] [--queries N] [--reuse]\n",
-                   argv[0]);
-      return 2;
-    }
-  }
+  std::string backend = "sqlite";
+};
+
+// What --backend both puts side by side: per query class, [filtered] p50 and p99 (ms).
+struct Summary {
+  std::vector<std::string> order;
+  std::map<std::string, std::array<std::pair<double, double>, 2>> ms;
+  double index_per_s = 0;
+  double all_p50 = 0, all_p99 = 0, all_max = 0;
+};
+
+int RunBackend(const Args& args, const std::string& backend, const std::string& pg_url, Summary& summary) {
+  const std::int64_t total_segments = args.total_segments;
+  const int tier = args.tier;
+  const int per_class = args.per_class;
+  const bool reuse = args.reuse;
+  const bool index_only = args.index_only;
+  const std::string& fts_config = args.fts_config;
+  const bool postgres = backend == "postgres";
+  const std::string dir = args.dir + (postgres ? "-postgres" : "");
+  std::printf("\n## Backend: %s\n\n", postgres ? "PostgreSQL" : "SQLite");
   const std::string db_path = dir + "/search.db";
-  const bool fresh = !(reuse && fs::exists(db_path));
+  const bool fresh = postgres || !(reuse && fs::exists(db_path));
   if (fresh) fs::remove_all(dir);
   fs::create_directories(dir);
 
@@ -310,6 +316,10 @@ int main(int argc, char** argv) {
   options.pool_size = 2;
   options.search_tier_size = tier;
   options.sqlite.background_checkpoint = true;
+  if (postgres) {
+    options.driver = "postgres";
+    options.postgres.url = pg_url;
+  }
   auto st = Must(store::OpenStore(options), "open");
   Must(st->Migrate(), "migrate");
 
@@ -338,7 +348,7 @@ int main(int argc, char** argv) {
   }};
 
   // Experiments with FTS5 merge settings ("automerge=8,crisismerge=32"), stored in the index.
-  if (!fts_config.empty()) {
+  if (!fts_config.empty() && !postgres) {
     sqlite3* cfg = nullptr;
     sqlite3_open(db_path.c_str(), &cfg);
     Must(search::RegisterFts5Tokenizer(cfg), "tokenizer");
@@ -463,6 +473,12 @@ int main(int argc, char** argv) {
                 " wall (%.0f/s including corpus generation); %.0f segments per CPU-second of the"
                 " inserting thread; load average %.1f\n",
                 done, Seconds(in_tx), done / Seconds(in_tx), done / wall, done / cpu, load[0]);
+    summary.index_per_s = done / Seconds(in_tx);
+    if (postgres) {
+      const auto a0 = Clock::now();
+      bench::PgExec(pg_url, "ANALYZE");
+      std::printf("ANALYZE (PostgreSQL): %.1f s\n", Seconds(Clock::now() - a0));
+    }
   } else {
     // Same deterministic corpus: recover call ids in order.
     for (std::size_t i = 0; i < calls.size(); ++i) calls[i].id = static_cast<store::Id>(i + 1);
@@ -472,6 +488,14 @@ int main(int argc, char** argv) {
 
   // The plain FTS5 baseline in the same file (a second connection, outside the store).
   sqlite3* db = nullptr;
+  if (postgres) {
+    std::printf("SIZE transcript_segments %.1f MB with its indexes, of which the lexeme index (GIN) %.1f MB"
+                " and the tag index (GIN) %.1f MB; database %.1f MB\n",
+                std::stod(bench::PgExec(pg_url, "SELECT pg_total_relation_size('transcript_segments')")) / 1e6,
+                std::stod(bench::PgExec(pg_url, "SELECT pg_relation_size('transcript_segments_lexemes')")) / 1e6,
+                std::stod(bench::PgExec(pg_url, "SELECT pg_relation_size('transcript_segments_tags')")) / 1e6,
+                std::stod(bench::PgExec(pg_url, "SELECT pg_database_size(current_database())")) / 1e6);
+  } else {
   if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) return 1;
   sqlite3_busy_timeout(db, 5000);
   Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
@@ -525,6 +549,7 @@ int main(int argc, char** argv) {
               size_of("segments_fts%") / 1e6, size_of("plain_fts%") / 1e6,
               size_of("transcript_segments") / 1e6,
               static_cast<double>(fs::file_size(db_path)) / 1e6);
+  }  // SQLite
 
   // Query classes, by frequency rank of the words in the corpus.
   Rng qrng{99};
@@ -557,7 +582,7 @@ int main(int argc, char** argv) {
   }
 
   sqlite3_stmt* plain = nullptr;
-  if (sqlite3_prepare_v2(
+  if (!postgres && sqlite3_prepare_v2(
           db,
           "SELECT s.id, s.call_id, s.speaker, s.start_ms, s.end_ms, s.text, bm25(plain_fts) AS r"
           " FROM plain_fts CROSS JOIN transcript_segments s ON s.id = plain_fts.rowid"
@@ -618,12 +643,13 @@ int main(int argc, char** argv) {
         }
 
         a = Clock::now();
+        int base_hits = 0;
+        if (plain) {
         sqlite3_bind_text(plain, 1, fts.c_str(), -1, SQLITE_TRANSIENT);
         speaker ? (void)sqlite3_bind_text(plain, 2, speaker->c_str(), -1, SQLITE_TRANSIENT) : (void)sqlite3_bind_null(plain, 2);
         vertical ? (void)sqlite3_bind_text(plain, 3, vertical->c_str(), -1, SQLITE_TRANSIENT) : (void)sqlite3_bind_null(plain, 3);
         from ? (void)sqlite3_bind_int64(plain, 4, *from) : (void)sqlite3_bind_null(plain, 4);
         to ? (void)sqlite3_bind_int64(plain, 5, *to) : (void)sqlite3_bind_null(plain, 5);
-        int base_hits = 0;
         int rc;
         while ((rc = sqlite3_step(plain)) == SQLITE_ROW) ++base_hits;
         if (rc != SQLITE_DONE) {
@@ -631,20 +657,23 @@ int main(int argc, char** argv) {
           return 1;
         }
         sqlite3_reset(plain);
+        }  // plain (SQLite)
         const double base_ms = Ms(Clock::now() - a);
         if (pass == 0) continue;
         Row& r = results[filtered][qc.cls];
         r.ours.ms.push_back(ours_ms);
         r.ours.hits += static_cast<std::int64_t>(page.hits.size());
         if (page2_ms >= 0) r.ours_page2.ms.push_back(page2_ms);
-        r.base.ms.push_back(base_ms);
-        r.base.hits += base_hits;
+        if (plain) {
+          r.base.ms.push_back(base_ms);
+          r.base.hits += base_hits;
+        }
         r.snippet_us += snippet_us;
         ++r.snippet_pages;
       }
     }
   }
-  sqlite3_finalize(plain);
+  if (plain) sqlite3_finalize(plain);
 
   // How many rows the classes match (unfiltered), for context.
   std::printf("\n| query class | filter | ours p50 | ours p99 | page 2 p50 | plain p50 | plain p99 |"
@@ -653,13 +682,15 @@ int main(int argc, char** argv) {
     for (int filtered = 0; filtered < 2; ++filtered) {
       Row& r = results[filtered][cls];
       const double o50 = r.ours.Pct(0.5), o99 = r.ours.Pct(0.99);
+      if (filtered == 0) summary.order.push_back(cls);
+      summary.ms[cls][filtered] = {o50, o99};
       const double b50 = r.base.Pct(0.5), b99 = r.base.Pct(0.99);
       std::printf("| %s | %s | %.2f ms | %.2f ms | %s | %.2f ms | %.2f ms | %.1f× | %.1f× | %.1f / %.1f |\n",
                   cls.c_str(), filtered ? "speaker+vertical+30 d" : "none", o50, o99,
                   r.ours_page2.ms.empty() ? "–" : (std::to_string(r.ours_page2.Pct(0.5)).substr(0, 5) + " ms").c_str(),
                   b50, b99, b50 / std::max(o50, 1e-3), b99 / std::max(o99, 1e-3),
                   static_cast<double>(r.ours.hits) / r.ours.ms.size(),
-                  static_cast<double>(r.base.hits) / r.base.ms.size());
+                  static_cast<double>(r.base.hits) / std::max<std::size_t>(1, r.base.ms.size()));
     }
   }
   Stats all_ours, all_base;
@@ -677,6 +708,88 @@ int main(int argc, char** argv) {
               " max %.2f ms; snippets %.0f µs per page of 20\n",
               all_ours.ms.size(), all_ours.Pct(0.5), all_ours.Pct(0.99), all_ours.Pct(1.0),
               all_base.Pct(0.5), all_base.Pct(0.99), all_base.Pct(1.0), snippet_us / std::max(pages, 1));
-  sqlite3_close(db);
+  summary.all_p50 = all_ours.Pct(0.5);
+  summary.all_p99 = all_ours.Pct(0.99);
+  summary.all_max = all_ours.Pct(1.0);
+  if (db) sqlite3_close(db);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  std::int64_t& total_segments = args.total_segments;
+  std::string& dir = args.dir;
+  int& tier = args.tier;
+  int& per_class = args.per_class;
+  bool& reuse = args.reuse;
+  bool& index_only = args.index_only;
+  std::string& fts_config = args.fts_config;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--segments") total_segments = std::stoll(value());
+    else if (a == "--dir") dir = value();
+    else if (a == "--tier") tier = std::stoi(value());
+    else if (a == "--queries") per_class = std::stoi(value());
+    else if (a == "--reuse") reuse = true;
+    else if (a == "--index-only") index_only = true;
+    else if (a == "--fts-config") fts_config = value();
+    else if (a == "--backend") args.backend = value();
+    else {
+      std::fprintf(stderr,
+                   "usage: %s [--segments N] [--dir PATH] [--tier K] [--queries N] [--reuse]\n"
+                   "          [--fts-config K=V,...] [--index-only] [--backend sqlite|postgres|both]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  std::vector<std::string> backends;
+  if (args.backend == "both") backends = {"sqlite", "postgres"};
+  else if (args.backend == "sqlite" || args.backend == "postgres") backends = {args.backend};
+  else {
+    std::fprintf(stderr, "--backend sqlite|postgres|both\n");
+    return 2;
+  }
+  std::string pg_url;
+  if (args.backend != "sqlite") {
+    fs::create_directories(dir + "-pg");
+    pg_url = bench::StartPgCluster(dir + "-pg");
+    std::printf("%s (scripts/pg-test-cluster: Unix socket, fsync=off, synchronous_commit=off)\n",
+                bench::PostgresVersion().c_str());
+  }
+  std::vector<Summary> summaries(backends.size());
+  for (std::size_t i = 0; i < backends.size(); ++i) {
+    if (const int rc = RunBackend(args, backends[i], pg_url, summaries[i]); rc != 0) return rc;
+  }
+  if (summaries.size() == 2 && !index_only) {
+    const Summary& s = summaries[0];
+    const Summary& p = summaries[1];
+    std::printf("\n## SQLite beside PostgreSQL (%" PRId64 " segments, first page of 20, %d queries per class and"
+                " filter)\n\n| query class | filter | SQLite p50 | SQLite p99 | PostgreSQL p50 | PostgreSQL p99 |"
+                " PostgreSQL/SQLite p99 | p99 <= 50 ms (SQLite / PostgreSQL) |\n|---|---|---|---|---|---|---|---|\n",
+                total_segments, per_class);
+    for (const auto& cls : s.order) {
+      for (int f = 0; f < 2; ++f) {
+        const auto [s50, s99] = s.ms.at(cls)[f];
+        const auto [p50, p99] = p.ms.at(cls)[f];
+        std::printf("| %s | %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1f× | %s / %s |\n", cls.c_str(),
+                    f ? "speaker+vertical+30 d" : "none", s50, s99, p50, p99, p99 / std::max(s99, 1e-3),
+                    s99 <= 50 ? "yes" : "**no**", p99 <= 50 ? "yes" : "**no**");
+      }
+    }
+    std::printf("| all classes | both | %.2f ms | %.2f ms (max %.2f) | %.2f ms | %.2f ms (max %.2f) | %.1f× | |\n",
+                s.all_p50, s.all_p99, s.all_max, p.all_p50, p.all_p99, p.all_max,
+                p.all_p99 / std::max(s.all_p99, 1e-3));
+    std::printf("\nIndexing (one call per Write): SQLite %.0f segments/s, PostgreSQL %.0f segments/s\n",
+                s.index_per_s, p.index_per_s);
+  }
   return 0;
 }

@@ -69,6 +69,7 @@
 #include <thread>
 #include <vector>
 
+#include "pg_cluster.h"
 #include "search/query.h"
 #include "store/open.h"
 #include "store/store.h"
@@ -202,45 +203,7 @@ void StartMaintainer(Backend& b) {
   });
 }
 
-std::string ReadFirstLine(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-std::string CommandOutput(const std::string& command) {
-  std::string out;
-  if (FILE* p = ::popen(command.c_str(), "r")) {
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    ::pclose(p);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-// Runs `sql` on the PostgreSQL database at `url`; the first column of the first row, if any.
-std::string PgExec(const std::string& url, const std::string& sql) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = PQerrorMessage(conn);
-    PQfinish(conn);
-    Die("connect: " + message);
-  }
-  PGresult* res = PQexec(conn, sql.c_str());
-  const auto status = PQresultStatus(res);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    std::string message = PQresultErrorMessage(res);
-    PQclear(res);
-    PQfinish(conn);
-    Die(sql + ": " + message);
-  }
-  std::string out = status == PGRES_TUPLES_OK && PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "";
-  PQclear(res);
-  PQfinish(conn);
-  return out;
-}
+using bench::PgExec;
 
 // PostgreSQL's planner statistics, as autovacuum's ANALYZE leaves them within a minute or so
 // of a bulk load (neither backend analyzes by itself; SQLite's planner needs no statistics
@@ -769,23 +732,13 @@ int main(int argc, char** argv) {
   fs::remove_all(dir);
   fs::create_directories(dir);
 
-  // The PostgreSQL cluster of this run, stopped at exit whatever happens.
-  static fs::path pg_state = dir / "pg";
+  // The PostgreSQL cluster of this run, stopped at exit whatever happens (bench/pg_cluster.h).
   static fs::path work_dir = dir;
-  const std::string script = std::string(VITRINA_SOURCE_DIR) + "/scripts/pg-test-cluster";
-  Progress("store_bench: starting PostgreSQL (%s)\n", script);
-  if (std::system((script + " start " + pg_state.string() + " >&2").c_str()) != 0) {
-    Die("could not start a PostgreSQL cluster with " + script);
-  }
-  std::atexit([] {
-    const std::string stop =
-        std::string(VITRINA_SOURCE_DIR) + "/scripts/pg-test-cluster stop " + pg_state.string() + " >&2";
-    [[maybe_unused]] int rc = std::system(stop.c_str());
+  std::atexit([] {  // registered first, so it runs after the cluster's stop
     std::error_code ec;
     fs::remove_all(work_dir, ec);
   });
-  const std::string pg_url = ReadFirstLine(pg_state / "url");
-  if (pg_url.empty()) Die("no URL in " + (pg_state / "url").string());
+  const std::string pg_url = bench::StartPgCluster(dir / "pg");
 
   std::array<Backend, 2> backends;
   backends[0].name = "sqlite";
@@ -845,8 +798,7 @@ int main(int argc, char** argv) {
   }
 
   // ---------------------------------------------------------------- report
-  const std::string pg_version =
-      CommandOutput("$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)/postgres --version");
+  const std::string pg_version = bench::PostgresVersion();
   std::printf("# Store backends: SQLite and PostgreSQL\n\n");
   std::printf("%u cores; SQLite %s (file, WAL, synchronous=NORMAL, background checkpoint); %s "
               "(scripts/pg-test-cluster: Unix socket, fsync=off, synchronous_commit=off); "
