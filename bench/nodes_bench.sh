@@ -184,7 +184,7 @@ done
 # failures are retried by the store and only reach a client after 9 attempts).
 PGLOG="$(cat "$WORK/pg/cluster")/server.log"
 echo "PostgreSQL server log: $(grep -c ' ERROR: ' "$PGLOG" || true) ERROR lines; by message and statement:" >&2
-grep -A1 ' ERROR: ' "$PGLOG" | sed -n 's/.*\(ERROR\|STATEMENT\): *//p' | cut -c1-160 | sort | uniq -c | sort -rn | head -12 >&2 || true
+grep -A3 ' ERROR: ' "$PGLOG" | sed -n 's/.*\(ERROR\|DETAIL\|STATEMENT\): *//p' | cut -c1-160 | sort | uniq -c | sort -rn | head -12 >&2 || true
 
 rps_of() { cut -d'|' -f2 <<<"${ROWS[$1]}"; }
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after $WARMUP warm-up), $SCRIPT over $CONVERSATIONS conversations, $(nproc) cores, $(date -u +%F)"
