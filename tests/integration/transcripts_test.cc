@@ -227,11 +227,11 @@ TEST_F(TranscriptsTest, CorruptAudioFailsWithAClearErrorAfterRetriesAndOtherJobs
 TEST_F(TranscriptsTest, DemoSeedLeavesARecordedCallTheServerTranscribes) {
   listings::ListingService listings(server_->store(), clock_);
   ASSERT_TRUE(app::SeedDemo(server_->accounts(), listings, "demo-password"));
-  const auto recordings = fs::path(app::RecordingsDir(server_->config()));
-  auto id = app::SeedDemoCall(server_->store(), clock_, recordings, "ffmpeg");
+  auto recordings = app::OpenRecordingStorage(server_->config());
+  auto id = app::SeedDemoCall(server_->store(), clock_, *recordings, "ffmpeg");
   ASSERT_TRUE(id) << id.error().message;
   ASSERT_TRUE(*id);
-  auto again = app::SeedDemoCall(server_->store(), clock_, recordings, "ffmpeg");
+  auto again = app::SeedDemoCall(server_->store(), clock_, *recordings, "ffmpeg");
   ASSERT_TRUE(again);
   EXPECT_FALSE(*again) << "seeding twice makes one call";
   // The server's own workers pick the queued transcription up.

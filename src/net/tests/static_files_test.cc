@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 std::string BodyOf(const Response& res) {
   if (!res.file) return res.body;
   std::string out(res.file_length, '\0');
-  const auto n = ::pread(res.file->fd(), out.data(), out.size(), static_cast<off_t>(res.file_offset));
+  const auto n = res.file->ReadAt(out.data(), out.size(), res.file_offset);
   out.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
   return out;
 }
