@@ -94,11 +94,13 @@ Result<std::size_t> CallService::PickNode(store::Tx& tx) {
 
 fs::path CallService::RawDir(store::Id call_id) const { return options_.recordings->RawDir(call_id); }
 
-const MediaNode& CallService::NodeFor(const store::Call& call) const {
+std::size_t CallService::NodeIndex(const store::Call& call) const {
   std::size_t index = 0;
   if (!call.media_node.empty()) index = std::stoul(call.media_node);
-  return nodes_.at(index < nodes_.size() ? index : 0);
+  return index < nodes_.size() ? index : 0;
 }
+
+const MediaNode& CallService::NodeFor(const store::Call& call) const { return nodes_.at(NodeIndex(call)); }
 
 void CallService::Notify(const store::Call& call) {
   if (listener_) listener_->OnCall(call);
@@ -240,7 +242,6 @@ Result<JoinGrant> CallService::Join(const store::User& user, store::Id call_id, 
     return c;
   }));
 
-  const auto& node = NodeFor(call);
   media::RoomSpec spec;
   spec.room = call.room;
   spec.description = "call " + std::to_string(call.id);
@@ -251,8 +252,32 @@ Result<JoinGrant> CallService::Join(const store::User& user, store::Id call_id, 
   std::error_code ec;
   fs::create_directories(RawDir(call.id), ec);
   spec.rec_dir = fs::absolute(RawDir(call.id), ec).string();
-  if (auto ensured = node.server->EnsureRoom(spec); !ensured) {
-    base::log::Error("media_room_failed", {{"call_id", call.id}, {"error", ensured.error().message}});
+  // The call's node, or — while nobody is in the room yet — another one when it does not
+  // answer: a node that died since its last health check costs the call nothing.
+  Result<void> ensured;
+  for (std::size_t tries = 1;; ++tries) {
+    ensured = NodeFor(call).server->EnsureRoom(spec);
+    if (ensured) break;
+    base::log::Error("media_room_failed", {{"call_id", call.id}, {"node", call.media_node},
+                                           {"error", ensured.error().message}});
+    if (call.buyer.joined_at || call.seller.joined_at || tries >= nodes_.size()) break;
+    const std::string failed_node = call.media_node;
+    if (const auto i = NodeIndex(call); i < nodes_.size()) node_up_[i] = false;  // until it answers a check
+    auto moved = store_.Write([&](store::Tx& tx) -> Result<store::Call> {
+      auto c = TRY(LoadCall(tx, call.id));
+      if (c.state != "active" || c.buyer.joined_at || c.seller.joined_at) return c;
+      if (c.media_node == failed_node) {  // (a concurrent join may have moved it already)
+        c.media_node = std::to_string(TRY(PickNode(tx)));
+        c.updated_at = clock_.NowMs();
+        TRY(tx.calls().Update(c));
+      }
+      return c;
+    });
+    if (!moved || moved->media_node == failed_node || moved->state != "active") break;
+    base::log::Warn("media_call_moved", {{"call_id", call.id}, {"from", failed_node}, {"to", moved->media_node}});
+    call = std::move(*moved);
+  }
+  if (!ensured) {
     // Nobody is in yet: the call cannot happen. Someone is in (the media server restarted
     // mid-call): keep the call; the browsers retry while they show "reconnecting".
     const bool first = !call.buyer.joined_at && !call.seller.joined_at;
@@ -269,6 +294,7 @@ Result<JoinGrant> CallService::Join(const store::User& user, store::Id call_id, 
     return base::Fail(base::ErrorKind::kUnavailable, "media_unavailable",
                       "The video service is not available right now; please try again shortly");
   }
+  const auto& node = NodeFor(call);
   JoinGrant grant;
   const bool buyer = call.buyer_id == user.id;
   grant.janus_url = !node.public_url.empty()

@@ -159,6 +159,7 @@ class CallService {
   void ReconcilePresence(const store::Call& call, base::TimeMs now);
   void Notify(const store::Call& call);
   const MediaNode& NodeFor(const store::Call& call) const;
+  std::size_t NodeIndex(const store::Call& call) const;
   // The node a new call goes to (PlaceCall over the open calls per node in `tx`).
   Result<std::size_t> PickNode(store::Tx& tx);
 

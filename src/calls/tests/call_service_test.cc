@@ -170,6 +170,47 @@ TEST_F(CallServiceTest, NewCallsGoToTheLeastLoadedHealthyNode) {
   EXPECT_EQ(place(7), "1");
 }
 
+// A node that died since its last health check: the first join finds out (no room), marks
+// it down and moves the call to a node that answers; nobody notices. Once someone is in the
+// room, a call is never moved (the browsers reconnect to its node instead).
+TEST_F(CallServiceTest, AJoinMovesANewCallOffANodeThatDiedSinceItsLastCheck) {
+  FakeMediaServer second;
+  CallOptions options;
+  options.recordings = std::make_shared<media::LocalRecordingStorage>(dir_ / "recordings");
+  CallService two(*store_, clock_, std::vector<MediaNode>{{&media_, "", 8188}, {&second, "", 8189}}, processor_,
+                  options, nullptr);
+  {
+    std::lock_guard lock(media_.mu);
+    media_.down = true;  // node 0 died; no health check has run since
+  }
+  auto call = two.Propose(buyer_, conversation_, std::nullopt);
+  ASSERT_TRUE(call) << call.error().message;
+  ASSERT_TRUE(two.Accept(seller_, call->id));
+  auto grant = two.Join(buyer_, call->id, true, "127.0.0.1:8080");
+  ASSERT_TRUE(grant) << grant.error().message;
+  EXPECT_EQ(grant->call.media_node, "1");
+  EXPECT_EQ(grant->janus_url, "ws://127.0.0.1:8189/");
+  EXPECT_EQ(second.rooms.count(grant->room), 1u);
+  EXPECT_EQ(Load(call->id).media_node, "1");
+  auto seller_grant = two.Join(seller_, call->id, true, "127.0.0.1:8080");
+  ASSERT_TRUE(seller_grant);
+  EXPECT_EQ(seller_grant->janus_url, "ws://127.0.0.1:8189/") << "both in one room on one node";
+
+  // Both nodes gone: the call cannot happen, it ends as failed.
+  {
+    std::lock_guard lock(second.mu);
+    second.down = true;
+  }
+  ASSERT_TRUE(two.Hangup(buyer_, call->id));
+  auto other = two.Propose(buyer_, conversation_, std::nullopt);
+  ASSERT_TRUE(other) << other.error().message;
+  ASSERT_TRUE(two.Accept(seller_, other->id));
+  auto refused = two.Join(buyer_, other->id, true, "h");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "media_unavailable");
+  EXPECT_EQ(Load(other->id).state, "failed");
+}
+
 TEST_F(CallServiceTest, JoinCreatesALockedRoomAndAPersonalGrant) {
   auto call = Joined();
   EXPECT_EQ(call.state, "active");
