@@ -102,8 +102,11 @@ class NodesTest : public ::testing::Test {
                         << "[asr]\npreload = false\n"
                         << "[auth]\npassword_opslimit = 1\npassword_memlimit_kib = 8\n"
                         << "[log]\nlevel = \"info\"\n";
+    // --data-dir and --port: flags, so the VITRINA_DATA_DIR and VITRINA_PORT that `make test`
+    // exports cannot override them (the environment wins over the file).
     std::vector<std::string> argv = {VITRINA_BIN, port ? "serve" : "worker", "--config", file.string(),
                                      "--data-dir", data.string()};
+    if (port) argv.insert(argv.end(), {"--port", std::to_string(port)});
     auto pid = base::SpawnDetached(argv, data / "log");
     ASSERT_TRUE(pid) << pid.error().message;
     processes_.emplace_back(*pid, data / "log");
