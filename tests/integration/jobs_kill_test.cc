@@ -73,21 +73,10 @@ class JobsKillTest : public ::testing::Test {
   // A finished call whose two audio files hold ~40 s of speech each (a job of seconds).
   store::Id FinishedCall() {
     const auto now = base::SystemClock().NowMs();
-    auto ids = *store_->Write([&](store::Tx& tx) -> base::Result<std::array<store::Id, 3>> {
-      auto seller = TRY(tx.users().Insert({"s@k.test", "S", "h", {"user"}, "UTC"}, now));
-      auto buyer = TRY(tx.users().Insert({"b@k.test", "B", "h", {"user"}, "UTC"}, now));
-      store::Listing l;
-      l.seller_id = seller.id;
-      l.title = "Phone";
-      l.description = "d";
-      l.vertical = "goods";
-      l.call_hours_json = R"({"timezone":"UTC","weekly":[]})";
-      auto listing = TRY(tx.listings().Insert(l));
-      return std::array<store::Id, 3>{seller.id, buyer.id, listing.id};
-    });
+    const auto ids = testing::InsertCallParties(*store_, "kill", now);
     // Twelve sentences each, a second of silence after each: ~40 s.
     return testing::InsertRecordedCall(
-        *store_, app::RecordingsDir(config_), ids[2], ids[1], ids[0],
+        *store_, app::RecordingsDir(config_), ids.listing, ids.buyer, ids.seller,
         {{"buyer", "slt", "can you turn the camera to the back panel please", 0, 12, 1, 0},
          {"seller", "rms", "the battery holds a charge for two days", 0, 12, 1, 0}},
         now);

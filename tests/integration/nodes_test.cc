@@ -254,20 +254,9 @@ TEST_F(NodesTest, EightModeratorsOnTwoServersTakeAThousandCasesEachExactlyOnce) 
 
 TEST_F(NodesTest, ATranscriptionQueuedOnceIsDoneOnceByOneOfTwoWorkers) {
   const auto now = base::SystemClock().NowMs();
-  auto ids = *store_->Write([&](store::Tx& tx) -> base::Result<std::array<store::Id, 3>> {
-    auto seller = TRY(tx.users().Insert({"s@n.test", "S", "h", {"user"}, "UTC"}, now));
-    auto buyer = TRY(tx.users().Insert({"b@n.test", "B", "h", {"user"}, "UTC"}, now));
-    store::Listing l;
-    l.seller_id = seller.id;
-    l.title = "Phone";
-    l.description = "d";
-    l.vertical = "goods";
-    l.call_hours_json = R"({"timezone":"UTC","weekly":[]})";
-    auto listing = TRY(tx.listings().Insert(l));
-    return std::array<store::Id, 3>{seller.id, buyer.id, listing.id};
-  });
+  const auto ids = testing::InsertCallParties(*store_, "nodes", now);
   const auto call = testing::InsertRecordedCall(
-      *store_, config_.recordings_dir, ids[2], ids[1], ids[0],
+      *store_, config_.recordings_dir, ids.listing, ids.buyer, ids.seller,
       {{"buyer", "slt", "can you show the back of the phone", 0, 2, 1, 0},
        {"seller", "rms", "the battery holds a charge for two days", 0, 2, 1, 0}},
       now);

@@ -35,6 +35,28 @@ struct SpokenTrack {
   std::int64_t offset_ms = 0;  // where the file starts on the call's timeline
 };
 
+// The parties of a recorded call straight in the store: a seller `<tag>-s@…`, a buyer
+// `<tag>-b@…` and the seller's listing. {seller, buyer, listing} ids.
+struct CallParties {
+  store::Id seller = 0, buyer = 0, listing = 0;
+};
+inline CallParties InsertCallParties(store::Store& store, const std::string& tag, base::TimeMs now) {
+  auto ids = store.Write([&](store::Tx& tx) -> base::Result<CallParties> {
+    auto seller = TRY(tx.users().Insert({tag + "-s@k.test", "S", "h", {"user"}, "UTC"}, now));
+    auto buyer = TRY(tx.users().Insert({tag + "-b@k.test", "B", "h", {"user"}, "UTC"}, now));
+    store::Listing l;
+    l.seller_id = seller.id;
+    l.title = "Phone";
+    l.description = "d";
+    l.vertical = "goods";
+    l.call_hours_json = R"({"timezone":"UTC","weekly":[]})";
+    auto listing = TRY(tx.listings().Insert(l));
+    return CallParties{seller.id, buyer.id, listing.id};
+  });
+  EXPECT_TRUE(ids) << ids.error().message;
+  return ids ? *ids : CallParties{};
+}
+
 // Inserts the ended call of `buyer_id` and `seller_id` on `listing_id` with one audio file per
 // track (made with flite and ffmpeg) and returns its id.
 inline store::Id InsertRecordedCall(store::Store& store, const std::filesystem::path& recordings_dir,
