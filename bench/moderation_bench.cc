@@ -540,7 +540,7 @@ class Bench {
   // One Next; the case id when it assigned one.
   std::optional<Id> Take(Worker& w) {
     const auto t0 = Steady::now();
-    auto r = m_.Next(w.user);
+    auto r = m_.queue().Next(w.user);
     const double us = Micros(Steady::now() - t0);
     if (!r) {
       w.errors["next:" + r.error().code]++;
@@ -564,7 +564,7 @@ class Bench {
     in.action = "dismiss";
     in.reason = "Checked the recording and the transcript: no breach of the rules.";
     const auto t0 = Steady::now();
-    auto r = m_.Decide(w.user, case_id, in);
+    auto r = m_.decisions().Decide(w.user, case_id, in);
     w.decide_us.push_back(Micros(Steady::now() - t0));
     if (!r) {
       w.errors["decide:" + r.error().code]++;
@@ -801,7 +801,7 @@ bool RunBackend(const Args& args, const std::string& backend, const std::string&
           parts[name].push_back(Micros(q - p));
           p = q;
         };
-        auto state = TRY(tx.cases().Moderator(solo.id));
+        auto state = TRY(tx.moderators().Moderator(solo.id));
         lap("a. moderator state");
         TRY(tx.cases().ReleaseExpiredLeases(ms));
         lap("b. lease release sweep");
@@ -819,11 +819,11 @@ bool RunBackend(const Args& args, const std::string& backend, const std::string&
         c->updated_at = ms;
         TRY(tx.cases().UpdateCase(*c));
         lap("e. UpdateCase");
-        TRY(tx.cases().SetComplaintStatus(c->id, {"open"}, "in_review", ms));
+        TRY(tx.complaints().SetComplaintStatus(c->id, {"open"}, "in_review", ms));
         lap("f. complaints to in_review");
         state.last_seen_at = ms;
         state.updated_at = ms;
-        TRY(tx.cases().PutModerator(state));
+        TRY(tx.moderators().PutModerator(state));
         lap("g. PutModerator");
         return std::optional<Id>(c->id);
       });

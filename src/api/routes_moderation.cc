@@ -92,13 +92,13 @@ json::object RewardJson(const store::Reward& r) {
           {"created_at", base::FormatRfc3339(r.created_at)}};
 }
 
-json::object CaseSummaryJson(const moderation::ModerationService& m, const store::Case& c) {
+json::object CaseSummaryJson(moderation::ModerationService& m, const store::Case& c) {
   return {{"id", IdString(c.id)},
           {"kind", c.kind},
           {"status", c.status},
           {"priority", c.priority},
           {"sla_due_at", base::FormatRfc3339(c.sla_due_at)},
-          {"sla_state", m.SlaStateOf(c)},
+          {"sla_state", m.queue().SlaStateOf(c)},
           {"opened_at", base::FormatRfc3339(c.opened_at)},
           {"decided_at", OptTime(c.decided_at)},
           {"vertical", c.vertical},
@@ -111,7 +111,7 @@ json::object CaseSummaryJson(const moderation::ModerationService& m, const store
           {"lease_until", OptTime(c.lease_until)}};
 }
 
-json::object CaseJson(const moderation::ModerationService& m, const moderation::CaseView& v, base::TimeMs now) {
+json::object CaseJson(moderation::ModerationService& m, const moderation::CaseView& v, base::TimeMs now) {
   auto o = CaseSummaryJson(m, v.c);
   o["accused"] = json::object{{"id", IdString(v.accused.id)},
                               {"display_name", v.accused.display_name},
@@ -173,7 +173,7 @@ json::object CaseJson(const moderation::ModerationService& m, const moderation::
   return o;
 }
 
-json::object ModeratorJson(const moderation::ModerationService& m, const moderation::ModeratorInfo& info) {
+json::object ModeratorJson(moderation::ModerationService& m, const moderation::ModeratorInfo& info) {
   json::array skills, assigned;
   for (const auto& k : info.skills) skills.emplace_back(k);
   for (const auto& c : info.assigned) assigned.push_back(CaseSummaryJson(m, c));
@@ -231,42 +231,42 @@ void AddModerationRoutes(Api& api) {
           [&m](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));
             auto in = TRY(ParseComplaint(TRY(ParseObject(ctx.req.body))));
-            return Api::Json(201, ComplaintJson(TRY(m.FileComplaint(ctx.user(), id, in))));
+            return Api::Json(201, ComplaintJson(TRY(m.complaints().FileComplaint(ctx.user(), id, in))));
           });
   api.Add(net::Verb::get, "/api/v1/calls/{id}/complaints", Access::kUser,
           [&m](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));
             json::array items;
-            for (const auto& k : TRY(m.CallComplaints(ctx.user(), id))) items.push_back(ComplaintJson(k));
+            for (const auto& k : TRY(m.complaints().CallComplaints(ctx.user(), id))) items.push_back(ComplaintJson(k));
             return Api::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
           });
   api.Add(net::Verb::get, "/api/v1/complaints", Access::kUser, [&m](Context& ctx) -> Result<net::Response> {
     const int limit = TRY(ParseLimit(ctx.req.Query("limit"), 20, 100));
     const auto before = TRY(ParseQueryId(ctx.req.Query("cursor"), "cursor"));
-    auto rows = TRY(m.MyComplaints(ctx.user(), before, limit + 1));
+    auto rows = TRY(m.complaints().MyComplaints(ctx.user(), before, limit + 1));
     return Api::Json(200, Page(rows, limit, ComplaintJson, [](const store::Complaint& k) { return IdString(k.id); }));
   });
   api.Add(net::Verb::get, "/api/v1/complaints/{id}", Access::kUser, [&m](Context& ctx) -> Result<net::Response> {
     const auto id = TRY(ctx.PathId("id", "complaint_not_found"));
-    return Api::Json(200, ComplaintJson(TRY(m.GetComplaint(ctx.user(), id))));
+    return Api::Json(200, ComplaintJson(TRY(m.complaints().GetComplaint(ctx.user(), id))));
   });
   api.Add(net::Verb::patch, "/api/v1/complaints/{id}", Access::kUser,
           [&m](Context& ctx) -> Result<void> {  // its reporter only; anyone else: as if there were none
             const auto id = TRY(ctx.PathId("id", "complaint_not_found"));
-            auto k = TRY(m.GetComplaint(ctx.user(), id));
+            auto k = TRY(m.complaints().GetComplaint(ctx.user(), id));
             if (k.reporter_id != ctx.user().id) return base::NotFound("complaint_not_found", "No such complaint");
             return {};
           },
           [&m](Context& ctx) -> Result<net::Response> {
     const auto id = TRY(ctx.PathId("id", "complaint_not_found"));
     auto in = TRY(ParseComplaint(TRY(ParseObject(ctx.req.body))));
-    return Api::Json(200, ComplaintJson(TRY(m.EditComplaint(ctx.user(), id, in))));
+    return Api::Json(200, ComplaintJson(TRY(m.complaints().EditComplaint(ctx.user(), id, in))));
   });
 
   // --- the queue and cases ---
   api.Add(net::Verb::post, "/api/v1/moderation/next", Access::kModerator,
           [&m, &s](Context& ctx) -> Result<net::Response> {
-            auto view = TRY(m.Next(ctx.user()));
+            auto view = TRY(m.queue().Next(ctx.user()));
             if (!view) {
               net::Response res;
               res.status = 204;
@@ -277,22 +277,22 @@ void AddModerationRoutes(Api& api) {
   api.Add(net::Verb::get, "/api/v1/moderation/cases/{id}", Access::kModerator,
           [&m, &s](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "case_not_found"));
-            return Api::Json(200, CaseJson(m, TRY(m.GetCase(ctx.user(), id)), s.clock.NowMs()));
+            return Api::Json(200, CaseJson(m, TRY(m.queue().GetCase(ctx.user(), id)), s.clock.NowMs()));
           });
   api.Add(net::Verb::post, "/api/v1/moderation/cases/{id}/heartbeat", Access::kModerator,
           [&m](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "case_not_found"));
-            const auto until = TRY(m.Heartbeat(ctx.user(), id));
+            const auto until = TRY(m.queue().Heartbeat(ctx.user(), id));
             return Api::Json(200, json::object{{"lease_until", base::FormatRfc3339(until)}});
           });
   api.Add(net::Verb::post, "/api/v1/moderation/cases/{id}/release", Access::kModerator,
           [&m, &s](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "case_not_found"));
-            return Api::Json(200, CaseJson(m, TRY(m.Release(ctx.user(), id)), s.clock.NowMs()));
+            return Api::Json(200, CaseJson(m, TRY(m.queue().Release(ctx.user(), id)), s.clock.NowMs()));
           });
   api.Add(net::Verb::post, "/api/v1/moderation/cases/{id}/decision", Access::kModerator,
           [&m](Context& ctx) -> Result<void> {
-            return m.CheckMayDecide(ctx.user(), TRY(ctx.PathId("id", "case_not_found")));
+            return m.decisions().CheckMayDecide(ctx.user(), TRY(ctx.PathId("id", "case_not_found")));
           },
           [&m, &s](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "case_not_found"));
@@ -323,7 +323,7 @@ void AddModerationRoutes(Api& api) {
               }
               in.reward = amount->as_int64();
             }
-            auto out = TRY(m.Decide(ctx.user(), id, in));
+            auto out = TRY(m.decisions().Decide(ctx.user(), id, in));
             // A decision on a seller's calls moves their service level (description_truthful,
             // call_conduct): recomputed now, not at their next visit (docs/service-level.md). A
             // failure is logged; the decision stands and the daily job catches up.
@@ -370,25 +370,25 @@ void AddModerationRoutes(Api& api) {
               q.id = id;
               after = q;
             }
-            auto rows = TRY(m.Queue(after, limit + 1));
+            auto rows = TRY(m.queue().Queue(after, limit + 1));
             auto page = Page(rows, limit, [&m](const store::Case& c) { return CaseSummaryJson(m, c); },
                              [](const store::Case& c) {
                                return std::to_string(c.priority) + "~" + std::to_string(c.sla_due_at) + "~" +
                                       std::to_string(c.id);
                              });
-            const auto sum = TRY(m.Summary());
+            const auto sum = TRY(m.queue().Summary());
             page["summary"] = json::object{
                 {"open", sum.open}, {"assigned", sum.assigned}, {"breached", sum.breached}, {"at_risk", sum.at_risk}};
             return Api::Json(200, std::move(page));
           });
   api.Add(net::Verb::get, "/api/v1/moderation/me", Access::kModerator, [&m](Context& ctx) -> Result<net::Response> {
-    return Api::Json(200, ModeratorJson(m, TRY(m.Moderator(ctx.user().id))));
+    return Api::Json(200, ModeratorJson(m, TRY(m.queue().Moderator(ctx.user().id))));
   });
   api.Add(net::Verb::put, "/api/v1/moderation/me", Access::kModerator, [&m](Context& ctx) -> Result<net::Response> {
     auto body = TRY(ParseObject(ctx.req.body));
     const auto on_shift = TRY(OptBool(body, "on_shift"));
     if (!on_shift) return base::InvalidArgument("missing_field", "on_shift is required");
-    return Api::Json(200, ModeratorJson(m, TRY(m.SetModerator(ctx.user().id, on_shift, std::nullopt, ctx.user().id))));
+    return Api::Json(200, ModeratorJson(m, TRY(m.queue().SetModerator(ctx.user().id, on_shift, std::nullopt, ctx.user().id))));
   });
   api.Add(net::Verb::put, "/api/v1/admin/moderators/{id}", Access::kAdmin,
           [&s](Context& ctx) -> Result<void> {
@@ -412,20 +412,20 @@ void AddModerationRoutes(Api& api) {
     }
     std::optional<int> cap;
     if (capacity) cap = static_cast<int>(*capacity);
-    return Api::Json(200, ModeratorJson(m, TRY(m.SetModerator(id, on_shift, cap, ctx.user().id))));
+    return Api::Json(200, ModeratorJson(m, TRY(m.queue().SetModerator(id, on_shift, cap, ctx.user().id))));
   });
 
   // --- sanctions, appeals, notifications (blocked users too) ---
   api.Add(net::Verb::get, "/api/v1/sanctions", Access::kSignedIn, [&m, &s](Context& ctx) -> Result<net::Response> {
     const auto now = s.clock.NowMs();
     json::array items;
-    for (const auto& v : TRY(m.Sanctions(ctx.user()))) items.push_back(SanctionViewJson(v, now));
+    for (const auto& v : TRY(m.appeals().Sanctions(ctx.user()))) items.push_back(SanctionViewJson(v, now));
     return Api::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
   });
   api.Add(net::Verb::post, "/api/v1/sanctions/{id}/appeal", Access::kSignedIn,
           [&m](Context& ctx) -> Result<void> {  // the sanctioned user only; anyone else: none
             const auto id = TRY(ctx.PathId("id", "sanction_not_found"));
-            for (const auto& v : TRY(m.Sanctions(ctx.user()))) {
+            for (const auto& v : TRY(m.appeals().Sanctions(ctx.user()))) {
               if (v.sanction.id == id) return {};
             }
             return base::NotFound("sanction_not_found", "No such sanction");
@@ -434,10 +434,10 @@ void AddModerationRoutes(Api& api) {
             const auto id = TRY(ctx.PathId("id", "sanction_not_found"));
             auto body = TRY(ParseObject(ctx.req.body));
             const auto text = TRY(OptString(body, "text")).value_or("");
-            return Api::Json(201, AppealJson(TRY(m.FileAppeal(ctx.user(), id, text))));
+            return Api::Json(201, AppealJson(TRY(m.appeals().FileAppeal(ctx.user(), id, text))));
           });
   api.Add(net::Verb::get, "/api/v1/rewards", Access::kUser, [&m](Context& ctx) -> Result<net::Response> {
-    auto rows = TRY(m.Rewards(ctx.user()));
+    auto rows = TRY(m.appeals().Rewards(ctx.user()));
     json::array items;
     json::object totals;  // per currency
     for (const auto& r : rows) {
@@ -450,9 +450,9 @@ void AddModerationRoutes(Api& api) {
   api.Add(net::Verb::get, "/api/v1/notifications", Access::kSignedIn, [&m](Context& ctx) -> Result<net::Response> {
     const int limit = TRY(ParseLimit(ctx.req.Query("limit"), 20, 100));
     const auto before = TRY(ParseQueryId(ctx.req.Query("cursor"), "cursor"));
-    auto rows = TRY(m.Notifications(ctx.user(), before, limit + 1));
+    auto rows = TRY(m.notifications().Notifications(ctx.user(), before, limit + 1));
     auto page = Page(rows, limit, NotificationJson, [](const store::Notification& n) { return IdString(n.id); });
-    page["unread"] = TRY(m.UnreadNotifications(ctx.user()));
+    page["unread"] = TRY(m.notifications().UnreadNotifications(ctx.user()));
     return Api::Json(200, std::move(page));
   });
   api.Add(net::Verb::post, "/api/v1/notifications/read", Access::kSignedIn,
@@ -462,7 +462,7 @@ void AddModerationRoutes(Api& api) {
             if (!up_to) return base::InvalidArgument("missing_field", "up_to (a notification id) is required");
             auto id = ParsePathId(*up_to, "invalid_id");
             if (!id) return base::InvalidArgument("invalid_id", "up_to must be a notification id");
-            TRY(m.MarkNotificationsRead(ctx.user(), *id));
+            TRY(m.notifications().MarkNotificationsRead(ctx.user(), *id));
             net::Response res;
             res.status = 204;
             return res;

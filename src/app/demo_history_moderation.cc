@@ -85,7 +85,7 @@ Result<void> Generator::Complain(Id call_id, std::size_t b, const std::string& c
   in.text = ComplaintText(category, people_[b].lang);
   if (range) in.ranges = std::vector<moderation::TimeRange>{*range};
   if (!quote.empty()) in.quote = quote;
-  auto k = TRY(moderation_.FileComplaint(people_[b].user, call_id, in));
+  auto k = TRY(moderation_.complaints().FileComplaint(people_[b].user, call_id, in));
   ++stats_.complaints;
   if (range) evidence_[k.id] = {call_id, *range};
   if (!cases_.insert(k.case_id).second) return {};
@@ -109,7 +109,7 @@ Result<void> Generator::Complain(Id call_id, std::size_t b, const std::string& c
 Result<void> Generator::WorkQueue(const store::User& moderator, bool appeal_only) {
   std::vector<Id> hand_back;
   for (int i = 0, decided = 0; i < (appeal_only ? 3 : 2) && decided < (appeal_only ? 1 : 2); ++i) {
-    auto next = moderation_.Next(moderator);
+    auto next = moderation_.queue().Next(moderator);
     if (!next) {
       if (next.error().kind != base::ErrorKind::kConflict) return tl::unexpected(next.error());
       break;  // off shift, at capacity
@@ -126,7 +126,7 @@ Result<void> Generator::WorkQueue(const store::User& moderator, bool appeal_only
     TRY(Decide(moderator, view, *who));
     ++decided;
   }
-  for (const Id id : hand_back) TRY(moderation_.Release(moderator, id));
+  for (const Id id : hand_back) TRY(moderation_.queue().Release(moderator, id));
   return {};
 }
 
@@ -186,7 +186,7 @@ Result<void> Generator::Decide(const store::User& moderator, const moderation::C
       in.reason = Text(lang, "Нарушений в записи звонка не найдено.", "Nothing in the call breaks the rules.");
     }
   }
-  auto out = TRY(moderation_.Decide(moderator, view.c.id, in));
+  auto out = TRY(moderation_.decisions().Decide(moderator, view.c.id, in));
   ++stats_.decisions;
   if (view.c.kind == "appeal" || !out.sanction) return {};
   ++accused.sanctions;
@@ -197,7 +197,7 @@ Result<void> Generator::Decide(const store::User& moderator, const moderation::C
     const Id sanction = out.sanction->id;
     const std::size_t who = static_cast<std::size_t>(&accused - people_.data());
     Schedule(at, [this, who, sanction, text = *appeal](TimeMs t) -> Result<void> {
-      TRY(moderation_.FileAppeal(people_[who].user, sanction, text));
+      TRY(moderation_.appeals().FileAppeal(people_[who].user, sanction, text));
       ++stats_.appeals;
       // The second moderator (appeals go to someone other than who decided) takes it.
       if (moderator2_) {

@@ -466,7 +466,7 @@ void Server::Housekeeping() {
       next_rollup = std::chrono::steady_clock::now() + std::chrono::seconds(config_.rollup_interval_seconds);
     }
     if (std::chrono::steady_clock::now() >= next_queue_gauge) {
-      if (auto sum = moderation_->Summary(); sum) {
+      if (auto sum = moderation_->queue().Summary(); sum) {
         metrics_.Set("vitrina_moderation_cases", {{"state", "open"}}, sum->open);
         metrics_.Set("vitrina_moderation_cases", {{"state", "assigned"}}, sum->assigned);
         metrics_.Set("vitrina_moderation_cases", {{"state", "breached"}}, sum->breached);

@@ -33,7 +33,7 @@ Result<void> Reprioritise(store::Tx& tx, const ModerationOptions& options, store
   if (c.kind != "complaints" || c.status == "decided") return {};
   PriorityInputs in;
   std::set<Id> reporters;
-  for (const auto& k : TRY(tx.cases().ListComplaints(Complaints().Case(c.id).Limit(10000)))) {
+  for (const auto& k : TRY(tx.complaints().ListComplaints(Complaints().Case(c.id).Limit(10000)))) {
     if (k.status != "open" && k.status != "in_review") continue;
     reporters.insert(k.reporter_id);
     in.most_severe = std::min(in.most_severe, Severity(k.category));

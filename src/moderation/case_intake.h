@@ -9,7 +9,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
-#include "moderation/moderation_service.h"
+#include "moderation/moderation_types.h"
 #include "store/store.h"
 
 namespace vitrina::moderation {

@@ -1,5 +1,7 @@
 #include "moderation/service_helpers.h"
 
+#include <map>
+
 #include <algorithm>
 
 #include <boost/algorithm/string/trim.hpp>
@@ -111,6 +113,88 @@ bool InForce(const store::Sanction& s, TimeMs now) {
   if (s.status != "active") return false;
   if (s.kind == "ban") return true;
   return s.kind == "block" && s.ends_at && *s.ends_at > now;
+}
+
+Result<CaseView> CaseViewOf(store::Tx& tx, const store::Case& c) {
+  CaseView v;
+  v.c = c;
+  auto accused = TRY(tx.users().FindById(c.accused_id));
+  if (accused) {
+    v.accused = std::move(*accused);
+    v.accused.password_hash.clear();
+  }
+  Id complaints_case = c.id;
+  if (c.kind == "appeal" && c.appeal_id) {
+    auto appeal = TRY(tx.sanctions().FindAppeal(*c.appeal_id));
+    if (appeal) {
+      auto sanction = TRY(tx.sanctions().FindSanction(appeal->sanction_id));
+      if (sanction) {
+        complaints_case = sanction->case_id;
+        AppealView av{*appeal, *sanction, {}};
+        for (auto& d : TRY(tx.sanctions().Decisions(sanction->case_id))) {
+          if (d.id == sanction->decision_id) av.decision = d;
+        }
+        v.appeal = std::move(av);
+      }
+    }
+  }
+  v.complaints = TRY(tx.complaints().ListComplaints(Complaints().Case(complaints_case).Limit(1000)));
+  store::FlagFilter flags;
+  flags.case_id = complaints_case;
+  v.flags = TRY(tx.analytics().ListFlags(flags));
+  v.detections = TRY(tx.detection().CaseItems(complaints_case));
+  std::map<Id, store::Call> calls;
+  for (auto id : TRY(tx.cases().CaseCalls(c.id))) {
+    auto call = TRY(tx.calls().FindById(id));
+    if (!call) continue;
+    auto listing = TRY(tx.listings().FindById(call->listing_id));
+    v.calls.push_back({*call, listing ? listing->title : ""});
+    calls.emplace(id, *call);
+  }
+  for (auto& k : v.complaints) {
+    if (k.quote && !k.quote_match) {
+      if (auto it = calls.find(k.call_id); it != calls.end()) {
+        k.quote_match = TRY(MatchInCall(tx, it->second, k.accused_id, *k.quote));
+      }
+    }
+  }
+  v.decisions = TRY(tx.sanctions().Decisions(c.id));
+  // The accused's history.
+  store::CaseFilter others;
+  others.accused_id = c.accused_id;
+  for (const auto& other : TRY(tx.cases().ListCases(others))) {
+    if (other.id == c.id) continue;
+    CaseSummary s{other, std::nullopt};
+    auto ds = TRY(tx.sanctions().Decisions(other.id));
+    if (!ds.empty()) s.action = ds.back().action;
+    v.history.cases.push_back(std::move(s));
+  }
+  v.history.sanctions = TRY(tx.sanctions().Sanctions(c.accused_id));
+  for (auto& k : TRY(tx.complaints().ListComplaints(Complaints().Accused(c.accused_id).Limit(50)))) {
+    if (k.case_id != complaints_case) v.history.complaints_against.push_back(std::move(k));
+  }
+  v.history.complaints_by = TRY(tx.complaints().ListComplaints(Complaints().Reporter(c.accused_id).Limit(50)));
+  return v;
+}
+
+
+Result<store::Case> LoadAssigned(store::Tx& tx, const store::User& moderator, Id case_id, TimeMs now) {
+  auto c = TRY(tx.cases().FindCase(case_id));
+  if (!c) return base::NotFound("case_not_found", "No such case");
+  if (c->status == "decided") return base::Conflict("case_decided", "This case has been decided");
+  if (c->status != "assigned" || c->assignee_id != moderator.id || !c->lease_until || *c->lease_until < now) {
+    return base::PermissionDenied("not_assignee", "This case is not assigned to you (or your assignment lapsed)");
+  }
+  return *c;
+}
+
+Result<store::Case> LoadDecidable(store::Tx& tx, const store::User& moderator, Id case_id, TimeMs now) {
+  auto c = TRY(LoadAssigned(tx, moderator, case_id, now));
+  if (TRY(tx.cases().IsParty(c.id, moderator.id))) {
+    return base::PermissionDenied("conflict_of_interest",
+                                  "You are a party to a call in this case (or complained in it); release it");
+  }
+  return c;
 }
 
 }  // namespace vitrina::moderation::detail

@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the ModerationService's files (complaints, routing, decisions, appeals):
+// Helpers shared by the moderation services (complaints, routing, decisions, appeals):
 // input limits and checks, JSON of ranges and matches, notifications, closing a case. Internal
 // to the moderation component; stateless, any thread.
 
@@ -10,7 +10,7 @@
 #include <boost/json.hpp>
 
 #include "accounts/roles.h"
-#include "moderation/moderation_service.h"
+#include "moderation/moderation_types.h"
 #include "moderation/rules.h"
 #include "store/store.h"
 
@@ -62,5 +62,14 @@ Result<void> Notify(store::Tx& tx, Id user, const std::string& kind, boost::json
 // Decided: off the queue, the lease gone (assignee_id stays: who decided).
 Result<void> CloseCase(store::Tx& tx, store::Case& c, TimeMs now);
 bool InForce(const store::Sanction& s, TimeMs now);
+
+// Everything a moderator sees of a case: the accused, complaints (quote matches filled in),
+// flags, ranking rows, calls, decisions, the appeal, and the accused's history.
+Result<CaseView> CaseViewOf(store::Tx& tx, const store::Case& c);
+// The case, assigned to `moderator` with a live lease: 404 case_not_found, 409 case_decided,
+// 403 not_assignee.
+Result<store::Case> LoadAssigned(store::Tx& tx, const store::User& moderator, Id case_id, TimeMs now);
+// LoadAssigned, and 403 conflict_of_interest when the moderator is a party to the case.
+Result<store::Case> LoadDecidable(store::Tx& tx, const store::User& moderator, Id case_id, TimeMs now);
 
 }  // namespace vitrina::moderation::detail

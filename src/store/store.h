@@ -167,7 +167,7 @@ class AuditRepository {
   virtual Result<std::vector<AuditEntry>> Scan(Id after_id, int limit) = 0;
 };
 
-// Complaints, cases, routing state (docs/moderation.md).
+// Cases and the queue they wait in (docs/moderation.md).
 class CaseRepository {
  public:
   virtual ~CaseRepository() = default;
@@ -198,10 +198,16 @@ class CaseRepository {
   virtual Result<void> AddCaseCall(Id case_id, Id call_id) = 0;
   virtual Result<std::vector<Id>> CaseCalls(Id case_id) = 0;
 
-  // ModeratorState defaults (on shift, capacity 3) when never set.
-  virtual Result<ModeratorState> Moderator(Id user_id) = 0;
-  virtual Result<void> PutModerator(const ModeratorState& state) = 0;
+  // Retention: ended calls older than `cutoff` with something left to delete and nothing
+  // holding them (an undecided case, an open appeal, or a sanction still appealable whose
+  // decision cites the call). Oldest first.
+  virtual Result<std::vector<Id>> PurgeableCalls(TimeMs cutoff, TimeMs now, int limit) = 0;
+};
 
+// Complaints, each in the case of its accused.
+class ComplaintRepository {
+ public:
+  virtual ~ComplaintRepository() = default;
   // Conflict "complaint_exists" when the reporter has an undecided complaint on that call.
   virtual Result<Complaint> InsertComplaint(const Complaint& c) = 0;
   virtual Result<void> UpdateComplaint(const Complaint& c) = 0;
@@ -210,11 +216,15 @@ class CaseRepository {
   // Sets every complaint of the case in one of `from` to `to`; how many.
   virtual Result<int> SetComplaintStatus(Id case_id, const std::vector<std::string>& from,
                                          const std::string& to, TimeMs now) = 0;
+};
 
-  // Retention: ended calls older than `cutoff` with something left to delete and nothing
-  // holding them (an undecided case, an open appeal, or a sanction still appealable whose
-  // decision cites the call). Oldest first.
-  virtual Result<std::vector<Id>> PurgeableCalls(TimeMs cutoff, TimeMs now, int limit) = 0;
+// Moderators' routing state (shift, capacity).
+class ModeratorRepository {
+ public:
+  virtual ~ModeratorRepository() = default;
+  // ModeratorState defaults (on shift, capacity 3) when never set.
+  virtual Result<ModeratorState> Moderator(Id user_id) = 0;
+  virtual Result<void> PutModerator(const ModeratorState& state) = 0;
 };
 
 // Decisions, sanctions, appeals, rewards.
@@ -297,6 +307,8 @@ class Tx {
   virtual TranscriptRepository& transcripts() = 0;
   virtual AuditRepository& audit() = 0;
   virtual CaseRepository& cases() = 0;
+  virtual ComplaintRepository& complaints() = 0;
+  virtual ModeratorRepository& moderators() = 0;
   virtual SanctionRepository& sanctions() = 0;
   virtual NotificationRepository& notifications() = 0;
   virtual AnalyticsRepository& analytics() = 0;

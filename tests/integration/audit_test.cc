@@ -228,7 +228,7 @@ TEST_F(AuditApiTest, PrivilegedWritesAndStaffReadsOfCasesAreOnTheRecord) {
   in.text = "Rude words";
   auto buyer_record = server_->accounts().GetUser(std::stoll(buyer.id));
   ASSERT_TRUE(buyer_record);
-  auto complaint = server_->moderation().FileComplaint(*buyer_record, call_id, in);
+  auto complaint = server_->moderation().complaints().FileComplaint(*buyer_record, call_id, in);
   ASSERT_TRUE(complaint) << complaint.error().message;
   const auto case_path = "/api/v1/moderation/cases/" + std::to_string(complaint->case_id);
   EXPECT_EQ(Call("GET", case_path, mod.token).status, 200u);  // not assigned to anyone

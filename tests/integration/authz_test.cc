@@ -134,7 +134,7 @@ class AuthzTest : public ServerTest {
     moderation::ComplaintInput in;
     in.category = "rude";
     in.text = "Rude words";
-    auto k = server_->moderation().FileComplaint(Record(buyer_), std::stoll(Id("call.recorded")), in);
+    auto k = server_->moderation().complaints().FileComplaint(Record(buyer_), std::stoll(Id("call.recorded")), in);
     EXPECT_TRUE(k) << k.error().message;
     return k ? std::to_string(k->id) : "0";
   }
@@ -142,7 +142,7 @@ class AuthzTest : public ServerTest {
   // {case} taken by `moderator` through next: the only open case there is (RetireCases).
   std::string TakeCase(const User& moderator) {
     const auto want = Id("case");
-    auto view = server_->moderation().Next(Record(moderator));
+    auto view = server_->moderation().queue().Next(Record(moderator));
     EXPECT_TRUE(view && *view) << (view ? "nothing to take" : view.error().message);
     if (!view || !*view) return "0";
     EXPECT_EQ(std::to_string((*view)->c.id), want);
@@ -154,14 +154,14 @@ class AuthzTest : public ServerTest {
     moderation::DecisionInput in;
     in.action = "warn";
     in.reason = "Rule 4.2";
-    auto out = server_->moderation().Decide(Record(moderator_), std::stoll(Id("case.mine")), in);
+    auto out = server_->moderation().decisions().Decide(Record(moderator_), std::stoll(Id("case.mine")), in);
     EXPECT_TRUE(out && out->sanction) << (out ? "no sanction" : out.error().message);
     return out && out->sanction ? std::to_string(out->sanction->id) : "0";
   }
 
   std::string SellersNewestNotification() {
     Id("sanction");
-    auto list = server_->moderation().Notifications(Record(seller_), std::nullopt, 1);
+    auto list = server_->moderation().notifications().Notifications(Record(seller_), std::nullopt, 1);
     EXPECT_TRUE(list && !list->empty()) << (list ? "no notification" : list.error().message);
     return list && !list->empty() ? std::to_string(list->front().id) : "0";
   }
@@ -311,7 +311,7 @@ class AuthzTest : public ServerTest {
     else if (name == "moderator") v = moderator_.id;
     else if (name == "complaint") v = NewComplaint();
     else if (name == "case") {
-      auto k = server_->moderation().GetComplaint(Record(buyer_), std::stoll(Id("complaint")));
+      auto k = server_->moderation().complaints().GetComplaint(Record(buyer_), std::stoll(Id("complaint")));
       EXPECT_TRUE(k) << k.error().message;
       v = k ? std::to_string(k->case_id) : "0";
     } else if (name == "case.mine") v = TakeCase(moderator_);

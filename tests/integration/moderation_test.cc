@@ -110,7 +110,7 @@ class ModerationTest : public ServerTest {
       store::ComplaintFilter f;
       f.call_id = call;
       f.limit = 1000;
-      return tx.cases().ListComplaints(f);
+      return tx.complaints().ListComplaints(f);
     });
     EXPECT_TRUE(r);
     return r ? r->size() : 0;
@@ -573,7 +573,7 @@ TEST_F(ModerationTest, EightModeratorsTakeAThousandCasesEachExactlyOnce) {
   // Each moderator takes the next case and decides it, until nothing is left for them.
   auto worker = [&](const store::User& mod, int index) {
     while (true) {
-      auto next = server_->moderation().Next(mod);
+      auto next = server_->moderation().queue().Next(mod);
       if (!next) {
         errors++;
         break;
@@ -590,7 +590,7 @@ TEST_F(ModerationTest, EightModeratorsTakeAThousandCasesEachExactlyOnce) {
       moderation::DecisionInput dismiss;
       dismiss.action = "dismiss";
       dismiss.reason = "checked";
-      if (!server_->moderation().Decide(mod, id, dismiss)) errors++;
+      if (!server_->moderation().decisions().Decide(mod, id, dismiss)) errors++;
     }
   };
   std::vector<std::thread> threads;

@@ -227,7 +227,7 @@ TEST_F(DemoHistoryTest, ComplaintsRatingsAndDecisionsWentThroughTheServices) {
   auto complaints = store_->Read([](store::Tx& tx) {
     store::ComplaintFilter f;
     f.limit = 10'000;
-    return tx.cases().ListComplaints(f);
+    return tx.complaints().ListComplaints(f);
   });
   ASSERT_TRUE(complaints);
   EXPECT_EQ(static_cast<int>(complaints->size()), stats.complaints);

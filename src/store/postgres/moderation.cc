@@ -441,7 +441,7 @@ Result<std::vector<Id>> PgCases::CaseCalls(Id case_id) {
   return out;
 }
 
-Result<ModeratorState> PgCases::Moderator(Id user_id) {
+Result<ModeratorState> PgModerators::Moderator(Id user_id) {
   auto stmt = TRY(c_.Prepare(
       "SELECT user_id, on_shift, capacity, last_seen_at, updated_at FROM moderator_state"
       " WHERE user_id = $1"));
@@ -456,7 +456,7 @@ Result<ModeratorState> PgCases::Moderator(Id user_id) {
   return m;
 }
 
-Result<void> PgCases::PutModerator(const ModeratorState& m) {
+Result<void> PgModerators::PutModerator(const ModeratorState& m) {
   auto stmt = TRY(c_.Prepare(
       "INSERT INTO moderator_state (user_id, on_shift, capacity, last_seen_at, updated_at)"
       " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO UPDATE SET"
@@ -466,7 +466,7 @@ Result<void> PgCases::PutModerator(const ModeratorState& m) {
       .Bind(5, m.updated_at).Exec();
 }
 
-Result<Complaint> PgCases::InsertComplaint(const Complaint& c) {
+Result<Complaint> PgComplaints::InsertComplaint(const Complaint& c) {
   auto stmt = TRY(c_.Prepare(std::string("INSERT INTO complaints (") + (kComplaintColumns + 4) +
                              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id"));
   BindComplaint(stmt, c);
@@ -477,7 +477,7 @@ Result<Complaint> PgCases::InsertComplaint(const Complaint& c) {
   return out;
 }
 
-Result<void> PgCases::UpdateComplaint(const Complaint& c) {
+Result<void> PgComplaints::UpdateComplaint(const Complaint& c) {
   auto stmt = TRY(c_.Prepare(
       "UPDATE complaints SET call_id = $1, reporter_id = $2, accused_id = $3, case_id = $4,"
       " category = $5, text = $6, ranges = $7, quote = $8, quote_match = $9, status = $10,"
@@ -487,14 +487,14 @@ Result<void> PgCases::UpdateComplaint(const Complaint& c) {
   return ComplaintConflict(Guarded(c_, [&] { return stmt.Exec(); }), c.call_id);
 }
 
-Result<std::optional<Complaint>> PgCases::FindComplaint(Id id) {
+Result<std::optional<Complaint>> PgComplaints::FindComplaint(Id id) {
   auto stmt = TRY(c_.Prepare(std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE id = $1"));
   stmt.Bind(1, id);
   if (!TRY(stmt.Step())) return std::optional<Complaint>();
   return std::optional<Complaint>(ReadComplaint(stmt));
 }
 
-Result<std::vector<Complaint>> PgCases::ListComplaints(const ComplaintFilter& f) {
+Result<std::vector<Complaint>> PgComplaints::ListComplaints(const ComplaintFilter& f) {
   std::string sql = std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE true";
   int n = 0;
   auto param = [&n] { return "$" + std::to_string(++n); };
@@ -517,7 +517,7 @@ Result<std::vector<Complaint>> PgCases::ListComplaints(const ComplaintFilter& f)
   return out;
 }
 
-Result<int> PgCases::SetComplaintStatus(Id case_id, const std::vector<std::string>& from,
+Result<int> PgComplaints::SetComplaintStatus(Id case_id, const std::vector<std::string>& from,
                                         const std::string& to, TimeMs now) {
   if (from.empty()) return 0;
   auto stmt = TRY(c_.Prepare(

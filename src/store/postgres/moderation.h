@@ -31,14 +31,30 @@ class PgCases final : public CaseRepository {
   Result<int> CountAssigned(Id moderator_id) override;
   Result<void> AddCaseCall(Id case_id, Id call_id) override;
   Result<std::vector<Id>> CaseCalls(Id case_id) override;
-  Result<ModeratorState> Moderator(Id user_id) override;
-  Result<void> PutModerator(const ModeratorState& state) override;
+  Result<std::vector<Id>> PurgeableCalls(TimeMs cutoff, TimeMs now, int limit) override;
+
+ private:
+  Connection& c_;
+};
+
+class PgComplaints final : public ComplaintRepository {
+ public:
+  explicit PgComplaints(Connection& c) : c_(c) {}
   Result<Complaint> InsertComplaint(const Complaint& c) override;
   Result<void> UpdateComplaint(const Complaint& c) override;
   Result<std::optional<Complaint>> FindComplaint(Id id) override;
   Result<std::vector<Complaint>> ListComplaints(const ComplaintFilter& filter) override;
   Result<int> SetComplaintStatus(Id case_id, const std::vector<std::string>& from, const std::string& to, TimeMs now) override;
-  Result<std::vector<Id>> PurgeableCalls(TimeMs cutoff, TimeMs now, int limit) override;
+
+ private:
+  Connection& c_;
+};
+
+class PgModerators final : public ModeratorRepository {
+ public:
+  explicit PgModerators(Connection& c) : c_(c) {}
+  Result<ModeratorState> Moderator(Id user_id) override;
+  Result<void> PutModerator(const ModeratorState& state) override;
 
  private:
   Connection& c_;

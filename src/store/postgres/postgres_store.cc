@@ -31,7 +31,7 @@ class PgTx final : public Tx {
  public:
   PgTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
-        transcripts_(c, options.search_tier_size), audit_(c), cases_(c), sanctions_(c),
+        transcripts_(c, options.search_tier_size), audit_(c), cases_(c), complaints_(c), moderators_(c), sanctions_(c),
         notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c), limits_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -42,6 +42,8 @@ class PgTx final : public Tx {
   TranscriptRepository& transcripts() override { return transcripts_; }
   AuditRepository& audit() override { return audit_; }
   CaseRepository& cases() override { return cases_; }
+  ComplaintRepository& complaints() override { return complaints_; }
+  ModeratorRepository& moderators() override { return moderators_; }
   SanctionRepository& sanctions() override { return sanctions_; }
   NotificationRepository& notifications() override { return notifications_; }
   AnalyticsRepository& analytics() override { return analytics_; }
@@ -61,6 +63,8 @@ class PgTx final : public Tx {
   PgTranscripts transcripts_;
   PgAudit audit_;
   PgCases cases_;
+  PgComplaints complaints_;
+  PgModerators moderators_;
   PgSanctions sanctions_;
   PgNotifications notifications_;
   PgAnalytics analytics_;

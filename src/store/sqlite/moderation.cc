@@ -421,7 +421,7 @@ Result<std::vector<Id>> SqliteCases::CaseCalls(Id case_id) {
   return out;
 }
 
-Result<ModeratorState> SqliteCases::Moderator(Id user_id) {
+Result<ModeratorState> SqliteModerators::Moderator(Id user_id) {
   auto stmt = TRY(c_.Prepare(
       "SELECT user_id, on_shift, capacity, last_seen_at, updated_at FROM moderator_state"
       " WHERE user_id = ?1"));
@@ -436,7 +436,7 @@ Result<ModeratorState> SqliteCases::Moderator(Id user_id) {
   return m;
 }
 
-Result<void> SqliteCases::PutModerator(const ModeratorState& m) {
+Result<void> SqliteModerators::PutModerator(const ModeratorState& m) {
   auto stmt = TRY(c_.Prepare(
       "INSERT INTO moderator_state (user_id, on_shift, capacity, last_seen_at, updated_at)"
       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_id) DO UPDATE SET"
@@ -446,7 +446,7 @@ Result<void> SqliteCases::PutModerator(const ModeratorState& m) {
       .Bind(5, m.updated_at).Exec();
 }
 
-Result<Complaint> SqliteCases::InsertComplaint(const Complaint& c) {
+Result<Complaint> SqliteComplaints::InsertComplaint(const Complaint& c) {
   auto stmt = TRY(c_.Prepare(std::string("INSERT INTO complaints (") + (kComplaintColumns + 4) +
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
   BindComplaint(stmt, c);
@@ -456,7 +456,7 @@ Result<Complaint> SqliteCases::InsertComplaint(const Complaint& c) {
   return out;
 }
 
-Result<void> SqliteCases::UpdateComplaint(const Complaint& c) {
+Result<void> SqliteComplaints::UpdateComplaint(const Complaint& c) {
   auto stmt = TRY(c_.Prepare(
       "UPDATE complaints SET call_id = ?1, reporter_id = ?2, accused_id = ?3, case_id = ?4,"
       " category = ?5, text = ?6, ranges = ?7, quote = ?8, quote_match = ?9, status = ?10,"
@@ -466,14 +466,14 @@ Result<void> SqliteCases::UpdateComplaint(const Complaint& c) {
   return ComplaintConflict(stmt.Exec(), c.call_id);
 }
 
-Result<std::optional<Complaint>> SqliteCases::FindComplaint(Id id) {
+Result<std::optional<Complaint>> SqliteComplaints::FindComplaint(Id id) {
   auto stmt = TRY(c_.Prepare(std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE id = ?1"));
   stmt.Bind(1, id);
   if (!TRY(stmt.Step())) return std::optional<Complaint>();
   return std::optional<Complaint>(ReadComplaint(stmt));
 }
 
-Result<std::vector<Complaint>> SqliteCases::ListComplaints(const ComplaintFilter& f) {
+Result<std::vector<Complaint>> SqliteComplaints::ListComplaints(const ComplaintFilter& f) {
   std::string sql = std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE 1";
   if (f.case_id) sql += " AND case_id = ?1";
   if (f.reporter_id) sql += " AND reporter_id = ?2";
@@ -493,7 +493,7 @@ Result<std::vector<Complaint>> SqliteCases::ListComplaints(const ComplaintFilter
   return out;
 }
 
-Result<int> SqliteCases::SetComplaintStatus(Id case_id, const std::vector<std::string>& from,
+Result<int> SqliteComplaints::SetComplaintStatus(Id case_id, const std::vector<std::string>& from,
                                             const std::string& to, TimeMs now) {
   if (from.empty()) return 0;
   auto stmt = TRY(c_.Prepare(

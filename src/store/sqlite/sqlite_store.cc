@@ -448,7 +448,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size),
-        audit_(c), cases_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c), limits_(c) {}
+        audit_(c), cases_(c), complaints_(c), moderators_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c), limits_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -458,6 +458,8 @@ class SqliteTx final : public Tx {
   TranscriptRepository& transcripts() override { return transcripts_; }
   AuditRepository& audit() override { return audit_; }
   CaseRepository& cases() override { return cases_; }
+  ComplaintRepository& complaints() override { return complaints_; }
+  ModeratorRepository& moderators() override { return moderators_; }
   SanctionRepository& sanctions() override { return sanctions_; }
   NotificationRepository& notifications() override { return notifications_; }
   AnalyticsRepository& analytics() override { return analytics_; }
@@ -477,6 +479,8 @@ class SqliteTx final : public Tx {
   SqliteTranscripts transcripts_;
   SqliteAudit audit_;
   SqliteCases cases_;
+  SqliteComplaints complaints_;
+  SqliteModerators moderators_;
   SqliteSanctions sanctions_;
   SqliteNotifications notifications_;
   SqliteAnalytics analytics_;

@@ -148,7 +148,7 @@ class InsightsStoreTest : public ::testing::TestWithParam<std::string> {
     c.quote_match = std::move(quote_match);
     c.status = status;
     c.created_at = c.updated_at = at;
-    auto r = W([&](Tx& tx) { return tx.cases().InsertComplaint(c); });
+    auto r = W([&](Tx& tx) { return tx.complaints().InsertComplaint(c); });
     return r ? *r : Complaint{};
   }
   Decision AddDecision(const Case& k, const std::string& action, TimeMs at, std::vector<Id> cited = {}) {
@@ -282,7 +282,7 @@ TEST_P(InsightsStoreTest, TriggersMarkTheDaysTheirRowsCountOn) {
   Settle(t);
   complaint.status = "upheld";
   complaint.updated_at = t + 9 * kDayMs;
-  W([&](Tx& tx) { return tx.cases().UpdateComplaint(complaint); });
+  W([&](Tx& tx) { return tx.complaints().UpdateComplaint(complaint); });
   EXPECT_EQ(Dirty(), (Dirties{{d + 3, 1}}));
   Settle(t);
   AddDecision(k, "warn", t + 4 * kDayMs);

@@ -259,48 +259,48 @@ TEST_P(ModerationTest, OneUndecidedComplaintPerReporterAndCall) {
   const Call other_call = AddCall(buyer, seller, 5500);
   const Case kase = AddCase(MakeCase(seller, 1, 10'000));
 
-  auto first = W([&](Tx& tx) { return tx.cases().InsertComplaint(MakeComplaint(call, buyer, seller, kase.id)); });
+  auto first = W([&](Tx& tx) { return tx.complaints().InsertComplaint(MakeComplaint(call, buyer, seller, kase.id)); });
   ASSERT_TRUE(first);
-  auto found = R([&](Tx& tx) { return tx.cases().FindComplaint(first->id); });
+  auto found = R([&](Tx& tx) { return tx.complaints().FindComplaint(first->id); });
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->quote, "send a prepayment to my card");
   EXPECT_FALSE((*found)->quote_match);
   EXPECT_EQ((*found)->ranges, R"([{"from_ms":61000,"to_ms":68000}])");
   EXPECT_EQ((*found)->status, "open");
 
-  auto twin = store_->Write([&](Tx& tx) { return tx.cases().InsertComplaint(MakeComplaint(call, buyer, seller, kase.id)); });
+  auto twin = store_->Write([&](Tx& tx) { return tx.complaints().InsertComplaint(MakeComplaint(call, buyer, seller, kase.id)); });
   ASSERT_FALSE(twin);
   EXPECT_EQ(twin.error().kind, base::ErrorKind::kConflict);
   EXPECT_EQ(twin.error().code, "complaint_exists");
   // Another call of the same pair is a complaint of its own.
-  EXPECT_TRUE(W([&](Tx& tx) { return tx.cases().InsertComplaint(MakeComplaint(other_call, buyer, seller, kase.id)); }));
+  EXPECT_TRUE(W([&](Tx& tx) { return tx.complaints().InsertComplaint(MakeComplaint(other_call, buyer, seller, kase.id)); }));
   // A bad foreign key is not reported as a duplicate.
   const Call third_call = AddCall(buyer, seller, 5600);
   auto orphan = store_->Write(
-      [&](Tx& tx) { return tx.cases().InsertComplaint(MakeComplaint(third_call, buyer, seller, kase.id + 1000)); });
+      [&](Tx& tx) { return tx.complaints().InsertComplaint(MakeComplaint(third_call, buyer, seller, kase.id + 1000)); });
   ASSERT_FALSE(orphan);
   EXPECT_NE(orphan.error().code, "complaint_exists");
 
   // In review it still counts as undecided.
-  EXPECT_EQ(*W([&](Tx& tx) { return tx.cases().SetComplaintStatus(kase.id, {"open"}, "in_review", 6500); }), 2);
-  twin = store_->Write([&](Tx& tx) { return tx.cases().InsertComplaint(MakeComplaint(call, buyer, seller, kase.id)); });
+  EXPECT_EQ(*W([&](Tx& tx) { return tx.complaints().SetComplaintStatus(kase.id, {"open"}, "in_review", 6500); }), 2);
+  twin = store_->Write([&](Tx& tx) { return tx.complaints().InsertComplaint(MakeComplaint(call, buyer, seller, kase.id)); });
   ASSERT_FALSE(twin);
   EXPECT_EQ(twin.error().code, "complaint_exists");
 
   // Once decided, the reporter may complain about the same call again.
-  EXPECT_EQ(*W([&](Tx& tx) { return tx.cases().SetComplaintStatus(kase.id, {"open", "in_review"}, "dismissed", 7000); }),
+  EXPECT_EQ(*W([&](Tx& tx) { return tx.complaints().SetComplaintStatus(kase.id, {"open", "in_review"}, "dismissed", 7000); }),
             2);
-  EXPECT_EQ(*W([&](Tx& tx) { return tx.cases().SetComplaintStatus(kase.id, {"open", "in_review"}, "upheld", 7000); }),
+  EXPECT_EQ(*W([&](Tx& tx) { return tx.complaints().SetComplaintStatus(kase.id, {"open", "in_review"}, "upheld", 7000); }),
             0);
-  found = R([&](Tx& tx) { return tx.cases().FindComplaint(first->id); });
+  found = R([&](Tx& tx) { return tx.complaints().FindComplaint(first->id); });
   EXPECT_EQ((*found)->status, "dismissed");
   EXPECT_EQ((*found)->updated_at, 7000);
-  auto again = W([&](Tx& tx) { return tx.cases().InsertComplaint(MakeComplaint(call, buyer, seller, kase.id)); });
+  auto again = W([&](Tx& tx) { return tx.complaints().InsertComplaint(MakeComplaint(call, buyer, seller, kase.id)); });
   ASSERT_TRUE(again);
   // ...and reopening the dismissed one now collides with the new one.
   Complaint reopened = **found;
   reopened.status = "open";
-  auto clash = store_->Write([&](Tx& tx) { return tx.cases().UpdateComplaint(reopened); });
+  auto clash = store_->Write([&](Tx& tx) { return tx.complaints().UpdateComplaint(reopened); });
   ASSERT_FALSE(clash);
   EXPECT_EQ(clash.error().code, "complaint_exists");
 
@@ -311,8 +311,8 @@ TEST_P(ModerationTest, OneUndecidedComplaintPerReporterAndCall) {
   edited.quote.reset();
   edited.quote_match = R"({"segment_ids":["1"],"from_ms":1,"to_ms":2})";
   edited.updated_at = 8000;
-  ASSERT_TRUE(W([&](Tx& tx) { return tx.cases().UpdateComplaint(edited); }));
-  found = R([&](Tx& tx) { return tx.cases().FindComplaint(again->id); });
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.complaints().UpdateComplaint(edited); }));
+  found = R([&](Tx& tx) { return tx.complaints().FindComplaint(again->id); });
   EXPECT_EQ((*found)->category, "fraud");
   EXPECT_EQ((*found)->text, "edited");
   EXPECT_FALSE((*found)->quote);
@@ -328,35 +328,35 @@ TEST_P(ModerationTest, ListComplaintsNewestFirstWithFiltersAndCursor) {
   for (int i = 0; i < 4; ++i) {
     calls.push_back(AddCall(i % 2 ? buyer2 : buyer, seller, 5000 + i));
     ids.push_back(W([&](Tx& tx) {
-                    return tx.cases().InsertComplaint(MakeComplaint(calls.back(), i % 2 ? buyer2 : buyer, seller, kase.id));
+                    return tx.complaints().InsertComplaint(MakeComplaint(calls.back(), i % 2 ? buyer2 : buyer, seller, kase.id));
                   })->id);
   }
   ComplaintFilter f;
   f.case_id = kase.id;
-  auto all = *R([&](Tx& tx) { return tx.cases().ListComplaints(f); });
+  auto all = *R([&](Tx& tx) { return tx.complaints().ListComplaints(f); });
   ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[0].id, ids[3]);
   EXPECT_EQ(all[3].id, ids[0]);
   f.limit = 2;
   f.before_id = ids[3];
-  auto page = *R([&](Tx& tx) { return tx.cases().ListComplaints(f); });
+  auto page = *R([&](Tx& tx) { return tx.complaints().ListComplaints(f); });
   ASSERT_EQ(page.size(), 2u);
   EXPECT_EQ(page[0].id, ids[2]);
   EXPECT_EQ(page[1].id, ids[1]);
   ComplaintFilter by;
   by.reporter_id = buyer2;
-  auto mine = *R([&](Tx& tx) { return tx.cases().ListComplaints(by); });
+  auto mine = *R([&](Tx& tx) { return tx.complaints().ListComplaints(by); });
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine[0].id, ids[3]);
   EXPECT_EQ(mine[1].id, ids[1]);
   ComplaintFilter on_call;
   on_call.call_id = calls[2].id;
-  auto one = *R([&](Tx& tx) { return tx.cases().ListComplaints(on_call); });
+  auto one = *R([&](Tx& tx) { return tx.complaints().ListComplaints(on_call); });
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0].id, ids[2]);
   ComplaintFilter against;
   against.accused_id = buyer;
-  EXPECT_TRUE(R([&](Tx& tx) { return tx.cases().ListComplaints(against); })->empty());
+  EXPECT_TRUE(R([&](Tx& tx) { return tx.complaints().ListComplaints(against); })->empty());
 }
 
 TEST_P(ModerationTest, OneUndecidedComplaintsCasePerAccused) {
@@ -635,7 +635,7 @@ TEST_P(ModerationTest, CountQueueCountsUndecidedCasesByStateAndSla) {
 
 TEST_P(ModerationTest, ModeratorStateDefaultsAndUpserts) {
   const Id mod = AddUser("m@x");
-  auto m = *R([&](Tx& tx) { return tx.cases().Moderator(mod); });
+  auto m = *R([&](Tx& tx) { return tx.moderators().Moderator(mod); });
   EXPECT_EQ(m.user_id, mod);
   EXPECT_TRUE(m.on_shift);
   EXPECT_EQ(m.capacity, 3);
@@ -644,16 +644,16 @@ TEST_P(ModerationTest, ModeratorStateDefaultsAndUpserts) {
   m.capacity = 5;
   m.last_seen_at = 700;
   m.updated_at = 700;
-  ASSERT_TRUE(W([&](Tx& tx) { return tx.cases().PutModerator(m); }));
-  auto read = *R([&](Tx& tx) { return tx.cases().Moderator(mod); });
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.moderators().PutModerator(m); }));
+  auto read = *R([&](Tx& tx) { return tx.moderators().Moderator(mod); });
   EXPECT_FALSE(read.on_shift);
   EXPECT_EQ(read.capacity, 5);
   EXPECT_EQ(read.last_seen_at, 700);
   m.on_shift = true;
   m.capacity = 2;
   m.updated_at = 800;
-  ASSERT_TRUE(W([&](Tx& tx) { return tx.cases().PutModerator(m); }));
-  read = *R([&](Tx& tx) { return tx.cases().Moderator(mod); });
+  ASSERT_TRUE(W([&](Tx& tx) { return tx.moderators().PutModerator(m); }));
+  read = *R([&](Tx& tx) { return tx.moderators().Moderator(mod); });
   EXPECT_TRUE(read.on_shift);
   EXPECT_EQ(read.capacity, 2);
   EXPECT_EQ(read.updated_at, 800);
@@ -1073,11 +1073,11 @@ TEST_P(ModerationTest, ConcurrentModeratorsOnSeparateStoresNeverGetTheSameCase) 
           c->lease_until = kNow + 3'600'000;
           c->updated_at = kNow;
           TRY(tx.cases().UpdateCase(*c));
-          TRY(tx.cases().SetComplaintStatus(c->id, {"open"}, "in_review", kNow));
-          ModeratorState state = TRY(tx.cases().Moderator(me));
+          TRY(tx.complaints().SetComplaintStatus(c->id, {"open"}, "in_review", kNow));
+          ModeratorState state = TRY(tx.moderators().Moderator(me));
           state.last_seen_at = kNow;
           state.updated_at = kNow;
-          TRY(tx.cases().PutModerator(state));
+          TRY(tx.moderators().PutModerator(state));
           return c;
         });
         std::lock_guard lock(mu);

@@ -1,4 +1,4 @@
-#include "moderation/moderation_service.h"
+#include "moderation/appeal_service.h"
 
 #include <algorithm>
 #include <map>
@@ -16,7 +16,7 @@ using namespace detail;  // NOLINT: this component's own helpers
 
 // ---------------------------------------------------------------- sanctions and appeals
 
-Result<std::vector<SanctionView>> ModerationService::Sanctions(const store::User& user) {
+Result<std::vector<SanctionView>> AppealService::Sanctions(const store::User& user) {
   return store_.Read([&](store::Tx& tx) -> Result<std::vector<SanctionView>> {
     std::vector<SanctionView> out;
     for (auto& s : TRY(tx.sanctions().Sanctions(user.id))) {
@@ -37,7 +37,7 @@ Result<std::vector<SanctionView>> ModerationService::Sanctions(const store::User
   });
 }
 
-Result<store::Appeal> ModerationService::FileAppeal(const store::User& user, Id sanction_id, const std::string& raw) {
+Result<store::Appeal> AppealService::FileAppeal(const store::User& user, Id sanction_id, const std::string& raw) {
   const auto text = TRY(Text(raw, kMaxReason, "invalid_text", "text"));
   const auto now = clock_.NowMs();
   auto appeal = TRY(store_.Write([&](store::Tx& tx) -> Result<store::Appeal> {
@@ -93,27 +93,8 @@ Result<store::Appeal> ModerationService::FileAppeal(const store::User& user, Id 
   return appeal;
 }
 
-Result<std::vector<store::Reward>> ModerationService::Rewards(const store::User& user) {
+Result<std::vector<store::Reward>> AppealService::Rewards(const store::User& user) {
   return store_.Read([&](store::Tx& tx) { return tx.sanctions().Rewards(user.id); });
-}
-
-// ---------------------------------------------------------------- notifications
-
-Result<std::vector<store::Notification>> ModerationService::Notifications(const store::User& user,
-                                                                         std::optional<Id> before_id, int limit) {
-  return store_.Read([&](store::Tx& tx) { return tx.notifications().List(user.id, before_id, limit); });
-}
-
-Result<std::int64_t> ModerationService::UnreadNotifications(const store::User& user) {
-  return store_.Read([&](store::Tx& tx) { return tx.notifications().UnreadCount(user.id); });
-}
-
-Result<void> ModerationService::MarkNotificationsRead(const store::User& user, Id up_to) {
-  const auto now = clock_.NowMs();
-  return store_.Write([&](store::Tx& tx) -> Result<void> {
-    TRY(tx.notifications().MarkRead(user.id, up_to, now));
-    return {};
-  });
 }
 
 }  // namespace vitrina::moderation

@@ -1,4 +1,4 @@
-#include "moderation/moderation_service.h"
+#include "moderation/decision_service.h"
 
 #include <algorithm>
 #include <map>
@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "base/log.h"
+#include "calls/call_service.h"
 #include "moderation/service_helpers.h"
 
 namespace vitrina::moderation {
@@ -14,9 +15,36 @@ namespace vitrina::moderation {
 namespace json = boost::json;
 using namespace detail;  // NOLINT: this component's own helpers
 
+namespace {
+
+// Sets the user's account state from their sanctions in force.
+Result<void> ApplyAccountState(store::Tx& tx, Id user_id, TimeMs now) {
+  bool blocked = false;
+  std::optional<TimeMs> until;
+  bool forever = false;
+  for (const auto& s : TRY(tx.sanctions().Sanctions(user_id))) {
+    if (!InForce(s, now)) continue;
+    blocked = true;
+    if (s.kind == "ban") forever = true;
+    else if (!until || *s.ends_at > *until) until = s.ends_at;
+  }
+  if (!blocked) return tx.users().SetStatus(user_id, "active", std::nullopt, now);
+  return tx.users().SetStatus(user_id, "blocked", forever ? std::nullopt : until, now);
+}
+
+}  // namespace
+
+Result<void> DecisionService::CheckMayDecide(const store::User& moderator, Id case_id) {
+  const auto now = clock_.NowMs();
+  return store_.Read([&](store::Tx& tx) -> Result<void> {
+    TRY(LoadDecidable(tx, moderator, case_id, now));
+    return {};
+  });
+}
+
 // ---------------------------------------------------------------- decisions
 
-Result<DecisionOutcome> ModerationService::Decide(const store::User& moderator, Id case_id,
+Result<DecisionOutcome> DecisionService::Decide(const store::User& moderator, Id case_id,
                                                   const DecisionInput& in) {
   const auto now = clock_.NowMs();
   auto out = TRY(store_.Write([&](store::Tx& tx) -> Result<DecisionOutcome> {
@@ -32,7 +60,7 @@ Result<DecisionOutcome> ModerationService::Decide(const store::User& moderator, 
   return out;
 }
 
-Result<DecisionOutcome> ModerationService::DecideComplaints(store::Tx& tx, store::Case& c, const store::User& moderator,
+Result<DecisionOutcome> DecisionService::DecideComplaints(store::Tx& tx, store::Case& c, const store::User& moderator,
                                                             const DecisionInput& in, TimeMs now) {
   const auto& a = in.action;
   if (a != "dismiss" && a != "warn" && a != "block" && a != "ban") {
@@ -76,11 +104,11 @@ Result<DecisionOutcome> ModerationService::DecideComplaints(store::Tx& tx, store
   out.decision = d;
 
   std::vector<store::Complaint> decided;
-  for (auto& k : TRY(tx.cases().ListComplaints(Complaints().Case(c.id).Limit(10000)))) {
+  for (auto& k : TRY(tx.complaints().ListComplaints(Complaints().Case(c.id).Limit(10000)))) {
     if (k.status == "open" || k.status == "in_review") decided.push_back(std::move(k));
   }
   const bool upheld = a != "dismiss";
-  TRY(tx.cases().SetComplaintStatus(c.id, {"open", "in_review"}, upheld ? "upheld" : "dismissed", now));
+  TRY(tx.complaints().SetComplaintStatus(c.id, {"open", "in_review"}, upheld ? "upheld" : "dismissed", now));
 
   json::array categories;
   for (const auto& k : decided) {
@@ -171,11 +199,11 @@ Result<DecisionOutcome> ModerationService::DecideComplaints(store::Tx& tx, store
            {"rewards", rewards_json}}),
        TRY(EvidenceFiles(tx, cited))},
       now));
-  out.view = TRY(View(tx, c));
+  out.view = TRY(CaseViewOf(tx, c));
   return out;
 }
 
-Result<DecisionOutcome> ModerationService::DecideAppeal(store::Tx& tx, store::Case& c, const store::User& moderator,
+Result<DecisionOutcome> DecisionService::DecideAppeal(store::Tx& tx, store::Case& c, const store::User& moderator,
                                                         const DecisionInput& in, TimeMs now) {
   if (in.action != "uphold" && in.action != "overturn") {
     return base::InvalidArgument("invalid_action", "An appeal is decided with uphold or overturn");
@@ -229,22 +257,8 @@ Result<DecisionOutcome> ModerationService::DecideAppeal(store::Tx& tx, store::Ca
                                                       {"decision_id", std::to_string(d.id)}}),
                          "[]"},
                         now));
-  out.view = TRY(View(tx, c));
+  out.view = TRY(CaseViewOf(tx, c));
   return out;
-}
-
-Result<void> ModerationService::ApplyAccountState(store::Tx& tx, Id user_id, TimeMs now) {
-  bool blocked = false;
-  std::optional<TimeMs> until;
-  bool forever = false;
-  for (const auto& s : TRY(tx.sanctions().Sanctions(user_id))) {
-    if (!InForce(s, now)) continue;
-    blocked = true;
-    if (s.kind == "ban") forever = true;
-    else if (!until || *s.ends_at > *until) until = s.ends_at;
-  }
-  if (!blocked) return tx.users().SetStatus(user_id, "active", std::nullopt, now);
-  return tx.users().SetStatus(user_id, "blocked", forever ? std::nullopt : until, now);
 }
 
 }  // namespace vitrina::moderation
