@@ -19,6 +19,7 @@ import { RegisterPage } from './pages/RegisterPage';
 import { SanctionsPage } from './pages/SanctionsPage';
 import { SearchPage } from './pages/SearchPage';
 import { ServiceLevelPage } from './pages/ServiceLevelPage';
+import { isSupervisor } from './quality';
 import { useSession } from './session';
 import { isModerator } from './transcripts';
 
@@ -33,6 +34,8 @@ const AnalyticsCallsPage = lazy(() => import('./pages/AnalyticsCallsPage').then(
 const AnalyticsCallPage = lazy(() => import('./pages/AnalyticsCallPage').then((m) => ({ default: m.AnalyticsCallPage })));
 // The dishonest-user ranking: moderators (users, "Open case") and analysts (pseudonyms).
 const DishonestPage = lazy(() => import('./pages/DishonestPage').then((m) => ({ default: m.DishonestPage })));
+// The supervisor's moderation-quality page.
+const QualityPage = lazy(() => import('./pages/QualityPage').then((m) => ({ default: m.QualityPage })));
 
 /** Pages that need a logged-in user send anonymous visitors to /login?next=… */
 function RequireUser({ children }: { children: ReactNode }) {
@@ -69,6 +72,23 @@ function RequireAnalyst({ children }: { children: ReactNode }) {
         <h1>{t('insights.title')}</h1>
         <p className="form-error" role="alert" data-testid="analytics-no-access">
           {t('insights.noAccess')}
+        </p>
+      </main>
+    );
+  }
+  return <Suspense fallback={<PageLoading />}>{children}</Suspense>;
+}
+
+/** The supervisor's quality tools: others are told they have no access (the API says 403 anyway). */
+function RequireSupervisor({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  if (!isSupervisor(user)) {
+    return (
+      <main className="page narrow">
+        <h1>{t('quality.title')}</h1>
+        <p className="form-error" role="alert" data-testid="quality-no-access">
+          {t('quality.noAccess')}
         </p>
       </main>
     );
@@ -260,6 +280,16 @@ export function App() {
                 <RequireAnalyst>
                   <AnalyticsCallPage />
                 </RequireAnalyst>
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/quality"
+            element={
+              <RequireUser>
+                <RequireSupervisor>
+                  <QualityPage />
+                </RequireSupervisor>
               </RequireUser>
             }
           />

@@ -85,7 +85,8 @@ interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+/** One API call: JSON in and out, the CSRF header on writes, `ApiError` on failure. */
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
@@ -129,7 +130,8 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   return data as T;
 }
 
-function query(params: Record<string, string | number | boolean | null | undefined>): string {
+/** `?a=1&b=2` of the params that are set (empty, null, undefined and false are left out). */
+export function query(params: Record<string, string | number | boolean | null | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null || v === '' || v === false) continue;

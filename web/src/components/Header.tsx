@@ -5,6 +5,7 @@ import { useUnread } from '../realtime';
 import { useSession } from '../session';
 import { isAdmin, isAnalyst } from '../analytics';
 import { canSeeDishonest } from '../dishonest';
+import { isSupervisor } from '../quality';
 import { isModerator } from '../transcripts';
 
 export function Header() {
@@ -73,6 +74,11 @@ export function Header() {
           {full && isModerator(user) && (
             <NavLink to="/moderation" data-testid="nav-moderation">
               {t('nav.moderation')}
+            </NavLink>
+          )}
+          {full && isSupervisor(user) && (
+            <NavLink to="/quality" data-testid="nav-quality">
+              {t('nav.quality')}
             </NavLink>
           )}
           {full && isAnalyst(user) && (
