@@ -681,7 +681,7 @@ bool RunBackend(const Args& args, const std::string& backend, const std::string&
       return *found;
     }), "create moderator");
     if (user.id >= kSellerBase) Die("too many moderators for the id layout");
-    Must(service->SetModerator(user.id, true, capacity), "set moderator");
+    Must(service->queue().SetModerator(user.id, true, capacity), "set moderator");
     return user;
   };
   const auto idle = make_moderator("idle@mod.test", {});
@@ -831,7 +831,7 @@ bool RunBackend(const Args& args, const std::string& backend, const std::string&
       if (!id || !*id) Die("breakdown: no case");
       w.taken.push_back(**id);
       const auto v0 = Steady::now();
-      auto view = service->GetCase(solo, **id);
+      auto view = service->queue().GetCase(solo, **id);
       parts["i. GetCase: the case view in its own transaction (+ FindCase, lease renewal)"].push_back(
           Micros(Steady::now() - v0));
       if (!view) Die("breakdown: GetCase " + view.error().message);
@@ -844,10 +844,10 @@ bool RunBackend(const Args& args, const std::string& backend, const std::string&
     // with Summary every 30 s): read transactions, they do not hold the writer.
     for (int i = 0; i < 20; ++i) {
       const auto s0 = Steady::now();
-      Must(service->Summary(), "summary");
+      Must(service->queue().Summary(), "summary");
       parts["k. Summary: counts over every undecided case (read)"].push_back(Micros(Steady::now() - s0));
       const auto q0 = Steady::now();
-      Must(service->Queue(std::nullopt, 50), "queue");
+      Must(service->queue().Queue(std::nullopt, 50), "queue");
       parts["l. Queue: the first page of 50 in urgency order (read)"].push_back(Micros(Steady::now() - q0));
     }
     std::vector<Worker> ws{w};
@@ -1031,7 +1031,7 @@ bool RunBackend(const Args& args, const std::string& backend, const std::string&
       const store::User* user = &workers[rng.Next() % workers.size()].user;
       boost::asio::post(pool, [&, user, arrival = at] {
         const auto t0 = Steady::now();
-        auto r = service->Next(*user);
+        auto r = service->queue().Next(*user);
         const auto t1 = Steady::now();
         std::optional<Id> id;
         {
@@ -1059,7 +1059,7 @@ bool RunBackend(const Args& args, const std::string& backend, const std::string&
           moderation::DecisionInput in;
           in.action = "dismiss";
           in.reason = "Checked the recording and the transcript: no breach of the rules.";
-          auto d = service->Decide(*user, id, in);
+          auto d = service->decisions().Decide(*user, id, in);
           std::lock_guard lock(mu);
           decide_lat.push_back(Micros(Steady::now() - posted));
           if (!d) sink[0].errors["decide:" + d.error().code]++;

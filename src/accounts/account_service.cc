@@ -257,6 +257,11 @@ Result<store::User> AccountService::SetRoles(store::Id user_id,
       roles.push_back(name);
     }
   }
+  // A supervisor is a moderator with the quality tools on top.
+  const auto has = [&](std::string_view r) { return std::find(roles.begin(), roles.end(), r) != roles.end(); };
+  if (has(RoleName(Role::kSupervisor)) && !has(RoleName(Role::kModerator))) {
+    roles.emplace_back(RoleName(Role::kModerator));
+  }
   const auto now = clock_.NowMs();
   return ModifyUser(user_id, [&](store::Tx& tx, const store::User&) -> Result<void> {
     TRY(tx.users().SetRoles(user_id, roles, now));

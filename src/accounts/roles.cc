@@ -8,6 +8,7 @@ std::string_view RoleName(Role role) {
   switch (role) {
     case Role::kUser: return "user";
     case Role::kModerator: return "moderator";
+    case Role::kSupervisor: return "supervisor";
     case Role::kAnalyst: return "analyst";
     case Role::kAdmin: return "admin";
   }
@@ -15,7 +16,7 @@ std::string_view RoleName(Role role) {
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kUser, Role::kModerator, Role::kAnalyst, Role::kAdmin}) {
+  for (Role r : {Role::kUser, Role::kModerator, Role::kSupervisor, Role::kAnalyst, Role::kAdmin}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;

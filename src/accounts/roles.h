@@ -11,7 +11,9 @@
 namespace vitrina::accounts {
 
 // Roles, checked in one place (the API's route table declares what each route needs).
-enum class Role { kUser, kModerator, kAnalyst, kAdmin };
+// A supervisor is a moderator who also has the quality tools (docs/quality.md); granting
+// supervisor grants moderator too.
+enum class Role { kUser, kModerator, kSupervisor, kAnalyst, kAdmin };
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);

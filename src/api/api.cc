@@ -53,6 +53,7 @@ Result<void> CheckBodyType(const net::Request& req) {
 std::optional<accounts::Role> RequiredRole(Access access) {
   switch (access) {
     case Access::kModerator: return accounts::Role::kModerator;
+    case Access::kSupervisor: return accounts::Role::kSupervisor;
     case Access::kAnalyst: return accounts::Role::kAnalyst;
     case Access::kAdmin: return accounts::Role::kAdmin;
     default: return std::nullopt;
@@ -86,6 +87,7 @@ Api::Api(Services services, ApiOptions options)
   AddAnalyticsRoutes(*this);
   AddSellerRoutes(*this);
   AddInsightsRoutes(*this);
+  AddQualityRoutes(*this);
 }
 
 void Api::Add(net::Verb method, std::string_view pattern, Access access, RouteFn fn) {

@@ -29,6 +29,7 @@
 #include "speech_analytics/analytics_service.h"
 #include "store/store.h"
 #include "moderation/moderation_service.h"
+#include "supervision/quality_service.h"
 #include "transcripts/transcript_service.h"
 
 namespace vitrina::api {
@@ -43,6 +44,7 @@ enum class Access {
   kSignedIn,      // any signed-in user, blocked too: what a blocked user needs to read the
                   // statement of reasons, appeal and sign out (docs/moderation.md)
   kModerator,
+  kSupervisor,  // a moderator with the quality tools (docs/quality.md)
   kAnalyst,
   kAdmin,
 };
@@ -82,6 +84,7 @@ struct Services {
   seller::ServiceLevelService& service_levels;
   insights::DashboardService& dashboard;
   insights::ExportService& exports;
+  supervision::QualityService& quality;
   LiveHub& hub;
 };
 
@@ -160,6 +163,7 @@ void AddCallRoutes(Api& api, const std::string& events_secret, const std::vector
 void AddJobRoutes(Api& api);
 void AddTranscriptRoutes(Api& api);
 void AddAuditRoutes(Api& api);
+void AddQualityRoutes(Api& api);
 void AddModerationRoutes(Api& api);
 void AddAnalyticsRoutes(Api& api);
 void AddSellerRoutes(Api& api);

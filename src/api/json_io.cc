@@ -302,4 +302,29 @@ boost::json::object CallJson(const store::Call& c, const std::vector<store::Reco
                           {"error", OptValue(c.transcript_error)}}}};
 }
 
+boost::json::object DoubleReviewJson(const store::DoubleReview& r, bool reveal) {
+  namespace json = boost::json;
+  auto opt = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
+  json::object o{{"id", IdString(r.id)},
+                 {"case_id", IdString(r.case_id)},
+                 {"status", reveal ? r.status : (r.second_action ? "decided" : r.status)},
+                 {"category", r.category},
+                 {"second_moderator_id", r.second_moderator_id ? json::value(IdString(*r.second_moderator_id))
+                                                               : json::value(nullptr)},
+                 {"lease_until", OptTime(r.lease_until)},
+                 {"second_action", opt(r.second_action)},
+                 {"second_decided_at", OptTime(r.second_decided_at)},
+                 {"created_at", OptTime(r.created_at)}};
+  if (reveal) {
+    o["first_moderator_id"] = IdString(r.first_moderator_id);
+    o["first_decision_id"] = IdString(r.first_decision_id);
+    o["first_action"] = r.first_action;
+    o["verdict"] = opt(r.verdict);
+    o["verdict_reason"] = opt(r.verdict_reason);
+    o["verdict_by"] = r.verdict_by ? json::value(IdString(*r.verdict_by)) : json::value(nullptr);
+    o["verdict_at"] = OptTime(r.verdict_at);
+  }
+  return o;
+}
+
 }  // namespace vitrina::api

@@ -63,6 +63,10 @@ boost::json::object FlagJson(const store::Flag& flag);
 // "detection"`, the score and reasons with evidence as they were when the case was opened from it.
 boost::json::object DetectionItemJson(const store::DetectionCaseItem& item);
 
+// A blind double review (docs/quality.md "Double review"). `reveal`: with the first decision
+// and the verdict (supervisors); without, what the second reviewer may see.
+boost::json::object DoubleReviewJson(const store::DoubleReview& r, bool reveal);
+
 std::string IdString(store::Id id);
 // An RFC 3339 time, or null.
 boost::json::value OptTime(const std::optional<store::TimeMs>& t);

@@ -274,6 +274,36 @@ void AddModerationRoutes(Api& api) {
             }
             return Api::Json(200, json::object{{"case", CaseJson(m, *view, s.clock.NowMs())}});
           });
+  // --- blind double review (docs/quality.md): the second moderator's side ---
+  api.Add(net::Verb::post, "/api/v1/moderation/reviews/next", Access::kModerator,
+          [&m, &s](Context& ctx) -> Result<net::Response> {
+            auto view = TRY(m.reviews().Next(ctx.user()));
+            if (!view) {
+              net::Response res;
+              res.status = 204;
+              return res;
+            }
+            return Api::Json(200, json::object{{"review", DoubleReviewJson(view->review, false)},
+                                               {"case", CaseJson(m, view->view, s.clock.NowMs())}});
+          });
+  api.Add(net::Verb::get, "/api/v1/moderation/reviews/{id}", Access::kModerator,
+          [&m, &s](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "review_not_found"));
+            auto view = TRY(m.reviews().Get(ctx.user(), id));
+            return Api::Json(200, json::object{{"review", DoubleReviewJson(view.review, false)},
+                                               {"case", CaseJson(m, view.view, s.clock.NowMs())}});
+          });
+  api.Add(net::Verb::post, "/api/v1/moderation/reviews/{id}/decision", Access::kModerator,
+          [&m](Context& ctx) -> Result<void> {
+            return m.reviews().CheckMayDecide(ctx.user(), TRY(ctx.PathId("id", "review_not_found")));
+          },
+          [&m](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "review_not_found"));
+            auto body = TRY(ParseObject(ctx.req.body));
+            const auto action = TRY(OptString(body, "action")).value_or("");
+            const auto reason = TRY(OptString(body, "reason")).value_or("");
+            return Api::Json(200, DoubleReviewJson(TRY(m.reviews().Decide(ctx.user(), id, action, reason)), false));
+          });
   api.Add(net::Verb::get, "/api/v1/moderation/cases/{id}", Access::kModerator,
           [&m, &s](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "case_not_found"));

@@ -106,6 +106,8 @@ struct Config {
   std::int64_t retention_days = 30;
   std::int64_t retention_check_minutes = 60;
   std::string reward_currency = "RUB";
+  std::int64_t honeypot_rate = 20;
+  std::int64_t double_review_percent = 5;
   // [analytics] (docs/analytics.md): conversation-metric thresholds.
   std::int64_t analytics_silence_min_ms = 3000;
   std::int64_t analytics_overlap_min_ms = 1000;

@@ -10,6 +10,16 @@
 
 namespace vitrina::app::demo_history {
 
+namespace {
+// The history's moderation draws nothing from outside its own random numbers: no honeypots, no
+// double reviews (the quality team's month brings its own, demo_quality.cc).
+moderation::ModerationOptions Deterministic(moderation::ModerationOptions options) {
+  options.honeypot_rate = 0;
+  options.double_review_percent = 0;
+  return options;
+}
+}  // namespace
+
 Generator::Generator(store::Store& store, TimeMs now, const DemoHistoryOptions& options)
     : store_(store),
       now_(now),
@@ -18,7 +28,7 @@ Generator::Generator(store::Store& store, TimeMs now, const DemoHistoryOptions& 
       accounts_(store, clock_, CheapHashing()),
       listing_service_(store, clock_),
       calls_(store, clock_, {}, processor_, calls::CallOptions{}, nullptr),
-      moderation_(store, clock_, metrics_, calls_, options.moderation),
+      moderation_(store, clock_, metrics_, calls_, Deterministic(options.moderation)),
       rng_(kSeed) {}
 
 Result<DemoHistoryStats> Generator::Run() {

@@ -20,6 +20,7 @@ base::Result<std::string> SeedDemo(accounts::AccountService& accounts,
       {"moderator@demo.test", "Demo Moderator", {Role::kModerator}},
       // A second moderator: appeals go to someone other than who decided.
       {"moderator2@demo.test", "Demo Moderator 2", {Role::kModerator}},
+      {"supervisor@demo.test", "Demo Supervisor", {Role::kModerator, Role::kSupervisor}},
       {"analyst@demo.test", "Demo Analyst", {Role::kAnalyst}},
       {"admin@demo.test", "Demo Admin", {Role::kAdmin}},
   };

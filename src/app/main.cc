@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "app/demo_call.h"
 #include "app/demo_history.h"
+#include "app/demo_quality.h"
 #include "app/demo_seed.h"
 #include "app/janus_node.h"
 #include "insights/rollups.h"
@@ -381,11 +382,20 @@ int main(int argc, char** argv) {
                 << " decisions (" << history->transcripts
                 << " transcripts analysed by the server's jobs once it runs)\n";
     }
+    // The quality team's month for the supervisor's pages (after the history: its calls).
+    auto team = app::SeedQualityTeam(*store, clock, history_options.moderation);
+    if (!team) {
+      std::cerr << "quality team not seeded (" << team.error().code << ": " << team.error().message << ")\n";
+    } else if (team->created) {
+      std::cout << "Quality team: " << team->moderators << " moderators, " << team->decisions << " decisions ("
+                << team->honeypot_cases << " on honeypots), " << team->reviews << " double reviews\n";
+    }
     std::cout << "Demo accounts (password: " << *used << ")\n"
               << "  seller@demo.test     seller with three listings\n"
               << "  buyer@demo.test      buyer\n"
               << "  moderator@demo.test  moderator, all verticals, ru/en\n"
               << "  moderator2@demo.test second moderator (appeals go to someone else)\n"
+              << "  supervisor@demo.test supervisor: moderation quality at /quality\n"
               << "  analyst@demo.test    analyst\n"
               << "  admin@demo.test      admin\n";
     return 0;

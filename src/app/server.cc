@@ -257,6 +257,9 @@ base::Result<void> Server::Start() {
   moderation_options.appeal_window_ms = config_.appeal_window_days * 86'400'000;
   moderation_options.language = config_.asr_language;
   moderation_options.reward_currency = config_.reward_currency;
+  moderation_options.honeypot_rate = static_cast<int>(config_.honeypot_rate);
+  moderation_options.honeypot_seed = base::RandomU64();
+  moderation_options.double_review_percent = static_cast<int>(config_.double_review_percent);  // where in each block: nobody can know
   moderation_ = std::make_unique<moderation::ModerationService>(*store_, *clock_, metrics_, *calls_,
                                                                 moderation_options);
   speech_analytics::AnalyticsOptions analytics_options;
@@ -268,6 +271,7 @@ base::Result<void> Server::Start() {
   analytics_ = std::make_unique<speech_analytics::AnalyticsService>(
       *store_, *clock_, metrics_, moderation_options, analytics_options, &analyst_->pseudonyms());
   TRY(analytics_->SeedDefaultRules());
+  quality_ = std::make_unique<supervision::QualityService>(*store_, *clock_, moderation_options.language);
   retention_ = std::make_unique<moderation::Retention>(
       *store_, *clock_, metrics_,
       moderation::RetentionOptions{config_.retention_days * 86'400'000, call_options.recordings});
@@ -299,7 +303,7 @@ base::Result<void> Server::Start() {
   }
   api_ = std::make_unique<api::Api>(
       api::Services{*store_, *clock_, metrics_, *accounts_, *listings_, *chat_, *calls_, *transcripts_,
-                    *moderation_, *analytics_, *analyst_, *service_levels_, *dashboard_, *exports_, *hub_},
+                    *moderation_, *analytics_, *analyst_, *service_levels_, *dashboard_, *exports_, *quality_, *hub_},
       api_options);
 
   // Workers block on SQLite (a few hundred µs per request): about two per core keeps the
@@ -413,6 +417,9 @@ void Server::Housekeeping() {
   auto next_rollup = std::chrono::steady_clock::now();
   // The service-level job runs once per UTC day (and once at start-up).
   std::int64_t service_level_day = -1;
+  // Complaint themes are recomputed each night (the first day change after start), ahead of
+  // the page asking (docs/quality.md "Complaint themes").
+  std::int64_t themes_day = service_level::DayOf(clock_->NowMs());
   metrics_.Describe("vitrina_moderation_cases", "gauge",
                     "Undecided moderation cases by state (open, assigned) and SLA (breached, at_risk)");
   while (!stopping_) {
@@ -455,6 +462,12 @@ void Server::Housekeeping() {
       } else {
         service_level_day = day;
         if (*queued) jobs_->Wake();
+      }
+    }
+    if (const auto day = service_level::DayOf(clock_->NowMs()); day != themes_day) {
+      themes_day = day;
+      if (auto refreshed = quality_->RefreshThemes(); !refreshed) {
+        base::log::Warn("themes_refresh_failed", {{"error", refreshed.error().message}});
       }
     }
     if (std::chrono::steady_clock::now() >= next_rollup) {

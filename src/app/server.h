@@ -26,6 +26,7 @@
 #include "media/recording_processor.h"
 #include "moderation/moderation_service.h"
 #include "speech_analytics/analytics_service.h"
+#include "supervision/quality_service.h"
 #include "seller/service_level_service.h"
 #include "moderation/retention.h"
 #include "listings/listing_service.h"
@@ -90,6 +91,7 @@ class Server {
   std::unique_ptr<transcripts::TranscriptService> transcripts_;
   std::unique_ptr<moderation::ModerationService> moderation_;
   std::unique_ptr<speech_analytics::AnalystService> analyst_;
+  std::unique_ptr<supervision::QualityService> quality_;
   std::unique_ptr<speech_analytics::AnalyticsService> analytics_;
   std::unique_ptr<moderation::Retention> retention_;
   std::unique_ptr<seller::ServiceLevelService> service_levels_;

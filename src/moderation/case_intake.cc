@@ -1,6 +1,7 @@
 #include "moderation/case_intake.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <boost/json.hpp>
@@ -33,10 +34,17 @@ Result<void> Reprioritise(store::Tx& tx, const ModerationOptions& options, store
   if (c.kind != "complaints" || c.status == "decided") return {};
   PriorityInputs in;
   std::set<Id> reporters;
+  std::map<Id, store::ReporterRecord> records;
   for (const auto& k : TRY(tx.complaints().ListComplaints(Complaints().Case(c.id).Limit(10000)))) {
     if (k.status != "open" && k.status != "in_review") continue;
+    auto it = records.find(k.reporter_id);
+    if (it == records.end()) it = records.emplace(k.reporter_id, TRY(tx.quality().Reporter(k.reporter_id))).first;
+    const auto& r = it->second;
+    // A muted reporter's complaint stays in the case but raises nothing; a reporter whose
+    // complaints are mostly dismissed weighs less (rules.h WeightedSeverity).
+    if (r.muted_until && *r.muted_until > now) continue;
     reporters.insert(k.reporter_id);
-    in.most_severe = std::min(in.most_severe, Severity(k.category));
+    in.most_severe = std::min(in.most_severe, WeightedSeverity(Severity(k.category), r.upheld, r.dismissed));
   }
   const auto [auto_flags, flag_rank] = TRY(tx.analytics().CaseFlagStats(c.id));
   if (flag_rank) in.most_severe = std::min(in.most_severe, *flag_rank);

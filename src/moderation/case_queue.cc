@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "base/log.h"
+#include "moderation/honeypot_intake.h"
 #include "moderation/service_helpers.h"
 
 namespace vitrina::moderation {
@@ -35,7 +36,10 @@ Result<std::optional<CaseView>> CaseQueue::Next(const store::User& moderator) {
       if (skill.starts_with("vertical:")) who.verticals.push_back(skill.substr(9));
       if (skill.starts_with("lang:")) who.languages.push_back(skill.substr(5));
     }
-    auto c = TRY(tx.cases().NextEligible(who));
+    // Now and then a honeypot test case instead of the queue's head (honeypot_intake.h).
+    std::optional<store::Case> c;
+    if (TRY(HoneypotTurn(tx, options_, moderator.id))) c = TRY(ServeHoneypot(tx, options_, who, now));
+    if (!c) c = TRY(tx.cases().NextEligible(who));
     if (!c) return std::optional<CaseView>();
     c->status = "assigned";
     c->assignee_id = moderator.id;

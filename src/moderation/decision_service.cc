@@ -8,6 +8,8 @@
 
 #include "base/log.h"
 #include "calls/call_service.h"
+#include "moderation/honeypot_intake.h"
+#include "moderation/review_service.h"
 #include "moderation/service_helpers.h"
 
 namespace vitrina::moderation {
@@ -185,6 +187,28 @@ Result<DecisionOutcome> DecisionService::DecideComplaints(store::Tx& tx, store::
 
   json::array complaint_ids;
   for (const auto& k : decided) complaint_ids.emplace_back(std::to_string(k.id));
+  // A honeypot: its outcome is recorded, and the audit log says a test case was decided (the
+  // people in it are invented; nothing about a real user happened).
+  if (auto served = TRY(RecordHoneypotDecision(tx, c.id, a, now))) {
+    TRY(tx.audit().Append({moderator.id, "honeypot.decided", "case", std::to_string(c.id),
+                           json::serialize(json::object{{"honeypot_id", std::to_string(served->honeypot_id)},
+                                                        {"action", a},
+                                                        {"correct", served->correct.value_or(false)},
+                                                        {"decision_id", std::to_string(d.id)}}),
+                           "[]"},
+                          now));
+    out.view = TRY(CaseViewOf(tx, c));
+    return out;
+  }
+  // Now and then the decided case goes, blind, to a second moderator (review_service.h).
+  std::map<std::string, int> by_category;
+  for (const auto& k : decided) ++by_category[k.category];
+  std::string category = "other";
+  int most = 0;
+  for (const auto& [cat, n] : by_category) {
+    if (n > most) category = cat, most = n;
+  }
+  const bool reviewed = TRY(MaybeQueueReview(tx, options_, c, d, category, now));
   TRY(tx.audit().Append(
       {moderator.id, "case.decided", "case", std::to_string(c.id),
        json::serialize(json::object{
@@ -196,7 +220,8 @@ Result<DecisionOutcome> DecisionService::DecideComplaints(store::Tx& tx, store::
            {"complaint_ids", complaint_ids},
            {"decision_id", std::to_string(d.id)},
            {"sanction_id", out.sanction ? json::value(std::to_string(out.sanction->id)) : json::value(nullptr)},
-           {"rewards", rewards_json}}),
+           {"rewards", rewards_json},
+           {"double_review", reviewed}}),
        TRY(EvidenceFiles(tx, cited))},
       now));
   out.view = TRY(CaseViewOf(tx, c));

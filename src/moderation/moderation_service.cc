@@ -11,7 +11,8 @@ ModerationService::ModerationService(store::Store& store, const base::Clock& clo
       queue_(ctx_),
       decisions_(ctx_),
       appeals_(ctx_),
-      notifications_(ctx_) {
+      notifications_(ctx_),
+      reviews_(ctx_) {
   metrics.Describe("vitrina_complaints_total", "counter", "Complaints filed, by category");
   metrics.Describe("vitrina_moderation_decisions_total", "counter", "Moderation decisions, by action");
   metrics.Describe("vitrina_moderation_assignments_total", "counter", "Cases handed out by next, and empty nexts");

@@ -11,6 +11,7 @@
 #include "moderation/decision_service.h"
 #include "moderation/moderation_types.h"
 #include "moderation/notification_service.h"
+#include "moderation/review_service.h"
 
 namespace vitrina::moderation {
 
@@ -26,6 +27,7 @@ class ModerationService {
   DecisionService& decisions() { return decisions_; }
   AppealService& appeals() { return appeals_; }
   NotificationService& notifications() { return notifications_; }
+  ReviewService& reviews() { return reviews_; }
   const ModerationOptions& options() const { return ctx_.options; }
 
  private:
@@ -35,6 +37,7 @@ class ModerationService {
   DecisionService decisions_;
   AppealService appeals_;
   NotificationService notifications_;
+  ReviewService reviews_;
 };
 
 }  // namespace vitrina::moderation

@@ -29,6 +29,12 @@ struct ModerationOptions {
   std::string language = "en";                            // cases' routing language (the site's)
   std::string reward_currency = "RUB";
   std::int64_t max_reward = 1'000'000;
+  // One honeypot test case in every this-many assignments of a moderator (0: none), at a
+  // position in each block drawn from honeypot_seed (docs/quality.md "Honeypots").
+  int honeypot_rate = 20;
+  std::uint64_t honeypot_seed = 0;
+  // Percent of decided complaints cases given blind to a second moderator (0: none).
+  int double_review_percent = 5;
 };
 
 struct TimeRange {

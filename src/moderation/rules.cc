@@ -16,6 +16,15 @@ int Severity(std::string_view category) {
   return 3;
 }
 
+double ReporterCredibility(std::int64_t upheld, std::int64_t dismissed) {
+  return (static_cast<double>(upheld) + 1) / (static_cast<double>(upheld + dismissed) + 2);
+}
+
+int WeightedSeverity(int severity, std::int64_t upheld, std::int64_t dismissed) {
+  if (upheld + dismissed >= 5 && ReporterCredibility(upheld, dismissed) < 0.25) return std::min(3, severity + 1);
+  return severity;
+}
+
 int CasePriority(const PriorityInputs& in) {
   int p = std::clamp(in.most_severe, 1, 3);
   if (in.complainants >= 3) --p;

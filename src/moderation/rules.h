@@ -26,6 +26,15 @@ struct PriorityInputs {
   int complainants = 0;        // distinct reporters
   bool recent_sanction = false;  // in force or imposed in the last 365 days, not overturned
 };
+// Reporter credibility (docs/quality.md "Reporter credibility"): the share of a reporter's last
+// 100 decided complaints that were upheld, smoothed toward one half ((upheld + 1) / (decided +
+// 2)) so a new reporter starts neither trusted nor distrusted.
+double ReporterCredibility(std::int64_t upheld, std::int64_t dismissed);
+// The severity a reporter's complaint weighs in its case's priority: one step less urgent
+// (never below 3) from a reporter with at least 5 decided complaints and a credibility under
+// 0.25, as given otherwise.
+int WeightedSeverity(int severity, std::int64_t upheld, std::int64_t dismissed);
+
 // The case priority: the most severe complaint's, one step more urgent with 3 or more
 // complainants, one more with a recent sanction; never above 1.
 int CasePriority(const PriorityInputs& in);

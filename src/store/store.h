@@ -18,6 +18,7 @@
 #include "store/records.h"
 #include "store/detection.h"
 #include "store/insights.h"
+#include "store/quality.h"
 #include "store/limits.h"
 #include "store/sellers.h"
 
@@ -309,6 +310,7 @@ class Tx {
   virtual CaseRepository& cases() = 0;
   virtual ComplaintRepository& complaints() = 0;
   virtual ModeratorRepository& moderators() = 0;
+  virtual QualityRepository& quality() = 0;
   virtual SanctionRepository& sanctions() = 0;
   virtual NotificationRepository& notifications() = 0;
   virtual AnalyticsRepository& analytics() = 0;

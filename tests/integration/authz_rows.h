@@ -441,6 +441,44 @@ const std::vector<Row>& Rows() {
                     {401, kForbidden, kForbidden, 200, kForbidden, kForbidden}));
     r.push_back(Row("POST", "/api/v1/flags/{missing}/review", R"({"verdict": "correct"})", kEither,
                     {401, kForbidden, kForbidden, Err(404, "flag_not_found"), kForbidden, kForbidden}));
+    // Moderation quality: supervisors only (none of the matrix's callers is one; the supervisor's
+    // own outcomes are in quality_test.cc). Who may act is checked before what they sent.
+    r.push_back(Row("GET", "/api/v1/quality/moderators", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/quality/honeypots", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("POST", "/api/v1/quality/honeypots", "{not json", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/quality/tasks", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("POST", "/api/v1/quality/tasks/{missing}/acknowledge", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("POST", "/api/v1/quality/tasks/{missing}/close", R"({"result": "x"})", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/quality/reviews", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("POST", "/api/v1/quality/reviews/{missing}/verdict", R"({"action": "warn", "reason": "x"})", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/quality/agreement", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/quality/reporters", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("POST", "/api/v1/quality/reporters/{stranger}/mute", R"({"days": 7, "reason": "x"})", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    r.push_back(Row("DELETE", "/api/v1/quality/reporters/{stranger}/mute", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, kForbidden, kForbidden}));
+    // Themes: analysts (and supervisors) only.
+    r.push_back(Row("GET", "/api/v1/quality/themes", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, 200, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/quality/themes?source=nonsense", "", kUser,
+                    {401, kForbidden, kForbidden, kForbidden, Err(400, "invalid_source"), kForbidden}));
+    // The second reviewer's side: moderators; nothing waits, nothing is theirs.
+    r.push_back(Row("POST", "/api/v1/moderation/reviews/next", "", kUser,
+                    {401, kForbidden, kForbidden, 204, kForbidden, kForbidden}));
+    r.push_back(Row("GET", "/api/v1/moderation/reviews/{missing}", "", kUser,
+                    {401, kForbidden, kForbidden, Err(404, "review_not_found"), kForbidden, kForbidden}));
+    r.push_back(Row("POST", "/api/v1/moderation/reviews/{missing}/decision", R"({"action": "warn", "reason": "x"})",
+                    kUser, {401, kForbidden, kForbidden, Err(404, "review_not_found"), kForbidden, kForbidden}));
     return r;
   }();
   return rows;

@@ -57,6 +57,7 @@ class ServerTest : public ::testing::Test {
     config.media_events_secret = "test-events-secret";
     config.job_retry_base_seconds = 0;
     config.asr_preload = false;  // most tests never transcribe: load the model on first use
+    config.double_review_percent = 0;  // no random second reviews unless a test asks for them
     Configure(config);
     server_ = std::make_unique<app::Server>(config, &clock_);
     auto started = server_->Start();

@@ -72,8 +72,9 @@ TEST(OpenApiTest, EveryRouteIsDocumented) {
   seller::ServiceLevelService service_levels(*store, clock);
   insights::DashboardService dashboard(*store, clock);
   insights::ExportService exports(*store, clock, analyst.pseudonyms(), "/nonexistent");
+  supervision::QualityService quality(*store, clock);
   Api api(Services{*store, clock, metrics, accounts, listings, chat, calls, transcripts, moderation, analytics,
-                   analyst, service_levels, dashboard, exports, hub},
+                   analyst, service_levels, dashboard, exports, quality, hub},
           {});
   ASSERT_GT(api.routes().size(), 20u);
   for (const auto& [verb, pattern] : api.routes()) {

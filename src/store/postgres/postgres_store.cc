@@ -11,6 +11,7 @@
 #include "store/postgres/audit.h"
 #include "store/postgres/calls_jobs.h"
 #include "store/postgres/core.h"
+#include "store/quality_sql.h"
 #include "store/postgres/detection.h"
 #include "store/postgres/event_bus.h"
 #include "store/postgres/insights.h"
@@ -31,7 +32,7 @@ class PgTx final : public Tx {
  public:
   PgTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
-        transcripts_(c, options.search_tier_size), audit_(c), cases_(c), complaints_(c), moderators_(c), sanctions_(c),
+        transcripts_(c, options.search_tier_size), audit_(c), cases_(c), complaints_(c), moderators_(c), quality_(c), sanctions_(c),
         notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c), limits_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -44,6 +45,7 @@ class PgTx final : public Tx {
   CaseRepository& cases() override { return cases_; }
   ComplaintRepository& complaints() override { return complaints_; }
   ModeratorRepository& moderators() override { return moderators_; }
+  QualityRepository& quality() override { return quality_; }
   SanctionRepository& sanctions() override { return sanctions_; }
   NotificationRepository& notifications() override { return notifications_; }
   AnalyticsRepository& analytics() override { return analytics_; }
@@ -65,6 +67,7 @@ class PgTx final : public Tx {
   PgCases cases_;
   PgComplaints complaints_;
   PgModerators moderators_;
+  SqlQualityRepository<Connection, PostgresDialect> quality_;
   PgSanctions sanctions_;
   PgNotifications notifications_;
   PgAnalytics analytics_;

@@ -641,6 +641,108 @@ CREATE TABLE rate_counters (
 );
 CREATE INDEX rate_counters_by_expiry ON rate_counters(expires_at);
 )sql"},
+    // The moderation quality tools (docs/quality.md): the supervisor role, honeypot test
+    // cases and their invented people, and deviation tasks.
+    {12, "moderation_quality", R"sql(
+CREATE TABLE user_roles_v12 (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role    TEXT NOT NULL CHECK (role IN ('user', 'moderator', 'supervisor', 'analyst', 'admin')),
+  PRIMARY KEY (user_id, role)
+) WITHOUT ROWID;
+INSERT INTO user_roles_v12 (user_id, role) SELECT user_id, role FROM user_roles;
+DROP TABLE user_roles;
+ALTER TABLE user_roles_v12 RENAME TO user_roles;
+
+CREATE TABLE honeypots (
+  id              INTEGER PRIMARY KEY,
+  created_by      INTEGER NOT NULL REFERENCES users(id),
+  source          TEXT NOT NULL CHECK (source IN ('synthetic', 'case')),
+  category        TEXT NOT NULL,
+  vertical        TEXT NOT NULL,
+  language        TEXT NOT NULL,
+  expected_action TEXT NOT NULL CHECK (expected_action IN ('dismiss', 'warn', 'block', 'ban')),
+  acceptable      TEXT NOT NULL,
+  content         TEXT NOT NULL,
+  active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at      INTEGER NOT NULL
+);
+
+-- One instance of a honeypot: the case a moderator was served (never twice the same one).
+CREATE TABLE honeypot_cases (
+  case_id      INTEGER PRIMARY KEY REFERENCES cases(id),
+  honeypot_id  INTEGER NOT NULL REFERENCES honeypots(id),
+  moderator_id INTEGER NOT NULL REFERENCES users(id),
+  served_at    INTEGER NOT NULL,
+  action       TEXT,
+  correct      INTEGER CHECK (correct IN (0, 1)),
+  decided_at   INTEGER,
+  UNIQUE (honeypot_id, moderator_id)
+);
+CREATE INDEX honeypot_cases_by_moderator ON honeypot_cases(moderator_id, served_at);
+
+-- The invented people of honeypot cases: never real users, left out of everything real.
+CREATE TABLE synthetic_users (
+  user_id     INTEGER PRIMARY KEY REFERENCES users(id),
+  honeypot_id INTEGER NOT NULL REFERENCES honeypots(id)
+);
+
+CREATE TABLE quality_tasks (
+  id              INTEGER PRIMARY KEY,
+  moderator_id    INTEGER NOT NULL REFERENCES users(id),
+  period          TEXT NOT NULL CHECK (period IN ('day', 'week', 'month')),
+  period_key      TEXT NOT NULL,
+  metric          TEXT NOT NULL,
+  value           REAL NOT NULL,
+  peer_median     REAL NOT NULL,
+  z               REAL NOT NULL,
+  explanation     TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'closed')),
+  result          TEXT,
+  note            TEXT,
+  opened_at       INTEGER NOT NULL,
+  acknowledged_by INTEGER REFERENCES users(id),
+  acknowledged_at INTEGER,
+  closed_by       INTEGER REFERENCES users(id),
+  closed_at       INTEGER,
+  UNIQUE (moderator_id, period, period_key, metric)
+);
+CREATE INDEX quality_tasks_by_status ON quality_tasks(status, id);
+
+-- Blind double review: a decided case's second decision by another moderator, and a
+-- supervisor's final verdict where the two disagree.
+CREATE TABLE double_reviews (
+  id                  INTEGER PRIMARY KEY,
+  case_id             INTEGER NOT NULL UNIQUE REFERENCES cases(id),
+  first_decision_id   INTEGER NOT NULL REFERENCES decisions(id),
+  first_moderator_id  INTEGER NOT NULL REFERENCES users(id),
+  first_action        TEXT NOT NULL,
+  category            TEXT NOT NULL,
+  status              TEXT NOT NULL CHECK (status IN ('pending', 'assigned', 'agreed', 'disagreed', 'resolved')),
+  second_moderator_id INTEGER REFERENCES users(id),
+  assigned_at         INTEGER,
+  lease_until         INTEGER,
+  second_action       TEXT,
+  second_decided_at   INTEGER,
+  verdict             TEXT,
+  verdict_reason      TEXT,
+  verdict_by          INTEGER REFERENCES users(id),
+  verdict_at          INTEGER,
+  created_at          INTEGER NOT NULL
+);
+CREATE INDEX double_reviews_by_status ON double_reviews(status, id);
+CREATE INDEX double_reviews_by_second ON double_reviews(second_decided_at);
+
+-- Reporters a supervisor muted: their complaints are kept but raise no case's priority.
+CREATE TABLE reporter_mutes (
+  user_id    INTEGER PRIMARY KEY REFERENCES users(id),
+  until      INTEGER NOT NULL,
+  reason     TEXT NOT NULL,
+  muted_by   INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX complaints_by_reporter_decided ON complaints(reporter_id, updated_at);
+CREATE INDEX appeals_by_time ON appeals(created_at);
+)sql"},
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "store/sqlite/limits.h"
 #include "store/sqlite/sellers.h"
 #include "store/sqlite/transcripts.h"
+#include "store/quality_sql.h"
 
 namespace vitrina::store::sqlite {
 namespace {
@@ -448,7 +449,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Connection& c, const StoreOptions& options)
       : users_(c), sessions_(c), listings_(c), chat_(c), calls_(c), jobs_(c),
         transcripts_(c, options.search_tier_size),
-        audit_(c), cases_(c), complaints_(c), moderators_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c), limits_(c) {}
+        audit_(c), cases_(c), complaints_(c), moderators_(c), quality_(c), sanctions_(c), notifications_(c), analytics_(c), sellers_(c), detection_(c), rollups_(c), exports_(c), limits_(c) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ListingRepository& listings() override { return listings_; }
@@ -460,6 +461,7 @@ class SqliteTx final : public Tx {
   CaseRepository& cases() override { return cases_; }
   ComplaintRepository& complaints() override { return complaints_; }
   ModeratorRepository& moderators() override { return moderators_; }
+  QualityRepository& quality() override { return quality_; }
   SanctionRepository& sanctions() override { return sanctions_; }
   NotificationRepository& notifications() override { return notifications_; }
   AnalyticsRepository& analytics() override { return analytics_; }
@@ -481,6 +483,7 @@ class SqliteTx final : public Tx {
   SqliteCases cases_;
   SqliteComplaints complaints_;
   SqliteModerators moderators_;
+  SqlQualityRepository<Connection, SqliteDialect> quality_;
   SqliteSanctions sanctions_;
   SqliteNotifications notifications_;
   SqliteAnalytics analytics_;
