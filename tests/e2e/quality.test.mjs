@@ -9,6 +9,9 @@
 // closing is disabled while the result is empty. A synthetic honeypot is created from the form.
 // On a phone-sized screen nothing overflows the page. moderator@demo.test (a moderator, not a
 // supervisor) sees no Quality link, "no access" on /quality, and 403 from the API.
+// analyst@demo.test opens the complaint themes from the header: one card per theme of the
+// response, titled by its label words, with its growth; buyer@demo.test has no link, "no access"
+// on /quality/themes, and 403 from the API.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
@@ -22,6 +25,8 @@ const DEMO_PASSWORD = `demo-${randomBytes(8).toString('hex')}`;
 const env = useServerAndBrowser({ env: { VITRINA_DEMO_PASSWORD: DEMO_PASSWORD } });
 const supervisor = { email: 'supervisor@demo.test', password: DEMO_PASSWORD };
 const moderator = { email: 'moderator@demo.test', password: DEMO_PASSWORD };
+const analyst = { email: 'analyst@demo.test', password: DEMO_PASSWORD };
+const buyer = { email: 'buyer@demo.test', password: DEMO_PASSWORD };
 
 /** "83 % (62–94 %)" or "—" */
 const ACCURACY = /^(\d{1,3} % \(\d{1,3}–\d{1,3} %\)|—)$/;
@@ -225,6 +230,78 @@ test('a moderator who is not a supervisor has no quality page: no link, no acces
     console.error(lines.join('\n'));
     throw e;
   } finally {
+    await ctx.close();
+  }
+});
+
+test('an analyst reads the complaint themes; a buyer has no access', { timeout: 90_000 }, async (t) => {
+  await seedDemo();
+  const { baseURL } = env.server;
+  const ctx = await newContext(env.browser, baseURL);
+  const page = await ctx.newPage();
+  const lines = captureConsole(page, 'analyst');
+  let other;
+  let otherLines = [];
+  try {
+    await loginViaUI(page, analyst);
+    const loaded = page.waitForResponse(
+      (r) => isPath('/api/v1/quality/themes')(r) && new URL(r.url()).searchParams.get('source') === 'complaints',
+    );
+    await page.getByTestId('nav-themes').click();
+    await page.waitForURL(/\/quality\/themes(\?|$)/);
+    const response = await loaded;
+    assert.equal(response.status(), 200, await response.text());
+    const report = await response.json();
+    const asked = new URL(response.url()).searchParams.get('from');
+    const days = (Date.now() - Date.parse(asked)) / 86_400_000;
+    assert.ok(days > 29.9 && days < 30.1, `the default period is the last 30 days: from=${asked}`);
+
+    await page.locator('[data-testid="themes-page"][data-state="loaded"]').waitFor();
+    const items = page.getByTestId('theme-item');
+    t.diagnostic(`${report.texts} complaint texts, ${report.items.length} themes: ${report.items.map((x) => x.label_terms.join('/')).join('; ')}`);
+    assert.ok(report.items.length > 0, `the demo's complaints of the last 30 days make themes: ${JSON.stringify(report)}`);
+    assert.equal(await items.count(), report.items.length, 'one card per theme of the response');
+    for (const theme of report.items) {
+      const card = page.locator(`[data-testid="theme-item"][data-theme-id="${theme.id}"]`);
+      const title = (await card.getByTestId('theme-title').innerText()).trim();
+      if (theme.label_terms.length > 0) assert.equal(title, theme.label_terms.join(' — '));
+      else assert.equal(title, 'Other / too short');
+      const growth = (await card.getByTestId('theme-growth').innerText()).trim();
+      if (theme.previous_size === 0 && theme.size > 0) assert.equal(growth, 'new');
+      else assert.match(growth, /^([+−]\d+ %|0 %|—)$/, `growth reads "+50 %" or "−20 %": ${growth}`);
+      assert.equal(await card.getByTestId('theme-example').count(), theme.examples.length, 'every example is quoted');
+    }
+
+    // Another source: the page asks for it and shows its answer.
+    const appeals = page.waitForResponse(
+      (r) => isPath('/api/v1/quality/themes')(r) && new URL(r.url()).searchParams.get('source') === 'appeals',
+    );
+    await page.getByTestId('themes-source-appeals').click();
+    const appealsResponse = await appeals;
+    assert.equal(appealsResponse.status(), 200, await appealsResponse.text());
+    const appealsReport = await appealsResponse.json();
+    await page.locator('[data-testid="themes-page"][data-state="loaded"][data-source="appeals"]').waitFor();
+    assert.equal(await items.count(), appealsReport.items.length, 'one card per appeal theme');
+
+    // A buyer: no link, no access, 403.
+    other = await newContext(env.browser, baseURL);
+    const buyerPage = await other.newPage();
+    otherLines = captureConsole(buyerPage, 'buyer');
+    await loginViaUI(buyerPage, buyer);
+    await buyerPage.getByTestId('nav-notifications').waitFor();
+    assert.equal(await buyerPage.getByTestId('nav-themes').count(), 0, 'no themes link for a buyer');
+    await buyerPage.goto('/quality/themes');
+    await buyerPage.getByTestId('themes-no-access').waitFor();
+    assert.equal(await buyerPage.getByTestId('theme-item').count(), 0);
+    const r = await buyerPage.request.get('/api/v1/quality/themes?source=complaints');
+    assert.equal(r.status(), 403, `themes as a buyer: ${r.status()} ${await r.text()}`);
+    assert.equal((await r.json()).error?.code, 'forbidden');
+  } catch (e) {
+    await screenshotAll({ analyst: page }, 'quality-themes');
+    console.error([...lines, ...otherLines].join('\n'));
+    throw e;
+  } finally {
+    await other?.close();
     await ctx.close();
   }
 });

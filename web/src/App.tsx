@@ -19,7 +19,7 @@ import { RegisterPage } from './pages/RegisterPage';
 import { SanctionsPage } from './pages/SanctionsPage';
 import { SearchPage } from './pages/SearchPage';
 import { ServiceLevelPage } from './pages/ServiceLevelPage';
-import { isSupervisor } from './quality';
+import { canSeeThemes, isSupervisor } from './quality';
 import { useSession } from './session';
 import { isModerator } from './transcripts';
 
@@ -36,6 +36,8 @@ const AnalyticsCallPage = lazy(() => import('./pages/AnalyticsCallPage').then((m
 const DishonestPage = lazy(() => import('./pages/DishonestPage').then((m) => ({ default: m.DishonestPage })));
 // The supervisor's moderation-quality page.
 const QualityPage = lazy(() => import('./pages/QualityPage').then((m) => ({ default: m.QualityPage })));
+// Complaint themes: analysts and supervisors.
+const ThemesPage = lazy(() => import('./pages/ThemesPage').then((m) => ({ default: m.ThemesPage })));
 
 /** Pages that need a logged-in user send anonymous visitors to /login?next=… */
 function RequireUser({ children }: { children: ReactNode }) {
@@ -89,6 +91,23 @@ function RequireSupervisor({ children }: { children: ReactNode }) {
         <h1>{t('quality.title')}</h1>
         <p className="form-error" role="alert" data-testid="quality-no-access">
           {t('quality.noAccess')}
+        </p>
+      </main>
+    );
+  }
+  return <Suspense fallback={<PageLoading />}>{children}</Suspense>;
+}
+
+/** Complaint themes (analysts and supervisors): others are told they have no access (the API says 403 anyway). */
+function RequireThemesReader({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  if (!canSeeThemes(user)) {
+    return (
+      <main className="page narrow">
+        <h1>{t('themes.title')}</h1>
+        <p className="form-error" role="alert" data-testid="themes-no-access">
+          {t('themes.noAccess')}
         </p>
       </main>
     );
@@ -290,6 +309,16 @@ export function App() {
                 <RequireSupervisor>
                   <QualityPage />
                 </RequireSupervisor>
+              </RequireUser>
+            }
+          />
+          <Route
+            path="/quality/themes"
+            element={
+              <RequireUser>
+                <RequireThemesReader>
+                  <ThemesPage />
+                </RequireThemesReader>
               </RequireUser>
             }
           />

@@ -233,3 +233,83 @@ export function honeypotText(h: Honeypot): string {
 export function replaceTask(list: readonly QualityTask[], task: QualityTask): QualityTask[] {
   return list.map((x) => (x.id === task.id ? task : x));
 }
+
+// ---------- complaint themes (analysts and supervisors) ----------
+
+export const THEME_SOURCES = ['complaints', 'appeals', 'ratings'] as const;
+export type ThemeSource = (typeof THEME_SOURCES)[number];
+export const THEME_DAYS: readonly number[] = [7, 30, 90];
+export const DEFAULT_THEME_DAYS = 30;
+
+export interface Theme {
+  id: string;
+  language: string;
+  /** Empty for the residual theme (texts too short or too unlike the rest). */
+  label_terms: string[];
+  size: number;
+  previous_size: number;
+  /** 0.5 = +50 % against the previous period of the same length. */
+  growth: number | null;
+  /** Representative texts, contacts masked. */
+  examples: string[];
+}
+
+/** GET /quality/themes */
+export interface ThemesReport {
+  items: Theme[];
+  source: ThemeSource | string;
+  from: string;
+  to: string;
+  texts: number;
+  truncated: boolean;
+  computed_at: string;
+}
+
+/** Analysts and supervisors read the themes; the API answers 403 to anyone else. */
+export function canSeeThemes(user: User | null | undefined): boolean {
+  return !!user && (user.roles.includes('analyst') || user.roles.includes('supervisor'));
+}
+
+export const themesApi = {
+  themes: (p: { source: ThemeSource; from?: string; to?: string }) =>
+    request<ThemesReport>('GET', `/api/v1/quality/themes${query({ source: p.source, from: p.from, to: p.to })}`),
+};
+
+/** ?source= of the URL when it is a known one, else complaints. */
+export function themeSourceOf(v: string | null): ThemeSource {
+  return (THEME_SOURCES as readonly string[]).includes(v ?? '') ? (v as ThemeSource) : 'complaints';
+}
+
+/** ?days= of the URL when it is one of the picker's, else the default. */
+export function themeDaysOf(v: string | null): number {
+  const n = Number(v);
+  return THEME_DAYS.includes(n) ? n : DEFAULT_THEME_DAYS;
+}
+
+/** The theme's title: its label words joined by "—", or "other / too short" for the residual one. */
+export function themeTitle(t: TFunction, theme: Pick<Theme, 'label_terms'>): string {
+  const terms = (theme.label_terms ?? []).filter((w) => typeof w === 'string' && w.trim() !== '');
+  return terms.length > 0 ? terms.join(' — ') : t('themes.other');
+}
+
+/** "+50 %", "−20 %", "0 %", "new" (nothing in the previous period), "—" when unknown. */
+export function growthText(t: TFunction, theme: Pick<Theme, 'size' | 'previous_size' | 'growth'>): string {
+  if (theme.previous_size === 0 && theme.size > 0) return t('themes.new');
+  const g = theme.growth;
+  if (typeof g !== 'number' || !Number.isFinite(g)) return '—';
+  const n = Math.round(g * 100);
+  if (n === 0) return '0 %';
+  return `${n > 0 ? '+' : '−'}${Math.abs(n)} %`;
+}
+
+/** Themes grouped by language, in the order the server gave them. */
+export function themesByLanguage(items: readonly Theme[]): [string, Theme[]][] {
+  const groups = new Map<string, Theme[]>();
+  for (const theme of items) {
+    const lang = theme.language || '?';
+    const list = groups.get(lang) ?? [];
+    list.push(theme);
+    groups.set(lang, list);
+  }
+  return [...groups.entries()];
+}

@@ -5,7 +5,7 @@ import { useUnread } from '../realtime';
 import { useSession } from '../session';
 import { isAdmin, isAnalyst } from '../analytics';
 import { canSeeDishonest } from '../dishonest';
-import { isSupervisor } from '../quality';
+import { canSeeThemes, isSupervisor } from '../quality';
 import { isModerator } from '../transcripts';
 
 export function Header() {
@@ -77,13 +77,18 @@ export function Header() {
             </NavLink>
           )}
           {full && isSupervisor(user) && (
-            <NavLink to="/quality" data-testid="nav-quality">
+            <NavLink to="/quality" end data-testid="nav-quality">
               {t('nav.quality')}
             </NavLink>
           )}
           {full && isAnalyst(user) && (
             <NavLink to="/analytics" data-testid="nav-analytics">
               {t('nav.analytics')}
+            </NavLink>
+          )}
+          {full && canSeeThemes(user) && (
+            <NavLink to="/quality/themes" data-testid="nav-themes">
+              {t('nav.themes')}
             </NavLink>
           )}
           {full && canSeeDishonest(user) && (

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { percent } from '../analytics';
 import { ApiError } from '../api';
 import { errorText, formatDateTime } from '../format';
@@ -112,6 +112,11 @@ export function QualityPage() {
     <main className="page analytics-page quality-page" data-testid="quality-page" data-state={busy ? 'loading' : report.kind}>
       <h1>{t('quality.title')}</h1>
       <p className="muted small">{t('quality.intro')}</p>
+      <p className="small">
+        <Link to="/quality/themes" data-testid="quality-themes-link">
+          {t('quality.themesLink')}
+        </Link>
+      </p>
 
       <section className="panel" aria-labelledby="quality-moderators-title">
         <div className="quality-head">
