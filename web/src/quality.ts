@@ -5,7 +5,7 @@ import { percent } from './analytics';
 import { query, request } from './api';
 import { isMessageKey } from './format';
 import type { MessageKey, TFunction } from './i18n';
-import type { User } from './types';
+import type { ModerationCase, User } from './types';
 
 // ---------- shapes ----------
 
@@ -313,3 +313,54 @@ export function themesByLanguage(items: readonly Theme[]): [string, Theme[]][] {
   }
   return [...groups.entries()];
 }
+
+// ---------- blind double review (docs/quality.md) ----------
+
+/** A second review as its second moderator sees it (the first decision hidden). */
+export interface SecondReview {
+  id: string;
+  case_id: string;
+  /** "pending", "assigned", "decided" (to the second moderator; the supervisor sees agreed/disagreed/resolved). */
+  status: string;
+  category: string;
+  lease_until: string | null;
+  second_action?: string | null;
+}
+
+/** A second review as a supervisor sees it, the first decision revealed. */
+export interface SupervisedReview extends SecondReview {
+  first_moderator_id: string;
+  first_action: string;
+  second_moderator_id: string | null;
+  second_action: string | null;
+  created_at: string;
+  verdict?: string | null;
+  verdict_reason?: string | null;
+}
+
+export interface Reporter {
+  user_id: string;
+  display_name: string;
+  upheld: number;
+  dismissed: number;
+  credibility: number;
+  muted: boolean;
+  muted_until: string | null;
+  mute_reason: string | null;
+}
+
+export const reviewsApi = {
+  /** 204 (undefined) when no review waits for this moderator. */
+  next: () => request<{ review: SecondReview; case: ModerationCase } | undefined>('POST', '/api/v1/moderation/reviews/next', { body: {} }),
+  decide: (id: string, action: DecisionAction, reason: string) =>
+    request<SecondReview>('POST', `/api/v1/moderation/reviews/${enc(id)}/decision`, { body: { action, reason } }),
+  /** Supervisors only. */
+  list: (status?: string | null, limit = 100) =>
+    request<{ items: SupervisedReview[] }>('GET', `/api/v1/quality/reviews${query({ status, limit })}`),
+  verdict: (id: string, action: DecisionAction, reason: string) =>
+    request<SupervisedReview>('POST', `/api/v1/quality/reviews/${enc(id)}/verdict`, { body: { action, reason } }),
+  reporters: () => request<{ items: Reporter[] }>('GET', '/api/v1/quality/reporters'),
+  mute: (id: string, days: number, reason: string) =>
+    request<Reporter>('POST', `/api/v1/quality/reporters/${enc(id)}/mute`, { body: { days, reason } }),
+  unmute: (id: string) => request<Reporter>('DELETE', `/api/v1/quality/reporters/${enc(id)}/mute`),
+};

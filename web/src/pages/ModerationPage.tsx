@@ -2,9 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { ApiError, api } from '../api';
 import { CaseStatusBadge, PriorityBadge, SlaBadge } from '../components/CaseBadges';
+import { SecondReviewPanel } from '../components/SecondReviewPanel';
 import { apiErrorMessage, formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { label } from '../moderation';
+import { reviewsApi, type SecondReview } from '../quality';
 import { useSession } from '../session';
 import type { CaseSummary, ModerationCase, ModeratorState, QueueSummary } from '../types';
 
@@ -25,6 +27,11 @@ export function ModerationPage() {
   const [shiftBusy, setShiftBusy] = useState(false);
   const [nextBusy, setNextBusy] = useState(false);
   const [nextMessage, setNextMessage] = useState<{ kind: 'empty' } | { kind: 'error'; code: string; text: string } | null>(null);
+
+  // A blind second review taken with "Second review" (docs/quality.md).
+  const [review, setReview] = useState<{ review: SecondReview; case: ModerationCase } | null>(null);
+  const [reviewBusy, setReviewBusy] = useState(false);
+  const [reviewMessage, setReviewMessage] = useState<{ kind: 'empty' } | { kind: 'error'; code: string; text: string } | null>(null);
 
   const [queue, setQueue] = useState<CaseSummary[]>([]);
   const [summary, setSummary] = useState<QueueSummary | null>(null);
@@ -112,6 +119,25 @@ export function ModerationPage() {
     }
   }
 
+  async function takeReview() {
+    if (reviewBusy) return;
+    setReviewBusy(true);
+    setReviewMessage(null);
+    try {
+      const res = await reviewsApi.next();
+      if (!res || !res.review || !res.case) {
+        setReview(null);
+        setReviewMessage({ kind: 'empty' });
+        return;
+      }
+      setReview({ review: res.review, case: res.case });
+    } catch (e) {
+      setReviewMessage({ kind: 'error', code: e instanceof ApiError ? e.code : 'error', text: apiErrorMessage(t, e) });
+    } finally {
+      setReviewBusy(false);
+    }
+  }
+
   async function loadMore() {
     if (!cursor || loadingMore) return;
     setLoadingMore(true);
@@ -140,6 +166,15 @@ export function ModerationPage() {
           {t('moderation.refresh')}
         </button>
       </div>
+
+      {review && (
+        <SecondReviewPanel
+          key={review.review.id}
+          review={review.review}
+          kase={review.case}
+          onDecided={(r) => setReview((prev) => (prev ? { ...prev, review: { ...prev.review, ...r } } : prev))}
+        />
+      )}
 
       <div className="mod-layout">
         <section className="panel mod-me" data-testid="moderation-me" aria-labelledby="mod-me-title">
@@ -196,6 +231,25 @@ export function ModerationPage() {
               {nextMessage?.kind === 'error' && (
                 <p className="form-error" role="alert" data-testid="moderation-next-error" data-code={nextMessage.code}>
                   {nextMessage.text}
+                </p>
+              )}
+              <button
+                type="button"
+                className="btn btn-block"
+                data-testid="review-next"
+                disabled={reviewBusy}
+                onClick={() => void takeReview()}
+              >
+                {reviewBusy ? t('common.wait') : t('secondReview.next')}
+              </button>
+              {reviewMessage?.kind === 'empty' && (
+                <p className="muted small" role="status" data-testid="review-empty">
+                  {t('secondReview.empty')}
+                </p>
+              )}
+              {reviewMessage?.kind === 'error' && (
+                <p className="form-error" role="alert" data-testid="review-next-error" data-code={reviewMessage.code}>
+                  {reviewMessage.text}
                 </p>
               )}
               <h3 className="mod-subtitle">{t('moderation.assigned')}</h3>
