@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { percent } from '../analytics';
 import { ApiError } from '../api';
+import { DisagreementsPanel, ReportersPanel } from '../components/QualityReviewsPanels';
 import { errorText, formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { label } from '../moderation';
@@ -169,6 +170,10 @@ export function QualityPage() {
       <TasksPanel names={names} reportGen={reportGen} />
 
       <HoneypotsPanel />
+
+      <DisagreementsPanel names={names} />
+
+      <ReportersPanel />
     </main>
   );
 }
