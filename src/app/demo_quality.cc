@@ -167,18 +167,6 @@ base::Result<QualityTeamStats> SeedQualityTeam(store::Store& store, const base::
   const TimeMs now = clock.NowMs();
   const TimeMs today = now / kDayMs * kDayMs;
   demo_history::Rng rng(0x7175616c697479ULL);  // "quality"
-  // The calls the team's cases are about: the history's transcribed calls of the month.
-  auto calls = TRY(store.Read([&](store::Tx& tx) -> base::Result<std::vector<store::Call>> {
-    std::vector<store::Call> out;
-    for (Id id : TRY(tx.analytics().CallsWithTranscript(today - 30 * kDayMs, now, 0, 400))) {
-      if (auto call = TRY(tx.calls().FindById(id)); call && call->state == "ended") out.push_back(*call);
-    }
-    return out;
-  }));
-  if (calls.empty()) {
-    base::log::Warn("demo_quality_no_calls", {});
-    return stats;
-  }
   auto supervisor = TRY(store.Read([](store::Tx& tx) { return tx.users().FindByEmail("supervisor@demo.test"); }));
   return store.Write([&](store::Tx& tx) -> base::Result<QualityTeamStats> {
     // The team: same skills (all verticals, ru and en), so they are each other's peers.
@@ -236,6 +224,47 @@ base::Result<QualityTeamStats> SeedQualityTeam(store::Store& store, const base::
       templates.push_back(TRY(tx.quality().InsertHoneypot(h)).id);
     }
     stats.honeypots = static_cast<int>(templates.size());
+    // The people the team's cases are about: invented (synthetic_users, as honeypots' people are),
+    // each pair with one ended call, so the month changes no real account, no seller's service
+    // level and nobody's place in the dishonest-user ranking.
+    std::vector<store::Call> calls;
+    const TimeMs long_ago = today - 35 * kDayMs;
+    for (int p = 0; p < 16; ++p) {
+      const auto tag = std::to_string(p + 1);
+      auto seller = TRY(tx.users().Insert({"team-case-seller-" + tag + "@synthetic.invalid", "Seller " + tag, "!",
+                                           {"user"}, "UTC"}, long_ago));
+      auto buyer = TRY(tx.users().Insert({"team-case-buyer-" + tag + "@synthetic.invalid", "Buyer " + tag, "!",
+                                          {"user"}, "UTC"}, long_ago));
+      TRY(tx.quality().InsertSyntheticUser(seller.id, 0));
+      TRY(tx.quality().InsertSyntheticUser(buyer.id, 0));
+      store::Listing l;
+      l.seller_id = seller.id;
+      l.title = "Item " + tag;
+      l.description = l.title;
+      l.vertical = "goods";
+      l.status = "archived";
+      l.call_hours_json = "{}";
+      l.created_at = long_ago;
+      l.updated_at = long_ago;
+      l = TRY(tx.listings().Insert(l));
+      auto [conv, fresh] = TRY(tx.chat().FindOrCreateConversation(l.id, buyer.id, seller.id, long_ago));
+      (void)fresh;
+      store::Call call;
+      call.conversation_id = conv.id;
+      call.listing_id = l.id;
+      call.buyer_id = buyer.id;
+      call.seller_id = seller.id;
+      call.proposed_by = buyer.id;
+      call.state = "ended";
+      call.created_at = long_ago;
+      call.join_opens_at = long_ago;
+      call.join_closes_at = long_ago + 10 * kMinuteMs;
+      call.started_at = long_ago + kMinuteMs;
+      call.ended_at = long_ago + 8 * kMinuteMs;
+      call.end_reason = "hangup";
+      call.updated_at = long_ago;
+      calls.push_back(TRY(tx.calls().Insert(call)));
+    }
 
     for (int i = 0; i < kTeam; ++i) {
       const auto& mod = team[static_cast<std::size_t>(i)];

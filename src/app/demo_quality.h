@@ -1,11 +1,12 @@
 #pragma once
 // The quality team's month for `vitrina demo-seed` (docs/quality.md): twelve more moderators
 // (team01..team12@demo.test, no password: nobody signs in as them) with a month of decided
-// complaints cases on the demo history's calls, so the supervisor's page has a table, a few
+// complaints cases about invented people (synthetic_users, like honeypots' people: no real
+// account, seller level or ranking changes), so the supervisor's page has a table, a few
 // double reviews (some disagreeing), honeypots with their results and deviations to work: one
 // team member dismisses almost every fraud complaint, another takes five times as long as the
 // rest. Rows are written as the product leaves them (case, complaint, decision, sanction where
-// upheld; honeypot cases through moderation's own ServeHoneypot), on the demo history's calls.
+// upheld; honeypot cases through moderation's own ServeHoneypot).
 //
 // Deterministic for the day (a fixed-seed generator); runs once (the marker is team01's
 // account). Call after SeedDemoHistory.

@@ -106,8 +106,9 @@ class SqlQualityRepository final : public QualityRepository {
     return s.Exec();
   }
 
+  // honeypot_id 0: invented for the demo quality team (app/demo_quality.h), no honeypot.
   Result<void> InsertSyntheticUser(Id user_id, Id honeypot_id) override {
-    auto s = TRY(Prepare("INSERT INTO synthetic_users (user_id, honeypot_id) VALUES (?1, ?2)"));
+    auto s = TRY(Prepare("INSERT INTO synthetic_users (user_id, honeypot_id) VALUES (?1, NULLIF(?2, 0))"));
     s.Bind(1, user_id).Bind(2, honeypot_id);
     return s.Exec();
   }

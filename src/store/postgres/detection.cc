@@ -30,6 +30,7 @@ Result<std::vector<DetectionUserRows>> PgDetection::Read(TimeMs since, TimeMs no
       "   WHERE d.decision_id = s.decision_id)"
       " FROM sanctions s WHERE s.created_at >= $1 AND s.created_at <= $2"
       " AND ($3::bigint IS NULL OR s.user_id = $3)"
+      " AND s.user_id NOT IN (SELECT user_id FROM synthetic_users)"  // honeypots' invented people
       " ORDER BY s.id"));
   sanctions.Bind(1, since).Bind(2, now).Bind(3, only);
   while (TRY(sanctions.Step())) {
@@ -55,6 +56,7 @@ Result<std::vector<DetectionUserRows>> PgDetection::Read(TimeMs since, TimeMs no
       "   trunc((quote_match::jsonb ->> 'to_ms')::numeric)::bigint, 0)"
       " FROM complaints WHERE created_at >= $1 AND created_at <= $2"
       " AND ($3::bigint IS NULL OR accused_id = $3)"
+      " AND accused_id NOT IN (SELECT user_id FROM synthetic_users)"
       " ORDER BY id"));
   complaints.Bind(1, since).Bind(2, now).Bind(3, only);
   while (TRY(complaints.Step())) {

@@ -752,10 +752,11 @@ CREATE TABLE honeypot_cases (
 );
 CREATE INDEX honeypot_cases_by_moderator ON honeypot_cases(moderator_id, served_at);
 
--- The invented people of honeypot cases: never real users, left out of everything real.
+-- Invented people: never real users, left out of everything real (the dishonest-user
+-- ranking). honeypot_id: the honeypot they were invented for; NULL: the demo quality team's.
 CREATE TABLE synthetic_users (
   user_id     BIGINT PRIMARY KEY REFERENCES users(id),
-  honeypot_id BIGINT NOT NULL REFERENCES honeypots(id)
+  honeypot_id BIGINT REFERENCES honeypots(id)
 );
 
 CREATE TABLE quality_tasks (

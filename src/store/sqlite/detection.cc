@@ -28,6 +28,7 @@ Result<std::vector<DetectionUserRows>> SqliteDetection::Read(TimeMs since, TimeM
       "SELECT s.user_id, s.kind, s.status, s.created_at,"
       " (SELECT group_concat(call_id) FROM decision_calls d WHERE d.decision_id = s.decision_id)"
       " FROM sanctions s WHERE s.created_at >= ?1 AND s.created_at <= ?2 AND (?3 IS NULL OR s.user_id = ?3)"
+      " AND s.user_id NOT IN (SELECT user_id FROM synthetic_users)"  // honeypots' invented people
       " ORDER BY s.id"));
   sanctions.Bind(1, since).Bind(2, now).Bind(3, only);
   while (TRY(sanctions.Step())) {
@@ -48,6 +49,7 @@ Result<std::vector<DetectionUserRows>> SqliteDetection::Read(TimeMs since, TimeM
       " coalesce(json_extract(ranges, '$[0].from_ms'), json_extract(quote_match, '$.from_ms'), 0),"
       " coalesce(json_extract(ranges, '$[0].to_ms'), json_extract(quote_match, '$.to_ms'), 0)"
       " FROM complaints WHERE created_at >= ?1 AND created_at <= ?2 AND (?3 IS NULL OR accused_id = ?3)"
+      " AND accused_id NOT IN (SELECT user_id FROM synthetic_users)"
       " ORDER BY id"));
   complaints.Bind(1, since).Bind(2, now).Bind(3, only);
   while (TRY(complaints.Step())) {
