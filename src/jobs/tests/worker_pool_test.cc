@@ -111,7 +111,7 @@ TEST_F(WorkerPoolTest, TwoWorkerProcessesNeverRunTheSameJobAtOnce) {
     return [&, second](const store::Job& job, JobContext&) -> base::Result<void> {
       const auto i = static_cast<std::size_t>(std::stoi(job.payload));
       if (++running[i] > 1) overlap = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a little work to overlap with
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));  // a little work to overlap with
       runs[i]++;
       if (second) by_second++;
       --running[i];
@@ -127,9 +127,11 @@ TEST_F(WorkerPoolTest, TwoWorkerProcessesNeverRunTheSameJobAtOnce) {
   WorkerPool second(*other_store, clock_, metrics_, o);
   first.Register("count", handler(false));
   second.Register("count", handler(true));
-  for (int i = 1; i <= kJobs; ++i) Enqueue("count", std::to_string(i));
+  // Both pools poll before the first job is there (a pool started alone on a loaded machine
+  // could drain all of them before the other's first poll: the test once saw 150 to 0).
   first.Start();
   second.Start();
+  for (int i = 1; i <= kJobs; ++i) Enqueue("count", std::to_string(i));
   ASSERT_TRUE(WaitFor([&] {
     return store_->Read([](store::Tx& tx) { return tx.jobs().List("done", std::nullopt, 1000); })
                ->size() == kJobs;
