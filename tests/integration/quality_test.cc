@@ -29,12 +29,10 @@ class QualityTest : public ServerTest {
     SetRoles(moderator_, {"moderator"});
   }
 
-  // A real case: an ended call whose buyer complains about its seller. Returns the seller.
-  store::Id RealCase(int i) {
-    const auto now = clock_.NowMs();
-    auto p = InsertCallParties(server_->store(), "real" + std::to_string(i), now);
+  // An ended call of the pair, ending at `ended` (complaints need a call that took place).
+  store::Call EndedCall(const CallParties& p, base::TimeMs ended) {
     auto call = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Call> {
-      auto [conv, fresh] = TRY(tx.chat().FindOrCreateConversation(p.listing, p.buyer, p.seller, now));
+      auto [conv, fresh] = TRY(tx.chat().FindOrCreateConversation(p.listing, p.buyer, p.seller, ended));
       (void)fresh;
       store::Call c;
       c.conversation_id = conv.id;
@@ -43,20 +41,28 @@ class QualityTest : public ServerTest {
       c.seller_id = p.seller;
       c.proposed_by = p.buyer;
       c.state = "ended";
-      c.created_at = now - 600'000;
+      c.created_at = ended - 540'000;
       c.join_opens_at = c.created_at;
-      c.join_closes_at = now;
-      c.started_at = now - 300'000;
-      c.ended_at = now - 60'000;
-      c.updated_at = now;
+      c.join_closes_at = ended + 60'000;
+      c.started_at = ended - 240'000;
+      c.ended_at = ended;
+      c.updated_at = ended;
       return tx.calls().Insert(c);
     });
     EXPECT_TRUE(call) << call.error().message;
+    return call ? *call : store::Call{};
+  }
+
+  // A real case: an ended call whose buyer complains about its seller. Returns the seller.
+  store::Id RealCase(int i) {
+    const auto now = clock_.NowMs();
+    auto p = InsertCallParties(server_->store(), "real" + std::to_string(i), now);
+    const auto call = EndedCall(p, now - 60'000);
     auto buyer = server_->store().Read([&](store::Tx& tx) { return tx.users().FindById(p.buyer); });
     moderation::ComplaintInput in;
     in.category = "fraud";
     in.text = "He asked me to pay in advance to a card";
-    auto k = server_->moderation().complaints().FileComplaint(**buyer, call->id, in);
+    auto k = server_->moderation().complaints().FileComplaint(**buyer, call.id, in);
     EXPECT_TRUE(k) << k.error().message;
     return p.seller;
   }
@@ -208,26 +214,9 @@ TEST_F(QualityTest, AGeneratedMonthFlagsExactlyTheTwoWhoDeviate) {
   std::vector<std::pair<CallParties, store::Id>> calls;
   for (int i = 0; i < 20; ++i) {
     auto p = InsertCallParties(server_->store(), "month" + std::to_string(i), now);
-    auto call = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Call> {
-      auto [conv, fresh] = TRY(tx.chat().FindOrCreateConversation(p.listing, p.buyer, p.seller, now));
-      (void)fresh;
-      store::Call c;
-      c.conversation_id = conv.id;
-      c.listing_id = p.listing;
-      c.buyer_id = p.buyer;
-      c.seller_id = p.seller;
-      c.proposed_by = p.buyer;
-      c.state = "ended";
-      c.created_at = quality::testing::generated_month_detail::kMonthStartMs - 86'400'000;
-      c.join_opens_at = c.created_at;
-      c.join_closes_at = c.created_at + 600'000;
-      c.started_at = c.created_at + 60'000;
-      c.ended_at = c.created_at + 400'000;
-      c.updated_at = c.created_at;
-      return tx.calls().Insert(c);
-    });
-    ASSERT_TRUE(call) << call.error().message;
-    calls.emplace_back(p, call->id);
+    const auto call = EndedCall(p, quality::testing::generated_month_detail::kMonthStartMs - 86'000'000);
+    ASSERT_NE(call.id, 0);
+    calls.emplace_back(p, call.id);
   }
   // The month's moderators as users with the product's skills (three groups), ids mapped.
   const std::map<std::string, std::string> kSkill = {{"en", "lang:en"}, {"ru", "lang:ru"}, {"payments", "vertical:auto"}};
@@ -456,25 +445,8 @@ TEST_F(QualityTest, AMutedReportersComplaintRaisesNoPriority) {
   // A reporter whose complaint would make a P1 case (fraud) is muted: the case stays P3.
   const auto now = clock_.NowMs();
   auto p = InsertCallParties(server_->store(), "muted", now);
-  auto call = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Call> {
-    auto [conv, fresh] = TRY(tx.chat().FindOrCreateConversation(p.listing, p.buyer, p.seller, now));
-    (void)fresh;
-    store::Call c;
-    c.conversation_id = conv.id;
-    c.listing_id = p.listing;
-    c.buyer_id = p.buyer;
-    c.seller_id = p.seller;
-    c.proposed_by = p.buyer;
-    c.state = "ended";
-    c.created_at = now - 600'000;
-    c.join_opens_at = c.created_at;
-    c.join_closes_at = now;
-    c.started_at = now - 300'000;
-    c.ended_at = now - 60'000;
-    c.updated_at = now;
-    return tx.calls().Insert(c);
-  });
-  ASSERT_TRUE(call);
+  const auto call = EndedCall(p, now - 60'000);
+  ASSERT_NE(call.id, 0);
   const auto buyer = std::to_string(p.buyer);
   EXPECT_EQ(Call("POST", "/api/v1/quality/reporters/" + buyer + "/mute", moderator_.token,
                  json::object{{"days", 7}, {"reason", "Files a complaint about every seller"}})
@@ -492,7 +464,7 @@ TEST_F(QualityTest, AMutedReportersComplaintRaisesNoPriority) {
   moderation::ComplaintInput in;
   in.category = "fraud";
   in.text = "He is a fraud";
-  auto k = server_->moderation().complaints().FileComplaint(**user, call->id, in);
+  auto k = server_->moderation().complaints().FileComplaint(**user, call.id, in);
   ASSERT_TRUE(k) << k.error().message;
   auto c = server_->store().Read([&](store::Tx& tx) { return tx.cases().FindCase(k->case_id); });
   ASSERT_TRUE(c && *c);
