@@ -280,6 +280,9 @@ export const api = {
   joinCall: (id: string) =>
     request<CallJoinGrant>('POST', `/api/v1/calls/${enc(id)}/join`, { body: { consent: true } }),
   hangupCall: (id: string) => request<Call>('POST', `/api/v1/calls/${enc(id)}/hangup`, { body: {} }),
+  /** The warned party's answer to a live warning (204). */
+  liveWarningFeedback: (callId: string, warningId: string, answer: 'understood' | 'not_scam') =>
+    request<void>('POST', `/api/v1/calls/${enc(callId)}/live-warnings/${enc(warningId)}/feedback`, { body: { answer } }),
 
   // Transcripts and search.
   /** 404 `transcript_not_found` while the call has none. */

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, api } from '../api';
 import { CallSession, IDLE_SNAPSHOT, type CallProblem, type CallUiState } from '../call/CallSession';
+import { CaptionsToggle, LiveCaptions, LiveWarningPanel, useLiveCall } from '../call/LiveCaptions';
 import { callStatusKey, formatDuration, isFinalCallState, joinOpensLater, useCallClock } from '../calls';
 import { CallProcessing, useCallProcessingPoll } from '../components/CallProcessing';
 import { CallReview } from '../components/CallReview';
@@ -105,6 +106,8 @@ export function CallPage() {
   }, [id]);
 
   const snap = useSyncExternalStore(session?.subscribe ?? noSubscribe, session?.getSnapshot ?? idleSnapshot);
+  // Live captions and scam warnings pushed over the WebSocket during the call.
+  const live = useLiveCall(id);
 
   // The call itself and, for names and the listing title, its conversation.
   useEffect(() => {
@@ -237,9 +240,12 @@ export function CallPage() {
             <span className="rec-dot" aria-hidden="true" />
             {t('callPage.recording')}
           </span>
+          <CaptionsToggle live={live} />
           {snap.connectedAt !== null && <CallTimer since={snap.connectedAt} />}
         </div>
       )}
+
+      <LiveWarningPanel live={live} />
 
       {problem && (
         <p className="form-error" role="alert" data-testid="call-error">
@@ -256,6 +262,7 @@ export function CallPage() {
                 {snap.state === 'reconnecting' ? t('callPage.state.reconnecting') : t('callPage.waitingRemote', { name: otherName })}
               </div>
             )}
+            <LiveCaptions live={live} myRole={iAmBuyer ? 'buyer' : isParticipant ? 'seller' : null} myUserId={user?.id ?? null} />
           </div>
           <div className="video-tile video-local">
             <StreamVideo

@@ -96,3 +96,35 @@ export interface CallJoinGrant {
   call: Call;
   media: CallMedia;
 }
+
+// Live captions and warnings during a call, pushed over /api/v1/ws (docs/calls.md).
+// The web side normalises and merges them in src/call/liveEvents.ts.
+
+/** One recognised utterance of a speaker: partials (final=false) of the same `utterance` replace each other. */
+export interface LiveCaptionEvent {
+  type: 'caption';
+  call_id: string;
+  speaker: 'buyer' | 'seller';
+  user_id: string;
+  utterance: string;
+  final: boolean;
+  text: string;
+  start_ms: number;
+  end_ms: number;
+  language?: string;
+}
+
+/** Sent only to the party being targeted by a high-severity scam rule match. */
+export interface LiveWarningEvent {
+  type: 'live_warning';
+  call_id: string;
+  warning: { id: string; category: string; severity: string };
+  at_ms: number;
+}
+
+/** `unavailable`: the live path is full or failed; the call goes on without captions. */
+export interface LiveStatusEvent {
+  type: 'live_status';
+  call_id: string;
+  state: 'on' | 'unavailable' | 'off';
+}

@@ -1,6 +1,6 @@
 // Conversations, messages and the events pushed over /api/v1/ws.
 
-import type { Call } from './calls';
+import type { Call, LiveCaptionEvent, LiveStatusEvent, LiveWarningEvent } from './calls';
 import type { AppNotification } from './moderation';
 export interface Message {
   id: string;
@@ -31,4 +31,7 @@ export type ServerEvent =
   | { type: 'conversation'; conversation: Conversation }
   | { type: 'call'; call: Call }
   | { type: 'notification'; notification?: AppNotification }
+  | LiveCaptionEvent
+  | LiveWarningEvent
+  | LiveStatusEvent
   | { type: 'pong' };
