@@ -8,7 +8,6 @@ import { useI18n, type MessageKey } from '../i18n';
 import { useRealtime } from '../realtime';
 import type { Speaker } from '../types';
 import {
-  currentWarning,
   initialLiveView,
   isKnownWarningCategory,
   liveReducer,
@@ -114,10 +113,15 @@ export function LiveCaptions({ live, myRole, myUserId }: { live: LiveCall; myRol
   const stick = useRef(true);
   const { lines, status } = live.view;
 
+  // A freshly shown area starts at the newest line.
+  useLayoutEffect(() => {
+    stick.current = true;
+  }, [live.captionsShown]);
+
   useLayoutEffect(() => {
     const el = listRef.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [lines, live.captionsShown]);
+  }, [lines, status, live.captionsShown]);
 
   if (!live.captionsShown) return null;
 
@@ -138,11 +142,6 @@ export function LiveCaptions({ live, myRole, myUserId }: { live: LiveCall; myRol
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
       }}
     >
-      {note && (
-        <p className="live-captions-note" data-testid="captions-status">
-          {note}
-        </p>
-      )}
       {lines.length === 0 && !note && <p className="live-captions-note">{t('callLive.placeholder')}</p>}
       {lines.map((line) => {
         const label = speakerLabel(line, myRole, myUserId);
@@ -159,6 +158,12 @@ export function LiveCaptions({ live, myRole, myUserId }: { live: LiveCall; myRol
           </p>
         );
       })}
+      {/* After the lines: the newest thing in the area, where the auto-scroll keeps the eye. */}
+      {note && (
+        <p className="live-captions-note" data-testid="captions-status">
+          {note}
+        </p>
+      )}
     </div>
   );
 }
@@ -166,7 +171,7 @@ export function LiveCaptions({ live, myRole, myUserId }: { live: LiveCall; myRol
 /** The newest unanswered warning for the viewer, with its advice and the two answers. */
 export function LiveWarningPanel({ live }: { live: LiveCall }) {
   const { t } = useI18n();
-  const warning = currentWarning(live.view);
+  const warning = live.view.warning;
   if (!warning) return null;
   const key: MessageKey = isKnownWarningCategory(warning.category)
     ? `callLive.warning.${warning.category}`

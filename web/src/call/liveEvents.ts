@@ -154,8 +154,8 @@ export interface LiveView {
   callId: string;
   status: LiveState | null;
   lines: readonly CaptionLine[];
-  /** Warnings not yet answered, oldest first; the UI shows the last one. */
-  warnings: readonly LiveWarning[];
+  /** The warning on screen: the newest one received, until the viewer answers it. */
+  warning: LiveWarning | null;
   /** Every warning id ever received for this call: the same warning is never shown twice. */
   seen: ReadonlySet<string>;
   /** Counter for CaptionLine.seq. */
@@ -163,7 +163,7 @@ export interface LiveView {
 }
 
 export function initialLiveView(callId: string): LiveView {
-  return { callId, status: null, lines: [], warnings: [], seen: new Set(), seq: 0 };
+  return { callId, status: null, lines: [], warning: null, seen: new Set(), seq: 0 };
 }
 
 export type LiveAction =
@@ -175,8 +175,7 @@ export type LiveAction =
 export function liveReducer(view: LiveView, action: LiveAction): LiveView {
   if (action.type === 'reset') return action.callId === view.callId ? view : initialLiveView(action.callId);
   if (action.type === 'dismiss') {
-    const warnings = view.warnings.filter((w) => w.id !== action.warningId);
-    return warnings.length === view.warnings.length ? view : { ...view, warnings };
+    return view.warning?.id === action.warningId ? { ...view, warning: null } : view;
   }
   const ev = action.event;
   if (ev.callId !== view.callId) return view;
@@ -190,18 +189,12 @@ export function liveReducer(view: LiveView, action: LiveAction): LiveView {
       if (view.seen.has(ev.warning.id)) return view;
       const seen = new Set(view.seen);
       seen.add(ev.warning.id);
-      // A newer warning of the same category supersedes the unanswered older one.
-      const warnings = [...view.warnings.filter((w) => w.category !== ev.warning.category), ev.warning];
-      return { ...view, seen, warnings };
+      // A newer warning replaces an unanswered older one: answering dismisses the panel.
+      return { ...view, seen, warning: ev.warning };
     }
     case 'status':
       return ev.state === view.status ? view : { ...view, status: ev.state };
   }
-}
-
-/** The warning to show: the newest unanswered one. */
-export function currentWarning(view: LiveView): LiveWarning | null {
-  return view.warnings[view.warnings.length - 1] ?? null;
 }
 
 /** Categories with their own advice text; anything else gets the generic one. */
