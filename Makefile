@@ -10,7 +10,7 @@ RELEASE_BIN := build/release/src/app/vitrina
 WEB_STAMP := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts
 
-.PHONY: help deps build build-asan web run run-cluster test bench bench-nodes bench-dashboard chaos fuzz format clean
+.PHONY: help deps build build-asan web run run-cluster test bench bench-nodes bench-dashboard bench-live chaos fuzz format clean
 FUZZ_SECONDS ?= 30
 TEST_FUZZ_SECONDS ?= 10
 
@@ -22,6 +22,7 @@ help:
 	@echo "make bench  run the benchmarks"
 	@echo "make bench-nodes  message POST on one server (SQLite, PostgreSQL) and on two servers behind nginx"
 	@echo "make bench-dashboard  the analysts' dashboards over 10 million generated calls (~10 min)"
+	@echo "make bench-live  live captions and warnings: latency in a browser call, CPU per live participant (~4 min, root)"
 	@echo "make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS"
 	@echo "make chaos  the long chaos test: 100 SIGKILLs of servers, workers and Janus under load, then the invariants (~15 min)"
 
@@ -78,6 +79,17 @@ bench-nodes: build
 bench-dashboard: build
 	cmake --build --preset release --target vitrina_dashboard_bench
 	build/release/bench/vitrina_dashboard_bench --calls 10000000
+
+# Live captions and warnings (docs/live.md): phrase end → caption / warning on the other page and
+# the tap's CPU per live participant, in one browser call through the embedded Janus
+# (docs/PERFORMANCE.md "Live captions and warnings"). LIVE_BIN as CHAOS_BIN below; LIVE_CALLS
+# calls of LIVE_PHRASES phrases each. Needs root (a network namespace for the call).
+LIVE_BIN ?= $(RELEASE_BIN)
+LIVE_CALLS ?= 1
+LIVE_PHRASES ?= 30
+bench-live: $(if $(filter $(RELEASE_BIN),$(LIVE_BIN)),build,web)
+	VITRINA_BIN=$(LIVE_BIN) VITRINA_WEB_DIST=web/dist LIVE_BENCH_CALLS=$(LIVE_CALLS) LIVE_BENCH_PHRASES=$(LIVE_PHRASES) \
+	  tests/e2e/run-in-netns node bench/live_latency.mjs
 
 # The long chaos test (docs/postgres.md "Chaos test"): CHAOS_KILLS SIGKILLs over a workload with
 # CHAOS_CALLS browser calls, on the release binary (built first), or CHAOS_BIN (e.g.
