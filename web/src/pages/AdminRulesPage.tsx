@@ -267,7 +267,14 @@ function RuleRow({ r, highlighted, canEdit, onEdit }: { r: AnalyticsRule; highli
       <td data-label={t('rules.enabled')} data-testid="rule-enabled-cell">
         {r.enabled ? t('rules.yes') : t('rules.no')}
       </td>
-      <td data-label={t('rules.live')}>{r.live ? t('rules.yes') : t('rules.no')}</td>
+      <td data-label={t('rules.live')} data-testid="rule-live-cell">
+        {r.live ? t('rules.yes') : t('rules.no')}
+        {r.live_feedback && r.live_feedback.warnings > 0 && (
+          <div className="muted" data-testid="rule-live-feedback" data-warnings={r.live_feedback.warnings} data-not-scam={r.live_feedback.not_scam}>
+            {t('rules.liveFeedback', { warnings: r.live_feedback.warnings, notScam: r.live_feedback.not_scam })}
+          </div>
+        )}
+      </td>
       <td data-label={t('rules.precision')} data-testid="rule-precision" data-correct={r.precision?.correct ?? 0} data-wrong={r.precision?.wrong ?? 0}>
         {precisionText(r.precision)}
       </td>

@@ -122,6 +122,8 @@ export interface AnalyticsRule {
   live: boolean;
   builtin: boolean;
   precision: { correct: number; wrong: number; value: number | null };
+  // Live warnings the rule raised, and how many the warned party answered "not a scam".
+  live_feedback?: { warnings: number; not_scam: number };
   created_at: string;
   updated_at: string;
 }
