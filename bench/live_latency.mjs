@@ -420,7 +420,9 @@ async function oneCall(n, server, browsers, wavInfo) {
         const m = await metrics(baseURL).catch((e) => ({ live: [String(e)] }));
         throw new Error(
           `no final seller caption on the buyer's page within ${FIRST_CAPTION_TIMEOUT_MS / 1000} s of connecting ` +
-            `(seller's microphone: ${s.seller.segments.length} phrases, max RMS ${s.seller.maxRms.toFixed(3)}; ` +
+            `(seller's microphone: ${s.seller.segments.length} phrases of ` +
+            `${s.seller.segments.map((x) => x.end - x.start).join(', ')} ms, aligned with the WAV's phrases ± ` +
+            `${alignSegments(s.seller.segments, wavInfo.durations).err.toFixed(0)} ms, max RMS ${s.seller.maxRms.toFixed(3)}; ` +
             `buyer's page: ${s.buyer.partials.length} partials, status on: ${s.buyer.statusOn !== null})\n` +
             `/metrics:\n${m.live.join('\n')}\nserver log (live_):\n${liveLogLines(server).join('\n')}`,
         );
