@@ -371,6 +371,13 @@ async function cpuSeconds(pid) {
   }
 }
 
+/** The machine's busy and total jiffies from /proc/stat (all cores; steal left out). */
+async function machineTicks() {
+  const v = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - v[3] - v[4] - v[7], total };
+}
+
 function liveLogLines(server) {
   return server.logs().split('\n').filter((l) => l.includes('live_')).slice(-40);
 }
@@ -405,7 +412,7 @@ async function oneCall(n, server, browsers, wavInfo) {
     const samples = [];
     const sample = async () => {
       const m = await metrics(baseURL);
-      samples.push({ m, server_cpu: await cpuSeconds(serverPid), janus_cpu: await cpuSeconds(janusPid) });
+      samples.push({ m, server_cpu: await cpuSeconds(serverPid), janus_cpu: await cpuSeconds(janusPid), machine: await machineTicks() });
     };
     const state = async () => ({
       seller: await seller.evaluate(() => ({ segments: window.__liveBench.segments, polls: window.__liveBench.polls, maxRms: window.__liveBench.maxRms })),
@@ -495,6 +502,8 @@ async function oneCall(n, server, browsers, wavInfo) {
       live_cpu_per_participant_s: partSec > 0 ? liveCpu / partSec : null,
       server_cpu_pct: a.server_cpu !== null && b.server_cpu !== null ? (100 * (b.server_cpu - a.server_cpu)) / wall : null,
       janus_cpu_pct: a.janus_cpu !== null && b.janus_cpu !== null ? (100 * (b.janus_cpu - a.janus_cpu)) / wall : null,
+      // % of all cores: the call (server, Janus, two Chromiums) and whatever else ran meanwhile.
+      machine_busy_pct: (100 * (b.machine.busy - a.machine.busy)) / (b.machine.total - a.machine.total),
       tap_final_mean_ms: finalCount > 0 ? (1000 * finalSum) / finalCount : null,
       tap_finals: finalCount,
       errors: b.m.get('vitrina_live_errors_total') - a.m.get('vitrina_live_errors_total'),
@@ -581,6 +590,7 @@ function summarise(calls, wavInfo, bin) {
       live_calls_per_core: perPartS ? 1 / (2 * perPartS) : null,
       server_cpu_pct: wavg('server_cpu_pct'),
       janus_cpu_pct: wavg('janus_cpu_pct'),
+      machine_busy_pct: wavg('machine_busy_pct'),
       live_errors: calls.reduce((a, c) => a + c.cpu.errors, 0),
     },
     per_call: calls.map(({ buyerToken, metrics_after, ...c }) => c),
@@ -603,6 +613,7 @@ function table(sum) {
   out.push(`| tap CPU per live participant | ${f3(sum.cpu.live_cpu_per_participant_s)} CPU-s per participant-second (${f2(sum.cpu.live_cpu_s)} CPU-s over ${f0(sum.cpu.participant_s)} participant-s) |`);
   out.push(`| live calls one core sustains | ${f0(sum.cpu.live_calls_per_core)} |`);
   out.push(`| server process (tap included) / its Janus | ${f0(sum.cpu.server_cpu_pct)} % / ${f0(sum.cpu.janus_cpu_pct)} % of one core over ${f0(sum.cpu.wall_s)} s |`);
+  out.push(`| machine busy meanwhile | ${f0(sum.cpu.machine_busy_pct)} % of ${sum.cores} cores (the call's two Chromiums included) |`);
   out.push('');
   out.push('| phrase | captioned | missed | p50 ms |');
   out.push('|---|---|---|---|');
