@@ -611,7 +611,7 @@ function table(sum) {
   out.push(`| of which at the tap (newest audio → final words, vitrina_live_final_seconds) | mean ${f0(c.tap_final_mean_ms)} ms |`);
   out.push(`| phrase end → live-warning on the buyer's page | ${sum.warning.map((w) => (w ? `${f0(w.latency_ms)} ms (${w.category})` : 'no warning')).join(', ')} |`);
   out.push(`| tap CPU per live participant | ${f3(sum.cpu.live_cpu_per_participant_s)} CPU-s per participant-second (${f2(sum.cpu.live_cpu_s)} CPU-s over ${f0(sum.cpu.participant_s)} participant-s) |`);
-  out.push(`| live calls one core sustains | ${f0(sum.cpu.live_calls_per_core)} |`);
+  out.push(`| live calls one core sustains | ${f2(sum.cpu.live_calls_per_core)} |`);
   out.push(`| server process (tap included) / its Janus | ${f0(sum.cpu.server_cpu_pct)} % / ${f0(sum.cpu.janus_cpu_pct)} % of one core over ${f0(sum.cpu.wall_s)} s |`);
   out.push(`| machine busy meanwhile | ${f0(sum.cpu.machine_busy_pct)} % of ${sum.cores} cores (the call's two Chromiums included) |`);
   out.push('');
@@ -659,7 +659,7 @@ async function main() {
     for (const b of Object.values(browsers)) await b.close().catch(() => {});
     if (server) {
       const exit = await server.stop().catch((e) => ({ error: String(e) }));
-      if (exit?.code !== 0) log(`server exit: ${JSON.stringify(exit)}`);
+      if (exit?.code !== 0) log(`server exit: ${exit?.error ? exit.error.split('\n')[0] : JSON.stringify(exit)}`);
     }
     await rm(tmp, { recursive: true, force: true });
   }
