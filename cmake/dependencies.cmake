@@ -12,6 +12,7 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq>=15)  # libpq-dev: the PostgreSQL backend
 find_package(tomlplusplus REQUIRED)
 pkg_check_modules(OPUSFILE REQUIRED IMPORTED_TARGET opusfile>=0.12)  # libopusfile-dev
+pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET opus>=1.3)  # libopus-dev: live RTP decoding
 # pocketsphinx 0.8+5prealpha (libpocketsphinx-dev, libsphinxbase-dev). Debian's pocketsphinx.pc
 # lists /usr/include/sphinxbase, which does not exist (the headers are under the multiarch
 # include dir), and CMake rejects an imported target with a missing include dir; so the
