@@ -13,5 +13,7 @@ struct Migration {
 
 // Every schema migration, in version order. Never edit a released one: add a new one.
 std::span<const Migration> Migrations();
+// Migrations 9 and on (migrations_later.cc); Migrations() includes them.
+std::span<const Migration> LaterMigrations();
 
 }  // namespace vitrina::store::postgres
