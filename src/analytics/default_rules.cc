@@ -308,6 +308,8 @@ std::vector<Rule> DefaultRules() {
     r.expression = e.expression;
     r.severity = DefaultSeverity(e.category);
     r.action = DefaultAction(e.category);
+    // The scam categories also warn the targeted party during the call (issue 16).
+    r.live = r.severity == Severity::kHigh;
     rules.push_back(std::move(r));
   }
   return rules;

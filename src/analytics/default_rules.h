@@ -9,10 +9,10 @@
 
 namespace vitrina::analytics {
 
-// The default rules, ids 1..n in a fixed order, all enabled, none live. Severity and action
-// by category: prepayment, off_platform_payment, card_or_code_request, fake_link and
-// fake_payment_confirmation are high / case; contact_exchange, pressure and insult are
-// warn / tag.
+// The default rules, ids 1..n in a fixed order, all enabled. Severity and action by category:
+// prepayment, off_platform_payment, card_or_code_request, fake_link and
+// fake_payment_confirmation are high / case, and live (they warn the targeted party during the
+// call); contact_exchange, pressure and insult are warn / tag, not live.
 std::vector<Rule> DefaultRules();
 
 // The severity and action the default set gives a category (warn / tag for an unknown one).

@@ -30,6 +30,8 @@ json::object RuleJson(const store::AnalyticsRule& r) {
                                                    ? json::value(static_cast<double>(r.correct) /
                                                                  static_cast<double>(r.correct + r.wrong))
                                                    : json::value(nullptr)}}},
+          // The warned parties' own feedback on live warnings (docs/live.md).
+          {"live_feedback", json::object{{"warnings", r.live_warnings}, {"not_scam", r.live_not_scam}}},
           {"created_at", base::FormatRfc3339(r.created_at)},
           {"updated_at", base::FormatRfc3339(r.updated_at)}};
 }

@@ -135,6 +135,25 @@ void AddCallRoutes(Api& api, const std::string& events_secret, const std::vector
             const auto r = TRY(calls.Rating(ctx.user(), id));
             return Api::Json(200, json::object{{"rating", r ? json::value(RatingJson(*r)) : json::value(nullptr)}});
           });
+  // The warned party's answer to a live warning (docs/live.md): who (a party of the call, the
+  // one the warning went to) before what they sent.
+  auto& analytics = api.services().analytics;
+  api.Add(net::Verb::post, "/api/v1/calls/{id}/live-warnings/{warning_id}/feedback", Access::kUser,
+          [&](Context& ctx) -> Result<void> {
+            const auto id = TRY(ctx.PathId("id", "call_not_found"));
+            TRY(calls.AsParty(ctx.user(), id));
+            return analytics.CheckWarned(ctx.user(), id, TRY(ctx.PathId("warning_id", "warning_not_found")));
+          },
+          [&](Context& ctx) -> Result<net::Response> {
+            const auto id = TRY(ctx.PathId("id", "call_not_found"));
+            const auto warning = TRY(ctx.PathId("warning_id", "warning_not_found"));
+            const auto body = TRY(ParseObject(ctx.req.body));
+            const auto answer = TRY(OptString(body, "answer")).value_or("");
+            TRY(analytics.AnswerWarning(ctx.user(), id, warning, answer));
+            net::Response res;
+            res.status = 204;
+            return res;
+          });
   api.Add(net::Verb::post, "/api/v1/calls/{id}/join", Access::kUser, CallParty(calls),
           [&](Context& ctx) -> Result<net::Response> {
             const auto id = TRY(ctx.PathId("id", "call_not_found"));

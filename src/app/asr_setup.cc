@@ -29,7 +29,13 @@ bool KnownField(const std::string& engine, std::string_view key) {
   return (engine == "pocketsphinx" ? sphinx : http).contains(key);
 }
 
-base::Result<std::unique_ptr<asr::SpeechRecognizer>> Build(const Config& config) {
+struct Engines {
+  asr::PocketSphinxOptions sphinx;
+  asr::OpenAiHttpOptions http;
+};
+
+// asr.languages, checked, as the options of each engine.
+base::Result<Engines> ParseLanguages(const Config& config) {
   boost::system::error_code ec;
   const auto parsed = json::parse(config.asr_languages, ec);
   if (ec || !parsed.is_object() || parsed.as_object().empty()) {
@@ -95,6 +101,11 @@ base::Result<std::unique_ptr<asr::SpeechRecognizer>> Build(const Config& config)
                                        "' (pocketsphinx or openai-http)"));
     }
   }
+  return Engines{std::move(sphinx), std::move(http)};
+}
+
+base::Result<std::unique_ptr<asr::SpeechRecognizer>> Build(const Config& config) {
+  auto [sphinx, http] = TRY(ParseLanguages(config));
   std::map<std::string, std::shared_ptr<asr::SpeechRecognizer>> by_language;
   if (!sphinx.languages.empty()) {
     std::shared_ptr<asr::SpeechRecognizer> r = TRY(asr::MakePocketSphinxRecognizer(sphinx));
@@ -142,6 +153,12 @@ class LazyRecognizer final : public asr::SpeechRecognizer {
 };
 
 }  // namespace
+
+base::Result<std::unique_ptr<asr::StreamingRecognizer>> MakeStreamingRecognizer(const Config& config) {
+  auto engines = TRY(ParseLanguages(config));
+  if (engines.sphinx.languages.empty()) return std::unique_ptr<asr::StreamingRecognizer>();
+  return asr::MakePocketSphinxStreaming(std::move(engines.sphinx), config.live_max_sessions);
+}
 
 base::Result<std::unique_ptr<asr::SpeechRecognizer>> MakeRecognizer(const Config& config) {
   if (config.asr_preload) return Build(config);

@@ -6,6 +6,7 @@
 
 #include "app/config.h"
 #include "asr/speech_recognizer.h"
+#include "asr/streaming_recognizer.h"
 #include "base/result.h"
 
 namespace vitrina::app {
@@ -14,5 +15,10 @@ namespace vitrina::app {
 // missing model) when `config.asr_preload`. Without preload the backends are built at the
 // first recognition, and an error then fails that job (and shows in its last_error).
 base::Result<std::unique_ptr<asr::SpeechRecognizer>> MakeRecognizer(const Config& config);
+
+// The streaming recogniser of the live path (docs/live.md): pocketsphinx for the languages
+// asr.languages gives to pocketsphinx, at most live.max_sessions decoders; nullptr when no
+// language uses pocketsphinx (HTTP recognisers have no live path yet). Errors as above.
+base::Result<std::unique_ptr<asr::StreamingRecognizer>> MakeStreamingRecognizer(const Config& config);
 
 }  // namespace vitrina::app

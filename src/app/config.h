@@ -97,6 +97,16 @@ struct Config {
   // pocketsphinx decoders per language (~100 MB each). A job recognises both tracks at once,
   // so 2 job threads could use 4; more decoders than cores buy nothing.
   int asr_decoders = 2;
+  // [live] (docs/live.md): captions and warnings during calls.
+  bool live_enabled = true;
+  std::string live_bind = "127.0.0.1";  // the tap's UDP address (Janus sends to it)
+  int live_port = 0;                    // 0: any free port
+  int live_max_sessions = 16;           // live participants per media node
+  int live_workers = 0;                 // 0: one per core
+  std::int64_t live_end_silence_ms = 500;
+  // External media nodes: each node's tap as Janus on that node sends to it ("host:port"),
+  // comma-separated, paired with media.janus_url; an empty entry: no live path on that node.
+  std::string live_taps;
   // [moderation] (docs/moderation.md)
   std::int64_t sla_p1_minutes = 60;
   std::int64_t sla_p2_minutes = 480;

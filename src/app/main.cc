@@ -123,6 +123,9 @@ int Serve(const app::Config& config, app::Server::Mode mode = app::Server::Mode:
   if (mode == app::Server::Mode::kWorker) {
     std::cout << "Vitrina " << app::kVersion << " worker running " << config.job_workers
               << " job threads" << std::endl;
+  } else if (mode == app::Server::Mode::kLiveTap) {
+    std::cout << "Vitrina " << app::kVersion << " live tap receiving RTP on " << config.live_bind << ":"
+              << server.live_tap_port() << std::endl;
   } else {
     std::cout << "Vitrina " << app::kVersion << " listening on http://" << config.host << ":"
               << server.port() << std::endl;
@@ -178,6 +181,10 @@ int main(int argc, char** argv) {
 
   auto* worker = cli.add_subcommand("worker", "Run background job workers only (no HTTP)");
   add_common(worker);
+
+  auto* live_tap = cli.add_subcommand(
+      "live-tap", "Run the live audio tap of an external media node (no HTTP; PostgreSQL; docs/live.md)");
+  add_common(live_tap);
 
   auto* jobs_cmd = cli.add_subcommand("jobs", "Inspect and retry background jobs");
   jobs_cmd->require_subcommand(1);
@@ -271,6 +278,7 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) return Serve(config);
   if (worker->parsed()) return Serve(config, app::Server::Mode::kWorker);
+  if (live_tap->parsed()) return Serve(config, app::Server::Mode::kLiveTap);
   if (migrate->parsed() && (!migrate_from.empty() || !migrate_to.empty())) {
     return CopyToPostgres(migrate_from, migrate_to);
   }

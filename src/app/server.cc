@@ -280,6 +280,11 @@ base::Result<void> Server::Start() {
   dashboard_ = std::make_unique<insights::DashboardService>(*store_, *clock_);
   exports_ = std::make_unique<insights::ExportService>(*store_, *clock_, analyst_->pseudonyms(),
                                                        fs::absolute(fs::path(config_.data_dir) / "tmp" / "exports"));
+  if (mode_ != Mode::kWorker) TRY(StartLive());
+  if (mode_ == Mode::kLiveTap) {
+    if (!tap_) return base::Fail(base::ErrorKind::kUnavailable, "live_tap", "the live tap did not start");
+    return {};
+  }
   if (mode_ == Mode::kWorker) {
     StartJobs();
     base::log::Info("worker_started", {{"threads", config_.job_workers}});
@@ -500,6 +505,7 @@ void Server::Stop() {
   }
   wake_.notify_all();
   if (housekeeping_.joinable()) housekeeping_.join();
+  if (tap_) tap_->Stop();  // no more captions or warnings into a closing hub
   if (http_) http_->Stop();      // stop accepting, finish in-flight requests
   if (workers_) workers_->join();  // then let queued work drain
   if (sign_in_workers_) sign_in_workers_->join();

@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "api/live_hub.h"
 #include "asr/speech_recognizer.h"
+#include "asr/streaming_recognizer.h"
 #include "app/config.h"
 #include "base/clock.h"
 #include "base/metrics.h"
@@ -21,6 +22,8 @@
 #include "chat/chat_service.h"
 #include "insights/rollups.h"
 #include "jobs/worker_pool.h"
+#include "live/live_service.h"
+#include "live/live_tap.h"
 #include "media/janus_supervisor.h"
 #include "media/media_server.h"
 #include "media/recording_processor.h"
@@ -40,7 +43,10 @@ class Server {
  public:
   // kAll: HTTP API, media supervisor, housekeeping and job workers (`vitrina serve`).
   // kWorker: job workers only (`vitrina worker`, to scale post-processing out).
-  enum class Mode { kAll, kWorker };
+  // kAll: HTTP, jobs, the embedded media node's live tap. kWorker: jobs only. kLiveTap: one
+  // external media node's live tap only (docs/live.md "Several nodes"; PostgreSQL: its events
+  // reach the users' sockets through the store's event bus).
+  enum class Mode { kAll, kWorker, kLiveTap };
 
   // `clock` may be null (the system clock is used); tests pass a ManualClock.
   Server(Config config, const base::Clock* clock = nullptr, Mode mode = Mode::kAll);
@@ -66,11 +72,16 @@ class Server {
   // The HTTP API (null before Start and in kWorker mode), e.g. for its route table.
   const api::Api* api() const { return api_.get(); }
   const Config& config() const { return config_; }
+  // The live tap's UDP port (0: no tap in this process).
+  int live_tap_port() const { return tap_ ? tap_->port() : 0; }
 
  private:
   void Housekeeping();
   base::Result<void> StartMedia();
   void StartJobs();
+  // The live tap and service (server_live.cc): none when live.enabled is off or no language
+  // has a streaming recogniser.
+  base::Result<void> StartLive();
 
   Config config_;
   Mode mode_;
@@ -106,6 +117,10 @@ class Server {
   std::unique_ptr<boost::asio::thread_pool> sign_in_workers_;
   std::unique_ptr<net::HttpServer> http_;
   std::thread housekeeping_;
+  // The live path (docs/live.md); declared last so the tap stops before what it uses.
+  std::unique_ptr<asr::StreamingRecognizer> live_recognizer_;
+  std::unique_ptr<live::LiveService> live_;
+  std::unique_ptr<live::LiveTap> tap_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

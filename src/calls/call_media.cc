@@ -58,7 +58,14 @@ void CallService::OnMediaEvents(const std::vector<media::MediaEvent>& events) {
       }
       continue;
     }
-    if (*changed) Notify(**changed);
+    if (*changed) {
+      Notify(**changed);
+      const auto& call = **changed;
+      if (e.kind == media::MediaEvent::Kind::kPublished && on_published_ && call.state == "active") {
+        on_published_(call, e.participant == call.seller.media_id, *NodeFor(call).server,
+                      NodeIndex(call));
+      }
+    }
   }
 }
 

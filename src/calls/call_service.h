@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -119,6 +120,13 @@ class CallService {
 
   // Presence from the media server's events.
   void OnMediaEvents(const std::vector<media::MediaEvent>& events);
+  // Told when a participant of an active call published their media (after the store commit),
+  // with the media server and node index the call is on: the live tap starts forwarding their
+  // audio from it (live/). Runs on the thread handling media events; must return quickly. Set
+  // before events arrive.
+  using PublishedHook = std::function<void(const store::Call& call, bool seller,
+                                           media::MediaServer& server, std::size_t node)>;
+  void SetPublishedHook(PublishedHook hook) { on_published_ = std::move(hook); }
   // Periodic: no-shows, calls everyone left, presence the events missed.
   void Sweep();
   // The media server restarted: its rooms are gone (browsers rejoin through Join).
@@ -169,6 +177,7 @@ class CallService {
   const media::RecordingProcessor& processor_;
   const CallOptions options_;
   CallListener* listener_;
+  PublishedHook on_published_;
   std::atomic<std::chrono::steady_clock::time_point> next_presence_check_{};
   std::atomic<std::chrono::steady_clock::time_point> next_health_check_{};
   std::unique_ptr<std::atomic<bool>[]> node_up_;  // per node: its last health check

@@ -109,6 +109,46 @@ class JanusMediaServer final : public MediaServer {
     });
   }
 
+  // The legacy (single audio stream) form of VideoRoom `rtp_forward`, still accepted by Janus
+  // 1.1: it picks the publisher's audio stream itself, so no mid is needed.
+  Result<std::int64_t> ForwardAudio(std::int64_t room, const std::string& secret,
+                                    std::int64_t participant, const AudioForward& to) override {
+    std::int64_t stream_id = 0;
+    auto done = WithHandle([&](const std::string& handle_url) -> Result<void> {
+      // A publisher who publishes again (renegotiation) keeps their forwarder: never two.
+      if (auto existing = ExistingForward(handle_url, room, secret, participant, to); existing) {
+        stream_id = *existing;
+        return {};
+      }
+      auto data = TRY(Message(handle_url, {{"request", "rtp_forward"},
+                                           {"admin_key", options_.admin_key},
+                                           {"room", room},
+                                           {"secret", secret},
+                                           {"publisher_id", participant},
+                                           {"host", to.host},
+                                           {"audio_port", to.port},
+                                           {"audio_ssrc", to.ssrc},
+                                           {"audio_pt", 111}}));
+      // 1.1 answers {"forwarders": [{"stream_id": N, "type": "audio", ...}]}; older releases
+      // {"rtp_stream": {"audio_stream_id": N}}.
+      if (const auto* fw = data.if_contains("forwarders"); fw && fw->is_array()) {
+        for (const auto& f : fw->as_array()) {
+          if (!f.is_object()) continue;
+          if (const auto* id = f.as_object().if_contains("stream_id"); id && id->is_number()) {
+            stream_id = id->to_number<std::int64_t>();
+          }
+        }
+      } else if (const auto* rs = data.if_contains("rtp_stream"); rs && rs->is_object()) {
+        if (const auto* id = rs->as_object().if_contains("audio_stream_id"); id && id->is_number()) {
+          stream_id = id->to_number<std::int64_t>();
+        }
+      }
+      return {};
+    });
+    if (!done) return tl::unexpected(done.error());
+    return stream_id;
+  }
+
   Result<void> Ping() override {
     // Health checks must answer fast even when Janus hangs.
     auto res = net::HttpRequest("GET", node_.api_url + "/info", "", {},
@@ -148,6 +188,37 @@ class JanusMediaServer final : public MediaServer {
                         "Janus: " + std::string(err.at("reason").as_string()));
     }
     return std::move(reply);
+  }
+
+  // The id of `participant`'s forwarder to `to` if Janus has one (listforwarders; 1.1 lists
+  // {"publishers": [{"publisher_id", "forwarders": [{"stream_id", "port", ...}]}]}).
+  std::optional<std::int64_t> ExistingForward(const std::string& handle_url, std::int64_t room,
+                                              const std::string& secret, std::int64_t participant,
+                                              const AudioForward& to) {
+    auto data = Message(handle_url, {{"request", "listforwarders"}, {"room", room}, {"secret", secret}});
+    if (!data) return std::nullopt;
+    const auto* publishers = data->if_contains("publishers");
+    if (publishers == nullptr || !publishers->is_array()) return std::nullopt;
+    for (const auto& p : publishers->as_array()) {
+      if (!p.is_object()) continue;
+      const auto* id = p.as_object().if_contains("publisher_id");
+      if (id == nullptr || !id->is_number() || id->to_number<std::int64_t>() != participant) continue;
+      for (const char* key : {"forwarders", "rtp_forwarder"}) {
+        const auto* list = p.as_object().if_contains(key);
+        if (list == nullptr || !list->is_array()) continue;
+        for (const auto& f : list->as_array()) {
+          if (!f.is_object()) continue;
+          const auto& o = f.as_object();
+          const auto* port = o.if_contains("port");
+          if (port == nullptr) port = o.if_contains("audio_port");
+          if (port == nullptr || !port->is_number() || port->to_number<std::int64_t>() != to.port) continue;
+          const auto* stream = o.if_contains("stream_id");
+          if (stream == nullptr) stream = o.if_contains("audio_stream_id");
+          return stream != nullptr && stream->is_number() ? stream->to_number<std::int64_t>() : 0;
+        }
+      }
+    }
+    return std::nullopt;
   }
 
   // A room this server did not just create may lack `require_pvtid`: one created by an

@@ -27,6 +27,14 @@ struct RoomSpec {
   int bitrate = 512'000;             // per publisher, bits/s
 };
 
+// Where a participant's audio is copied to as plain RTP (the live tap, issue 16). The host is
+// as the media server sees it: the tap runs on the same node, so normally 127.0.0.1.
+struct AudioForward {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::uint32_t ssrc = 0;  // the forwarded stream's SSRC: the tap knows the stream by it
+};
+
 class MediaServer {
  public:
   virtual ~MediaServer() = default;
@@ -39,6 +47,16 @@ class MediaServer {
   virtual Result<std::vector<std::int64_t>> Participants(std::int64_t room) = 0;
   virtual Result<void> Kick(std::int64_t room, const std::string& secret,
                             std::int64_t participant) = 0;
+  // Copies `participant`'s published audio (Opus, RTP payload type 111) to `to` until they
+  // unpublish or the room goes. Only the server can (VideoRoom lock_rtp_forward + admin_key).
+  // Returns the forwarder's id. Media servers without forwarding say kUnavailable
+  // "media_unsupported".
+  virtual Result<std::int64_t> ForwardAudio(std::int64_t room, const std::string& secret,
+                                            std::int64_t participant, const AudioForward& to) {
+    (void)room, (void)secret, (void)participant, (void)to;
+    return base::Fail(base::ErrorKind::kUnavailable, "media_unsupported",
+                      "this media server cannot forward audio");
+  }
   // Cheap health check.
   virtual Result<void> Ping() = 0;
   virtual std::string Describe() const = 0;

@@ -118,18 +118,23 @@ void AnalyticsService::Invalidate() {
   std::lock_guard lock(mu_);
   matcher_.reset();
   matcher_stamp_.reset();
+  live_matcher_.reset();
+  live_matcher_stamp_.reset();
 }
 
-Result<std::shared_ptr<const analytics::RuleMatcher>> AnalyticsService::Matcher() {
+Result<std::shared_ptr<const analytics::RuleMatcher>> AnalyticsService::Matcher(bool live_only) {
   // The stamp changes with every insert and update, also by another process.
   const auto stamp = TRY(store_.Read([](store::Tx& tx) { return tx.analytics().RulesStamp(); }));
+  auto& cached = live_only ? live_matcher_ : matcher_;
+  auto& cached_stamp = live_only ? live_matcher_stamp_ : matcher_stamp_;
   {
     std::lock_guard lock(mu_);
-    if (matcher_ && matcher_stamp_ == stamp) return matcher_;
+    if (cached && cached_stamp == stamp) return cached;
   }
   const auto stored = TRY(store_.Read([](store::Tx& tx) { return tx.analytics().ListRules(); }));
   std::vector<analytics::Rule> rules;
   for (const auto& r : stored) {
+    if (live_only && !r.live) continue;
     auto rule = ToMatcherRule(r);
     if (auto ok = analytics::ValidateRule(rule); !ok) {
       base::log::Warn("analytics_rule_skipped", {{"rule_id", r.id}, {"error", ok.error().message}});
@@ -139,9 +144,53 @@ Result<std::shared_ptr<const analytics::RuleMatcher>> AnalyticsService::Matcher(
   }
   auto built = std::make_shared<const analytics::RuleMatcher>(TRY(analytics::RuleMatcher::Build(std::move(rules))));
   std::lock_guard lock(mu_);
-  matcher_ = built;
-  matcher_stamp_ = stamp;
+  cached = built;
+  cached_stamp = stamp;
   return built;
+}
+
+Result<std::shared_ptr<const analytics::RuleMatcher>> AnalyticsService::LiveMatcher() {
+  return Matcher(/*live_only=*/true);
+}
+
+Result<store::Flag> AnalyticsService::WarnedFlag(store::Tx& tx, const store::User& user, Id call_id,
+                                                 Id flag_id) {
+  auto f = TRY(tx.analytics().FindFlag(flag_id));
+  if (!f || !f->live || f->call_id != call_id) {
+    return base::NotFound("warning_not_found", "No such live warning in this call");
+  }
+  auto call = TRY(tx.calls().FindById(call_id));
+  const bool party = call && (call->buyer_id == user.id || call->seller_id == user.id);
+  if (!party) return base::NotFound("warning_not_found", "No such live warning in this call");
+  if (f->accused_id == user.id) {
+    return base::PermissionDenied("not_warned", "This warning was shown to the other party");
+  }
+  return *f;
+}
+
+Result<void> AnalyticsService::CheckWarned(const store::User& user, Id call_id, Id flag_id) {
+  return store_.Read([&](store::Tx& tx) -> Result<void> {
+    TRY(WarnedFlag(tx, user, call_id, flag_id));
+    return {};
+  });
+}
+
+Result<void> AnalyticsService::AnswerWarning(const store::User& user, Id call_id, Id flag_id,
+                                             const std::string& answer) {
+  const auto now = clock_.NowMs();
+  TRY(store_.Write([&](store::Tx& tx) -> Result<void> {
+    TRY(WarnedFlag(tx, user, call_id, flag_id));
+    if (answer != "understood" && answer != "not_scam") {
+      return base::InvalidArgument("invalid_answer", "answer must be understood or not_scam");
+    }
+    if (!TRY(tx.analytics().SetPartyFeedback(flag_id, answer, now))) {
+      return base::Conflict("already_answered", "This warning has been answered");
+    }
+    return {};
+  }));
+  metrics_.Add("vitrina_live_warning_answers_total", {{"answer", answer}});
+  base::log::Info("live_warning_answered", {{"call_id", call_id}, {"flag_id", flag_id}, {"answer", answer}});
+  return {};
 }
 
 Result<void> AnalyticsService::Analyze(const store::Job& job, jobs::JobContext&) {

@@ -109,10 +109,26 @@ class AnalyticsService {
   // route's guard: before the body is read; ReviewFlag checks it again).
   Result<void> CheckMayReview(const store::User& moderator, store::Id flag_id);
 
+  // Live warnings (issue 16, docs/live.md). The compiled live rules: enabled ones with `live`
+  // on, rebuilt when the stored rules change.
+  Result<std::shared_ptr<const analytics::RuleMatcher>> LiveMatcher();
+  // Whether `user` is the party a live flag's warning went to (the route's guard, before the
+  // body is read): 404 warning_not_found (no such live flag on this call), 403 not_warned (the
+  // one who said it is never told).
+  Result<void> CheckWarned(const store::User& user, store::Id call_id, store::Id flag_id);
+  // Their answer to the warning: understood | not_scam (400 invalid_answer); the first answer
+  // stays (409 already_answered). "not_scam" counts against the rule's precision
+  // (rules list: live_warnings, live_not_scam).
+  Result<void> AnswerWarning(const store::User& user, store::Id call_id, store::Id flag_id,
+                             const std::string& answer);
+
  private:
   // The compiled enabled rules, rebuilt when the stored rules change.
-  Result<std::shared_ptr<const analytics::RuleMatcher>> Matcher();
+  Result<std::shared_ptr<const analytics::RuleMatcher>> Matcher(bool live_only = false);
   void Invalidate();
+  // The warned party of a live flag of `call_id`, checked in `tx`.
+  static Result<store::Flag> WarnedFlag(store::Tx& tx, const store::User& user, store::Id call_id,
+                                        store::Id flag_id);
 
   store::Store& store_;
   const base::Clock& clock_;
@@ -124,6 +140,8 @@ class AnalyticsService {
   std::mutex mu_;
   std::shared_ptr<const analytics::RuleMatcher> matcher_;
   std::optional<std::pair<store::Id, base::TimeMs>> matcher_stamp_;
+  std::shared_ptr<const analytics::RuleMatcher> live_matcher_;
+  std::optional<std::pair<store::Id, base::TimeMs>> live_matcher_stamp_;
 };
 
 // Converts a stored rule for the matcher (unknown severities/actions take the defaults).

@@ -472,6 +472,10 @@ struct AnalyticsRule {
   // Filled by reads: the moderators' verdicts on this rule's flags.
   std::int64_t correct = 0;
   std::int64_t wrong = 0;
+  // Filled by reads: live warnings this rule raised, and how many the warned party answered
+  // "this is not a scam" (their feedback on the rule's precision).
+  std::int64_t live_warnings = 0;
+  std::int64_t live_not_scam = 0;
 };
 
 // The result of analysing one transcript version of a call (one row per call: a newer
@@ -507,6 +511,9 @@ struct Flag {
   std::optional<Id> reviewed_by;
   std::optional<TimeMs> reviewed_at;
   TimeMs created_at = 0;
+  // Live flags: the warned party's answer to the warning (understood | not_scam), once.
+  std::optional<std::string> party_feedback;
+  std::optional<TimeMs> party_feedback_at;
 };
 
 struct FlagFilter {

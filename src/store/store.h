@@ -283,6 +283,9 @@ class AnalyticsRepository {
   // those not found wrong (nullopt: none).
   virtual Result<std::pair<int, std::optional<int>>> CaseFlagStats(Id case_id) = 0;
   virtual Result<void> ReviewFlag(Id flag_id, const std::string& review, Id by, TimeMs at) = 0;
+  // The warned party's answer to a live flag's warning; the first answer stays. Whether it was
+  // stored now.
+  virtual Result<bool> SetPartyFeedback(Id flag_id, const std::string& answer, TimeMs at) = 0;
   // Deletes the call's non-live flags that no rule raises any more: not among `keep`, not
   // reviewed and not in a case. Returns how many.
   virtual Result<int> DeleteStaleFlags(Id call_id, const std::vector<Id>& keep) = 0;

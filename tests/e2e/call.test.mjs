@@ -139,7 +139,28 @@ test('buyer and seller agree on a call in the chat, talk, the call is recorded, 
       buyer: (await statsSummary(buyer)) ?? zero,
       seller: (await statsSummary(seller)) ?? zero,
     };
-    await sleep(TALK_MS);
+    const talkEnds = Date.now() + TALK_MS;
+
+    // --- live (docs/live.md): the seller's speech ends with a prepayment request; the buyer
+    // (the party targeted) sees the live warning during the call, the seller never; both see
+    // captions holding the other side's words ---
+    const warned = Date.now();
+    const warning = buyer.getByTestId('live-warning');
+    await warning.waitFor({ timeout: TALK_MS + 20_000 });
+    t.diagnostic(`live warning on the buyer's page ${Date.now() - warned} ms into the talk: ${await warning.innerText()}`);
+    assert.equal(await warning.getAttribute('data-category'), 'prepayment');
+    assert.match(await warning.innerText(), /advance|outside the platform/i);
+    assert.ok(await warning.getAttribute('data-warning-id'), 'the warning names its live flag');
+    await buyer.getByTestId('captions').getByText(/prepayment/i).first().waitFor({ timeout: 10_000 });
+    const buyerWords = new RegExp(SPEECH.buyer.keys.join('|'), 'i');
+    await seller.getByTestId('captions').getByText(buyerWords).first().waitFor({ timeout: TALK_MS + 20_000 });
+    assert.equal(await seller.getByTestId('live-warning').count(), 0, 'the seller is not told');
+    // The buyer answers "this is not a scam": feedback for the rule, and the panel closes.
+    const answered = buyer.waitForResponse((r) => r.request().method() === 'POST' && /\/live-warnings\/[^/]+\/feedback$/.test(new URL(r.url()).pathname));
+    await buyer.getByTestId('live-warning-not-scam').click();
+    assert.equal((await answered).status(), 204, 'the answer is stored');
+    await warning.waitFor({ state: 'detached' });
+    await sleep(Math.max(0, talkEnds - Date.now()));
     for (const role of ['buyer', 'seller']) {
       const now = await statsSummary(pages[role]);
       t.diagnostic(`${role} received: ${JSON.stringify(now)}`);
@@ -427,7 +448,12 @@ async function moderationStory(t, { baseURL, pages, logs, contexts, users, callI
     await sleep(250);
   }
   t.diagnostic(`flags: ${JSON.stringify(analytics.flags)}`);
-  const autoFlag = analytics.flags.find((f) => f.category === 'prepayment' && f.speaker === 'seller');
+  const autoFlag = analytics.flags.find((f) => f.category === 'prepayment' && f.speaker === 'seller' && !f.live);
+  // The live warning's hit is on the call too, as a live flag of the seller's.
+  const liveFlag = analytics.flags.find((f) => f.live);
+  assert.ok(liveFlag, `a live flag: ${JSON.stringify(analytics.flags)}`);
+  assert.equal(liveFlag.category, 'prepayment');
+  assert.equal(liveFlag.speaker, 'seller');
   assert.ok(autoFlag, `a prepayment flag on the seller: ${JSON.stringify(analytics.flags)}`);
   assert.ok(inRequest(autoFlag.start_ms, autoFlag.end_ms), `the flag ${autoFlag.start_ms}–${autoFlag.end_ms} is where the seller asked`);
   assert.ok(!analytics.flags.some((f) => f.speaker === 'buyer' && f.severity === 'high'), 'nothing serious on the buyer');

@@ -111,6 +111,11 @@ test('Janus is killed mid-call: both pages reconnect and the recording keeps bot
 
     step = 'talk before the kill';
     await talk(t, pages, TALK_MS, 'before the kill');
+    // Live captions are on (docs/live.md): the seller's words reach the buyer's page.
+    const sellerFinal = '[data-testid="caption-line"][data-speaker="seller"][data-final="true"]';
+    const sellerFinals = () => buyer.locator(sellerFinal).count();
+    await buyer.locator(sellerFinal).first().waitFor({ timeout: 30_000 });
+    await buyer.evaluate(() => { window.__sameDocument = true; });
 
     // --- kill Janus; both pages lose it, the supervisor restarts it, the pages rejoin ---
     step = 'kill janus';
@@ -148,6 +153,16 @@ test('Janus is killed mid-call: both pages reconnect and the recording keeps bot
       t.diagnostic(`${role} call-state: ${(await callStatesSeen(page)).join(' → ')}`);
     }
     t.diagnostic(`both pages connected again ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
+
+    step = 'captions resume';
+    // The server re-created the forwarder when the seller published again: new captions come
+    // on the same page, without a reload.
+    const before = await sellerFinals();
+    const resumedFrom = Date.now();
+    await buyer.waitForFunction(
+      ([sel, n]) => document.querySelectorAll(sel).length > n, [sellerFinal, before], { timeout: 45_000 });
+    assert.equal(await buyer.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+    t.diagnostic(`captions resumed ${((Date.now() - resumedFrom) / 1000).toFixed(1)} s after both reconnected`);
 
     step = 'talk after the restart';
     await talk(t, pages, TALK_MS, 'after the restart');

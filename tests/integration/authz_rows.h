@@ -395,6 +395,24 @@ const std::vector<Row>& Rows() {
                     {401, 200, Err(403, "not_participant"), Err(403, "not_participant"), Err(403, "not_participant"),
                      Err(403, "not_participant")}));
 
+    // --- Live warnings (docs/live.md): only the warned party answers (the buyer, about the
+    // seller's words); who is checked before the body.
+    r.push_back(Row("POST", "/api/v1/calls/{call.recorded}/live-warnings/{flag.live}/feedback",
+                    R"({"answer": "understood"})", kBuyer,
+                    {401, 204, Err(403, "not_participant"), Err(403, "not_participant"), Err(403, "not_participant"),
+                     Err(403, "not_participant")}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.recorded}/live-warnings/{flag.live}/feedback", "{", kSeller,
+                    {401, Err(403, "not_warned"), Err(403, "not_participant"), Err(403, "not_participant"),
+                     Err(403, "not_participant"), Err(403, "not_participant")}));
+    r.push_back(Row("POST", "/api/v1/calls/{call.recorded}/live-warnings/{flag}/feedback",
+                    R"({"answer": "understood"})", kBuyer,
+                    {401, Err(404, "warning_not_found"), Err(403, "not_participant"), Err(403, "not_participant"),
+                     Err(403, "not_participant"), Err(403, "not_participant")}));
+    r.push_back(Row("POST", "/api/v1/calls/{missing}/live-warnings/{flag.live}/feedback",
+                    R"({"answer": "understood"})", kBuyer,
+                    {401, Err(404, "call_not_found"), Err(404, "call_not_found"), Err(404, "call_not_found"),
+                     Err(404, "call_not_found"), Err(404, "call_not_found")}));
+
     // --- Speech analytics (docs/analytics.md): a call's analytics for moderators and (masked)
     // analysts, not its parties; rules and backfill for admins; preview for admins and
     // analysts; verdicts on flags for moderators.

@@ -228,15 +228,17 @@ class AuthzTest : public ServerTest {
     return sid;
   }
 
-  // A rule's flag on the seller's words in {call.recorded}.
-  std::string NewFlag() {
+  // A rule's flag on the seller's words in {call.recorded} (`live`: raised during the call, so
+  // its warning went to the buyer).
+  std::string NewFlag(bool live = false) {
     const auto call = std::stoll(Id("call.recorded"));
     auto flag = server_->store().Write([&](store::Tx& tx) -> base::Result<store::Id> {
       const auto rules = TRY(tx.analytics().ListRules());
       if (rules.empty()) return base::Internal("no rules");
       store::Flag f;
       f.call_id = call;
-      f.transcript_version = 1;
+      f.transcript_version = live ? 0 : 1;
+      f.live = live;
       f.rule_id = rules.front().id;
       f.category = rules.front().category;
       f.severity = rules.front().severity;
@@ -303,6 +305,7 @@ class AuthzTest : public ServerTest {
       auto done = server_->analytics().AnalyzeCall(std::stoll(v));
       EXPECT_TRUE(done) << done.error().message;
     } else if (name == "flag") v = NewFlag();
+    else if (name == "flag.live") v = NewFlag(/*live=*/true);
     else if (name == "rule") {
       auto rules = server_->analytics().Rules();
       EXPECT_TRUE(rules && !rules->empty());

@@ -35,7 +35,8 @@ void BindRule(Stmt& s, const AnalyticsRule& r) {
 
 constexpr const char* kFlagColumns =
     "id, call_id, transcript_version, rule_id, category, severity, speaker, accused_id, segment_id,"
-    " start_ms, end_ms, text, live, case_id, review, reviewed_by, reviewed_at, created_at";
+    " start_ms, end_ms, text, live, case_id, review, reviewed_by, reviewed_at, created_at,"
+    " party_feedback, party_feedback_at";
 
 Flag ReadFlag(const Stmt& s) {
   Flag f;
@@ -57,6 +58,8 @@ Flag ReadFlag(const Stmt& s) {
   f.reviewed_by = s.OptInt(15);
   f.reviewed_at = s.OptInt(16);
   f.created_at = s.Int(17);
+  if (!s.IsNull(18)) f.party_feedback = s.Text(18);
+  f.party_feedback_at = s.OptInt(19);
   return f;
 }
 
@@ -110,23 +113,37 @@ Result<std::optional<AnalyticsRule>> PgAnalytics::FindRule(Id id) {
     rule.correct = counts.Int(0);
     rule.wrong = counts.Int(1);
   }
+  auto live = TRY(c_.Prepare(
+      "SELECT count(*), count(*) FILTER (WHERE party_feedback = 'not_scam')"
+      " FROM flags WHERE rule_id = $1 AND live = 1"));
+  live.Bind(1, id);
+  if (TRY(live.Step())) {
+    rule.live_warnings = live.Int(0);
+    rule.live_not_scam = live.Int(1);
+  }
   return std::optional<AnalyticsRule>(std::move(rule));
 }
 
 Result<std::vector<AnalyticsRule>> PgAnalytics::ListRules() {
   auto stmt = TRY(c_.Prepare(
       "SELECT r.id, r.category, r.language, r.speaker, r.expression, r.severity, r.action, r.enabled,"
-      " r.live, r.builtin, r.created_at, r.updated_at, coalesce(v.correct, 0), coalesce(v.wrong, 0)"
+      " r.live, r.builtin, r.created_at, r.updated_at, coalesce(v.correct, 0), coalesce(v.wrong, 0),"
+      " coalesce(l.warnings, 0), coalesce(l.not_scam, 0)"
       " FROM analytics_rules r LEFT JOIN (SELECT rule_id,"
       "   count(*) FILTER (WHERE review = 'correct') AS correct,"
       "   count(*) FILTER (WHERE review = 'wrong') AS wrong"
       "   FROM flags WHERE review IS NOT NULL GROUP BY rule_id) v ON v.rule_id = r.id"
+      " LEFT JOIN (SELECT rule_id, count(*) AS warnings,"
+      "   count(*) FILTER (WHERE party_feedback = 'not_scam') AS not_scam"
+      "   FROM flags WHERE live = 1 GROUP BY rule_id) l ON l.rule_id = r.id"
       " ORDER BY r.id"));
   std::vector<AnalyticsRule> out;
   while (TRY(stmt.Step())) {
     auto r = ReadRule(stmt);
     r.correct = stmt.Int(12);
     r.wrong = stmt.Int(13);
+    r.live_warnings = stmt.Int(14);
+    r.live_not_scam = stmt.Int(15);
     out.push_back(std::move(r));
   }
   return out;
@@ -234,6 +251,14 @@ Result<std::pair<int, std::optional<int>>> PgAnalytics::CaseFlagStats(Id case_id
 Result<void> PgAnalytics::ReviewFlag(Id flag_id, const std::string& review, Id by, TimeMs at) {
   auto stmt = TRY(c_.Prepare("UPDATE flags SET review = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $1"));
   return stmt.Bind(1, flag_id).Bind(2, review).Bind(3, by).Bind(4, at).Exec();
+}
+
+Result<bool> PgAnalytics::SetPartyFeedback(Id flag_id, const std::string& answer, TimeMs at) {
+  auto stmt = TRY(c_.Prepare(
+      "UPDATE flags SET party_feedback = $2, party_feedback_at = $3"
+      " WHERE id = $1 AND live = 1 AND party_feedback IS NULL"));
+  TRY(stmt.Bind(1, flag_id).Bind(2, answer).Bind(3, at).Exec());
+  return stmt.Affected() > 0;
 }
 
 Result<int> PgAnalytics::DeleteStaleFlags(Id call_id, const std::vector<Id>& keep) {

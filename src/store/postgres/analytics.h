@@ -25,6 +25,7 @@ class PgAnalytics final : public AnalyticsRepository {
   Result<void> SetFlagCase(Id flag_id, Id case_id) override;
   Result<std::pair<int, std::optional<int>>> CaseFlagStats(Id case_id) override;
   Result<void> ReviewFlag(Id flag_id, const std::string& review, Id by, TimeMs at) override;
+  Result<bool> SetPartyFeedback(Id flag_id, const std::string& answer, TimeMs at) override;
   Result<int> DeleteStaleFlags(Id call_id, const std::vector<Id>& keep) override;
   Result<std::vector<Id>> CallsWithTranscript(TimeMs from, TimeMs to, Id after, int limit) override;
   Result<std::vector<AnalystCallRow>> ListAnalystCalls(const AnalystCallFilter& filter) override;

@@ -59,7 +59,7 @@ const std::vector<Recompute>& Statements() {
            DayCalls(kAnalysed) + " GROUP BY 2, 4",
        {P::kDay, P::kStart, P::kEnd}},
       {std::string("SELECT $1::bigint, l.vertical, 'flags', f.category, count(*)") +
-           DayCalls(" JOIN flags f ON f.call_id = c.id") + " GROUP BY 2, 4",
+           DayCalls(" JOIN flags f ON f.call_id = c.id AND f.live = 0") + " GROUP BY 2, 4",
        {P::kDay, P::kStart, P::kEnd}},
       {"SELECT $1::bigint, l.vertical, 'complaints', cp.category, count(*) FROM complaints cp"
        " JOIN calls c ON c.id = cp.call_id JOIN listings l ON l.id = c.listing_id"

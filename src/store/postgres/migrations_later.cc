@@ -309,6 +309,12 @@ CREATE TABLE reporter_mutes (
 CREATE INDEX complaints_by_reporter_decided ON complaints(reporter_id, updated_at);
 CREATE INDEX appeals_by_time ON appeals(created_at);
 )sql"},
+    // Live warnings (issue 16): the warned party's answer to a live flag's warning.
+    {13, "live_warning_feedback", R"sql(
+ALTER TABLE flags ADD COLUMN party_feedback TEXT CHECK (party_feedback IN ('understood', 'not_scam'));
+ALTER TABLE flags ADD COLUMN party_feedback_at BIGINT;
+CREATE INDEX flags_live_by_rule ON flags(rule_id) WHERE live = 1;
+)sql"},
 };
 
 }  // namespace

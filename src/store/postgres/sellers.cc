@@ -60,7 +60,7 @@ Result<SellerActivityRows> PgSellers::Activity(Id seller_id, TimeMs since, TimeM
       "SELECT k.id, k.ended_at,"
       " (SELECT count(*) FROM complaints p WHERE p.call_id = k.id AND p.accused_id = $1"
       "   AND p.status = 'upheld' AND p.category NOT IN ('not_as_described', 'no_show')),"
-      " (SELECT count(*) FROM flags f WHERE f.call_id = k.id AND f.accused_id = $1"
+      " (SELECT count(*) FROM flags f WHERE f.live = 0 AND f.call_id = k.id AND f.accused_id = $1"
       "   AND f.speaker = 'seller' AND f.severity = 'high' AND coalesce(f.review, '') <> 'wrong')"
       " FROM calls k WHERE k.seller_id = $1 AND k.state = 'ended' AND k.ended_at >= $2"
       " ORDER BY k.id"));

@@ -61,7 +61,8 @@ Result<std::vector<DetectionUserRows>> SqliteDetection::Read(TimeMs since, TimeM
       "SELECT f.accused_id, f.rule_id, f.category, f.severity, coalesce(f.review, ''),"
       " CASE WHEN f.accused_id = k.seller_id THEN k.buyer_id ELSE k.seller_id END,"
       " f.call_id, f.start_ms, f.end_ms"
-      " FROM flags f JOIN calls k ON k.id = f.call_id"
+      // The recording's analysis only: a live flag repeats a hit the analysis finds again.
+      " FROM flags f JOIN calls k ON k.id = f.call_id AND f.live = 0"
       " WHERE coalesce(k.started_at, k.created_at) >= ?1 AND coalesce(k.started_at, k.created_at) <= ?2"
       " AND (?3 IS NULL OR f.accused_id = ?3)"
       " ORDER BY f.call_id, f.start_ms, f.id"));

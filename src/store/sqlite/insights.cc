@@ -47,7 +47,7 @@ const std::string kRecompute[] = {
     std::string("SELECT ?1, l.vertical, 'tone', 'buyer:' || a.tone_buyer, count(*)") +
         DayCalls(kAnalysed) + " GROUP BY 2, 4",
     std::string("SELECT ?1, l.vertical, 'flags', f.category, count(*)") +
-        DayCalls(" JOIN flags f ON f.call_id = c.id") + " GROUP BY 2, 4",
+        DayCalls(" JOIN flags f ON f.call_id = c.id AND f.live = 0") + " GROUP BY 2, 4",
     "SELECT ?1, l.vertical, 'complaints', cp.category, count(*) FROM complaints cp"
     " JOIN calls c ON c.id = cp.call_id JOIN listings l ON l.id = c.listing_id"
     " WHERE cp.created_at >= ?2 AND cp.created_at < ?3 GROUP BY 2, 4",

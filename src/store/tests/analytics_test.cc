@@ -184,6 +184,51 @@ TEST_P(AnalyticsStoreTest, RulesRoundTripWithTheirVerdictCounts) {
   EXPECT_FALSE(store_->Write([&](Tx& tx) { return tx.analytics().InsertRule(bad); }));
 }
 
+TEST_P(AnalyticsStoreTest, TheWarnedPartysFirstAnswerToALiveFlagCountsForItsRule) {
+  auto rule = AddRule();
+  const auto call = AddCall(100'000);
+  Flag live = MakeFlag(call, rule.id, 4000, 0);
+  live.live = true;
+  auto [a, _a] = Insert(live);
+  live.start_ms = 9000;
+  auto [b, _b] = Insert(live);
+  auto [batch, _c] = Insert(MakeFlag(call, rule.id, 4000));  // after the call: no warning
+  auto answer = [&](Id id, const char* what, TimeMs at) {
+    auto r = store_->Write([&](Tx& tx) { return tx.analytics().SetPartyFeedback(id, what, at); });
+    EXPECT_TRUE(r) << r.error().message;
+    return r && *r;
+  };
+  EXPECT_TRUE(answer(a.id, "not_scam", 20));
+  EXPECT_FALSE(answer(a.id, "understood", 30));  // the first answer stays
+  EXPECT_TRUE(answer(b.id, "understood", 40));
+  EXPECT_FALSE(answer(batch.id, "not_scam", 50));  // not a live flag
+  live.start_ms = 12'000;
+  auto [c, _d] = Insert(live);
+  EXPECT_FALSE(store_->Write([&](Tx& tx) { return tx.analytics().SetPartyFeedback(c.id, "maybe", 60); }))
+      << "the schema refuses an unknown answer";
+  auto flags = FlagsOf(call);
+  ASSERT_EQ(flags.size(), 4u);
+  for (const auto& f : flags) {
+    if (f.id == a.id) {
+      EXPECT_EQ(f.party_feedback, "not_scam");
+      EXPECT_EQ(f.party_feedback_at, 20);
+    } else if (f.id == b.id) {
+      EXPECT_EQ(f.party_feedback, "understood");
+    } else {
+      EXPECT_FALSE(f.party_feedback);
+    }
+  }
+  auto rules = store_->Read([](Tx& tx) { return tx.analytics().ListRules(); });
+  ASSERT_TRUE(rules);
+  ASSERT_EQ(rules->size(), 1u);
+  EXPECT_EQ((*rules)[0].live_warnings, 3);
+  EXPECT_EQ((*rules)[0].live_not_scam, 1);
+  auto found = store_->Read([&](Tx& tx) { return tx.analytics().FindRule(rule.id); });
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->live_warnings, 3);
+  EXPECT_EQ((*found)->live_not_scam, 1);
+}
+
 TEST_P(AnalyticsStoreTest, AHitIsStoredOnceAndStaleUnseenFlagsGo) {
   auto rule = AddRule();
   const auto call = AddCall(100'000);
