@@ -1,7 +1,8 @@
 // A recorded call across nodes (issue 14): PostgreSQL, two servers, two workers and two
 // external Janus nodes (tests/e2e/lib/cluster.mjs). The buyer's browser talks to server A,
 // the seller's to server B; the call is placed on one of the Janus nodes, both join it,
-// talk (fake camera, flite speech), hang up; a worker process — not a server — processes
+// talk (fake camera, flite speech) — the node's live tap process captions both and warns the
+// buyer, through the other server — hang up; a worker process — not a server — processes
 // the recording and transcribes it, and each side's words are in its own transcript lines.
 //
 // Run (real media needs a non-loopback interface): VITRINA_BIN=build/asan/src/app/vitrina
@@ -73,7 +74,17 @@ test('buyer on server A and seller on server B: the call is recorded and transcr
     // Both joined one room on one Janus node, through different servers.
     const joined = await apiRequest(a.baseURL, 'GET', `/api/v1/calls/${callId}`, { token: buyerUser.token });
     assert.equal(joined.json.state, 'active', JSON.stringify(joined.json));
-    await sleep(TALK_MS);
+    const talkEnds = Date.now() + TALK_MS;
+    // Live across nodes (docs/live.md): the Janus node's own `vitrina live-tap` process hears
+    // both; its captions and the warning reach server A's and server B's sockets through
+    // PostgreSQL's event bus. The buyer (on A) is warned of the seller's prepayment request,
+    // the seller (on B) is not, and sees the buyer's words as captions.
+    await buyer.getByTestId('live-warning').waitFor({ timeout: TALK_MS + 30_000 });
+    assert.equal(await buyer.getByTestId('live-warning').getAttribute('data-category'), 'prepayment');
+    const buyerWords = new RegExp(SPEECH.buyer.keys.join('|'), 'i');
+    await seller.getByTestId('captions').getByText(buyerWords).first().waitFor({ timeout: TALK_MS + 30_000 });
+    assert.equal(await seller.getByTestId('live-warning').count(), 0, 'the seller is not told');
+    await sleep(Math.max(0, talkEnds - Date.now()));
     await buyer.getByTestId('hang-up').click();
     await waitForCallState(buyer, 'ended');
     await waitForCallState(seller, 'ended');

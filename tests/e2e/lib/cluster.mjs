@@ -305,7 +305,7 @@ export async function startCluster(opts = {}) {
     stopped = true;
     process.removeListener('exit', onExit);
     // Front to back: the load balancer, then the app, then media, then the database.
-    const order = ['nginx', 'server', 'worker', 'janus'];
+    const order = ['nginx', 'server', 'worker', 'live-tap', 'janus'];
     const failures = [];
     const exits = [];
     for (const kind of order) {
@@ -340,6 +340,9 @@ export async function startCluster(opts = {}) {
     const nginxPort = withNginx ? (opts.nginxPort ?? (await freePort())) : null;
     const janusPorts = [];
     for (let i = 0; i < nJanus; i++) janusPorts.push({ http: await freePort(), ws: await freePort() });
+    // Each Janus node's live tap (docs/live.md "Several nodes"): `vitrina live-tap` on a UDP port.
+    const livePorts = [];
+    for (let i = 0; i < nJanus; i++) livePorts.push(await freePort());
 
     const env = {
       VITRINA_DB_DRIVER: 'postgres',
@@ -353,6 +356,7 @@ export async function startCluster(opts = {}) {
     if (nJanus > 0) {
       env.VITRINA_MEDIA_JANUS_URL = janusPorts.map((p) => `http://127.0.0.1:${p.http}/janus`).join(',');
       env.VITRINA_MEDIA_JANUS_PUBLIC_URL = janusPorts.map((p) => `ws://127.0.0.1:${p.ws}/`).join(',');
+      env.VITRINA_LIVE_TAPS = livePorts.map((p) => `127.0.0.1:${p}`).join(',');
     }
     if (withNginx) env.VITRINA_TRUST_FORWARDED_FOR = 'true';
     Object.assign(env, opts.env ?? {});
@@ -407,6 +411,20 @@ export async function startCluster(opts = {}) {
     }
     procs.push(...serverProcs);
     await Promise.all(serverProcs.map((p) => p.start()));
+
+    // Live taps, one per Janus node, after the servers migrated the database.
+    const liveTapProcs = [];
+    for (let i = 0; i < nJanus; i++) {
+      const dataDir = path.join(root, `live-tap-${i}`);
+      liveTapProcs.push(managedProcess({
+        name: `live-tap-${i}`, kind: 'live-tap', bin, extra: { dataDir, port: livePorts[i] },
+        args: ['live-tap', '--data-dir', dataDir],
+        env: { ...processEnv, VITRINA_LIVE_PORT: String(livePorts[i]) },
+        ready: async (p) => /live tap receiving RTP/.test(p.logs().split('[cluster] ---').pop()),
+      }));
+    }
+    procs.push(...liveTapProcs);
+    await Promise.all(liveTapProcs.map((p) => p.start()));
 
     let nginxProc = null;
     if (withNginx) {
@@ -465,6 +483,7 @@ export async function startCluster(opts = {}) {
       servers: serverProcs,
       workers: workerProcs,
       janus: janusProcs,
+      liveTaps: liveTapProcs,
       nginx: nginxProc,
       baseURL: nginxProc ? nginxProc.baseURL : serverProcs[0].baseURL,
       procs,
