@@ -104,8 +104,8 @@ chaos: $(if $(filter $(RELEASE_BIN),$(CHAOS_BIN)),build,web)
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz --target fuzz_http_target fuzz_json_body fuzz_janus_events fuzz_search_query
-	for t in http_target json_body janus_events search_query; do \
+	cmake --build --preset fuzz --target fuzz_http_target fuzz_json_body fuzz_janus_events fuzz_search_query fuzz_rtp_stream
+	for t in http_target json_body janus_events search_query rtp_stream; do \
 	  mkdir -p build/fuzz/corpus/$$t && \
 	  build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    build/fuzz/corpus/$$t fuzz/corpus/$$t 2>&1 | grep -E '^(Done|==|SUMMARY|stat::number_of_executed_units)' ; \
