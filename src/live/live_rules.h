@@ -41,8 +41,11 @@ class LiveRuleWatcher {
 
   // Adds `speaker`'s final words of one utterance and returns the hits of `rules` (the live
   // rules' matcher) that are new: not fired before for this speaker, and ending in these words.
-  std::vector<LiveHit> Add(const analytics::RuleMatcher& rules, analytics::Role speaker,
+  // Null `rules` (they could not be loaded): the words only join the window.
+  std::vector<LiveHit> Add(const analytics::RuleMatcher* rules, analytics::Role speaker,
                            const std::string& language, const std::vector<LiveWord>& words);
+  // `rule_id` fired for `speaker` earlier in the call (e.g. before the tap lost the stream).
+  void MarkFired(analytics::Role speaker, std::int64_t rule_id) { Of(speaker).fired.push_back(rule_id); }
 
  private:
   struct Side {

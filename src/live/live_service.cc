@@ -37,7 +37,10 @@ LiveService::LiveService(store::Store& store, const base::Clock& clock, base::Me
                     "Live warnings shown to the party being targeted, by category.");
   metrics_.Describe("vitrina_live_flags_total", "counter",
                     "Live rule hits stored as flags (live: true), by severity.");
+  metrics_.Describe("vitrina_live_dropped_total", "counter",
+                    "Live events dropped because the service fell behind, by kind (partial, event).");
   forwarder_ = std::thread([this] { ForwardLoop(); });
+  events_thread_ = std::thread([this] { EventLoop(); });
 }
 
 LiveService::~LiveService() {
@@ -46,7 +49,44 @@ LiveService::~LiveService() {
     stopping_ = true;
   }
   forward_wake_.notify_all();
+  event_wake_.notify_all();
   if (forwarder_.joinable()) forwarder_.join();
+  if (events_thread_.joinable()) events_thread_.join();  // what was queued is delivered first
+}
+
+namespace {
+constexpr std::size_t kDropPartialsAbove = 500;  // queued events: partial captions wait no longer
+constexpr std::size_t kMaxEvents = 20'000;
+}  // namespace
+
+void LiveService::Post(std::function<void()> task, bool droppable) {
+  {
+    std::lock_guard lock(mu_);
+    const std::size_t limit = droppable ? kDropPartialsAbove : kMaxEvents;
+    if (events_.size() >= limit) {
+      metrics_.Add("vitrina_live_dropped_total", {{"kind", droppable ? "partial" : "event"}});
+      return;
+    }
+    events_.emplace_back(std::move(task), droppable);
+  }
+  event_wake_.notify_one();
+}
+
+void LiveService::EventLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    event_wake_.wait(lock, [&] { return stopping_ || !events_.empty(); });
+    if (events_.empty()) return;  // stopping, and everything queued is done
+    auto task = std::move(events_.front().first);
+    events_.pop_front();
+    lock.unlock();
+    try {
+      task();
+    } catch (const std::exception& e) {  // a live event never takes the process down
+      base::log::Warn("live_event_failed", {{"error", e.what()}});
+    }
+    lock.lock();
+  }
 }
 
 void LiveService::SetTap(std::size_t node, media::AudioForward address) {
@@ -78,7 +118,18 @@ void LiveService::ForwardLoop() {
     forwards_.pop_front();
     lock.unlock();
     const auto& party = f.seller ? f.call.seller : f.call.buyer;
-    auto done = f.server->ForwardAudio(f.call.room, f.call.room_secret, party.media_id, f.to);
+    // A call that ended while this waited needs no forwarder.
+    auto now_call = store_.Read([&](store::Tx& tx) { return tx.calls().FindById(f.call.id); });
+    if (now_call && (!*now_call || (*now_call)->state != "active")) {
+      lock.lock();
+      continue;
+    }
+    base::Result<std::int64_t> done = base::Internal("not sent");
+    try {
+      done = f.server->ForwardAudio(f.call.room, f.call.room_secret, party.media_id, f.to);
+    } catch (const std::exception& e) {  // an odd reply from the media server
+      done = base::Internal(std::string("rtp_forward: ") + e.what());
+    }
     if (done) {
       metrics_.Add("vitrina_live_forwards_total", {{"result", "ok"}});
       base::log::Info("live_forward_started", {{"call_id", f.call.id},
@@ -108,11 +159,33 @@ std::optional<StreamInfo> LiveService::Resolve(std::uint32_t ssrc) {
   s.language = options_.language;
   const auto now = clock_.NowMs();
   if ((*call)->started_at) s.timeline_offset_ms = std::max<std::int64_t>(0, now - *(*call)->started_at);
+  bool fresh = false;
+  {
+    std::lock_guard lock(mu_);
+    fresh = !calls_.contains(call_id);
+  }
+  // A call's state goes when its streams end (e.g. both reconnect after a media-server
+  // restart): the rules that fired before stay fired, from the call's stored live flags.
+  std::vector<store::Flag> fired;
+  if (fresh) {
+    store::FlagFilter filter;
+    filter.call_id = call_id;
+    auto flags = store_.Read([&](store::Tx& tx) { return tx.analytics().ListFlags(filter); });
+    if (flags) {
+      for (auto& f : *flags) {
+        if (f.live) fired.push_back(std::move(f));
+      }
+    }
+  }
   {
     std::lock_guard lock(mu_);
     auto& state = calls_[call_id];
     state.buyer_id = (*call)->buyer_id;
     state.seller_id = (*call)->seller_id;
+    for (const auto& f : fired) {
+      state.watcher.MarkFired(f.speaker == "seller" ? analytics::Role::kSeller : analytics::Role::kBuyer,
+                              f.rule_id);
+    }
     ++state.streams;
   }
   return s;
@@ -138,24 +211,30 @@ void LiveService::Status(const StreamInfo& stream, const char* state) {
                                                       {"state", state}}));
 }
 
-void LiveService::OnStarted(const StreamInfo& stream) { Status(stream, "on"); }
+void LiveService::OnStarted(const StreamInfo& stream) {
+  Post([this, stream] { Status(stream, "on"); }, false);
+}
 
 void LiveService::OnRefused(const StreamInfo& stream, const std::string& reason) {
   base::log::Warn("live_stream_refused", {{"call_id", stream.call_id},
                                           {"speaker", Role(stream.seller)},
                                           {"reason", reason}});
-  Status(stream, "unavailable");
+  Post([this, stream] { Status(stream, "unavailable"); }, false);
 }
 
 void LiveService::OnEnded(const StreamInfo& stream, bool was_live) {
-  if (was_live) Status(stream, "off");
-  std::lock_guard lock(mu_);
-  auto it = calls_.find(stream.call_id);
-  if (it != calls_.end() && --it->second.streams <= 0) calls_.erase(it);
+  // Queued, so the status goes out (the call's parties still known) before the state goes.
+  Post([this, stream, was_live] {
+    if (was_live) Status(stream, "off");
+    std::lock_guard lock(mu_);
+    auto it = calls_.find(stream.call_id);
+    if (it != calls_.end() && --it->second.streams <= 0) calls_.erase(it);
+  }, false);
 }
 
 void LiveService::OnPartial(const StreamInfo& stream, std::int64_t utterance,
                             const std::string& text, std::int64_t start_ms) {
+  Post([this, stream, utterance, text, start_ms] {
   metrics_.Add("vitrina_live_captions_total", {{"kind", "partial"}});
   ToBoth(stream.call_id,
          json::serialize(json::object{{"type", "caption"},
@@ -167,10 +246,15 @@ void LiveService::OnPartial(const StreamInfo& stream, std::int64_t utterance,
                                       {"start_ms", start_ms},
                                       {"end_ms", start_ms},
                                       {"language", stream.language}}));
+  }, /*droppable=*/true);
 }
 
 void LiveService::OnFinal(const StreamInfo& stream, std::int64_t utterance,
                           const asr::Segment& words) {
+  Post([this, stream, utterance, words] { Final(stream, utterance, words); }, false);
+}
+
+void LiveService::Final(const StreamInfo& stream, std::int64_t utterance, const asr::Segment& words) {
   metrics_.Add("vitrina_live_captions_total", {{"kind", "final"}});
   ToBoth(stream.call_id,
          json::serialize(json::object{{"type", "caption"},
@@ -185,8 +269,8 @@ void LiveService::OnFinal(const StreamInfo& stream, std::int64_t utterance,
   if (words.words.empty()) return;
   auto matcher = rules_();
   if (!matcher) {
+    // The words still join the speaker's window: a phrase they start is found with the next.
     base::log::Warn("live_rules_unavailable", {{"error", matcher.error().message}});
-    return;
   }
   std::vector<LiveWord> live_words;
   for (const auto& w : words.words) live_words.push_back({w.text, w.start_ms, w.end_ms});
@@ -196,7 +280,7 @@ void LiveService::OnFinal(const StreamInfo& stream, std::int64_t utterance,
     std::lock_guard lock(mu_);
     auto it = calls_.find(stream.call_id);
     if (it == calls_.end()) return;
-    hits = it->second.watcher.Add(**matcher,
+    hits = it->second.watcher.Add(matcher ? matcher->get() : nullptr,
                                   stream.seller ? analytics::Role::kSeller : analytics::Role::kBuyer,
                                   stream.language, live_words);
     parties.buyer_id = it->second.buyer_id;

@@ -7,6 +7,11 @@
 // tap on another machine resolves it from the store alone (calls with ids from 2^31 on get no
 // live path). Delivery goes through `deliver(user, json)`: the LiveHub, which relays through
 // the store's event bus when several processes serve users. Thread-safe.
+//
+// The tap's workers never wait on the store or the event bus for captions and rules: their
+// callbacks queue the work for the service's event thread (bounded: partial captions are dropped
+// first when it falls behind, `vitrina_live_dropped_total`). Only Resolve, once per new stream,
+// reads the store on the worker. rtp_forward requests have a thread of their own.
 
 #include <condition_variable>
 #include <cstdint>
@@ -71,6 +76,10 @@ class LiveService final : public TapSink {
     LiveRuleWatcher watcher;
     int streams = 0;  // resolved streams of the call not ended yet
   };
+  // Work for the event thread; `droppable` (partial captions) goes first when it backs up.
+  void Post(std::function<void()> task, bool droppable);
+  void EventLoop();
+  void Final(const StreamInfo& stream, std::int64_t utterance, const asr::Segment& words);
   struct Forward {
     store::Call call;
     bool seller = false;
@@ -96,8 +105,11 @@ class LiveService final : public TapSink {
   std::map<std::size_t, media::AudioForward> taps_;
   std::deque<Forward> forwards_;
   std::condition_variable forward_wake_;
+  std::deque<std::pair<std::function<void()>, bool>> events_;
+  std::condition_variable event_wake_;
   bool stopping_ = false;
   std::thread forwarder_;
+  std::thread events_thread_;
 };
 
 }  // namespace vitrina::live

@@ -49,6 +49,9 @@ struct LiveTap::Stream {
   bool live = false;                    // counted in sessions_
   std::int64_t retry_at_ms = 0;         // unresolved or at capacity: try again after this
   bool resolved = false;
+  std::int64_t resolved_at_ms = 0;       // steady clock of Resolve (info.timeline_offset_ms then)
+  bool fed = false;                      // got packets since the last drain
+  std::uint64_t lost_reported = 0;       // lost frames already counted in the metric
 };
 
 struct LiveTap::Worker {
@@ -58,6 +61,10 @@ struct LiveTap::Worker {
   std::thread thread;
   std::unordered_map<std::uint32_t, Stream> streams;  // the worker's own; no lock
   double cpu_reported = 0;
+  // Counted here and added to the metrics once a second (no shared lock per packet).
+  std::uint64_t packets_ok = 0;
+  std::uint64_t packets_unknown = 0;
+  std::uint64_t lost_frames = 0;
 };
 
 LiveTap::LiveTap(LiveTapOptions options, asr::StreamingRecognizer& recognizer, TapSink& sink,
@@ -136,13 +143,17 @@ void LiveTap::Receive() {
     const std::uint32_t ssrc = (std::uint32_t{buf[8]} << 24) | (std::uint32_t{buf[9]} << 16) |
                                (std::uint32_t{buf[10]} << 8) | buf[11];
     Worker& w = *workers_[ssrc % workers_.size()];
+    bool queued = false;
     {
       std::lock_guard lock(w.mu);
-      if (w.queue.size() >= kMaxQueued) {
-        metrics_.Add("vitrina_live_packets_total", {{"result", "overflow"}});
-        continue;
+      if (w.queue.size() < kMaxQueued) {
+        w.queue.push_back({ssrc, SteadyMs(), std::vector<std::uint8_t>(buf.begin(), buf.begin() + got)});
+        queued = true;
       }
-      w.queue.push_back({ssrc, SteadyMs(), std::vector<std::uint8_t>(buf.begin(), buf.begin() + got)});
+    }
+    if (!queued) {
+      metrics_.Add("vitrina_live_packets_total", {{"result", "overflow"}});
+      continue;
     }
     w.wake.notify_one();
   }
@@ -151,6 +162,7 @@ void LiveTap::Receive() {
 void LiveTap::Work(Worker& w) {
   std::deque<Datagram> batch;
   std::int64_t next_sweep = SteadyMs() + 1000;
+  std::int64_t next_tick = SteadyMs() + 20;
   while (!stopping_) {
     {
       std::unique_lock lock(w.mu);
@@ -163,14 +175,18 @@ void LiveTap::Work(Worker& w) {
       Stream& s = it->second;
       s.last_packet_ms = d.arrival_ms;
       if (!s.resolved) {
-        if (now < s.retry_at_ms) continue;
+        if (now < s.retry_at_ms) {
+          ++w.packets_unknown;
+          continue;
+        }
         auto info = sink_.Resolve(d.ssrc);
         if (!info) {
           s.retry_at_ms = now + options_.ignore_unknown_ms;
-          metrics_.Add("vitrina_live_packets_total", {{"result", "unknown_stream"}});
+          ++w.packets_unknown;
           continue;
         }
         s.resolved = true;
+        s.resolved_at_ms = now;
         s.info = *info;
         if (!recognizer_.Supports(s.info.language)) {
           s.refused = true;
@@ -183,13 +199,20 @@ void LiveTap::Work(Worker& w) {
         GoLive(s, now);  // a place may have come free
       }
       if (s.refused || !s.audio) continue;
-      metrics_.Add("vitrina_live_packets_total", {{"result", "ok"}});
+      ++w.packets_ok;
       s.audio->Push(d.bytes, d.arrival_ms);
       s.last_audio_arrival_ms = d.arrival_ms;
+      s.fed = true;
     }
     batch.clear();
+    // Streams that got packets now; all of them every 20 ms (held packets fall due, a silent
+    // sender's utterance ends).
+    const bool tick = now >= next_tick;
+    if (tick) next_tick = now + 20;
     for (auto& [ssrc, s] : w.streams) {
-      if (s.audio) Process(s, s.audio->Drain(now));
+      if (!s.audio || !(s.fed || tick)) continue;
+      s.fed = false;
+      Process(s, s.audio->Drain(now));
     }
     if (now >= next_sweep) {
       next_sweep = now + 1000;
@@ -201,13 +224,31 @@ void LiveTap::Work(Worker& w) {
           ++it;
         }
       }
-      const double cpu = ThreadCpuSeconds();
-      metrics_.Add("vitrina_live_cpu_seconds_total", {}, cpu - w.cpu_reported);
-      w.cpu_reported = cpu;
+      for (auto& [ssrc, s] : w.streams) {
+        if (!s.audio) continue;
+        const auto lost = s.audio->counters().jitter.lost;
+        w.lost_frames += lost - s.lost_reported;
+        s.lost_reported = lost;
+      }
+      Report(w);
     }
   }
   for (auto& [ssrc, s] : w.streams) EndStream(s);
   w.streams.clear();
+  Report(w);
+}
+
+void LiveTap::Report(Worker& w) {
+  const double cpu = ThreadCpuSeconds();
+  metrics_.Add("vitrina_live_cpu_seconds_total", {}, cpu - w.cpu_reported);
+  w.cpu_reported = cpu;
+  if (w.packets_ok > 0) metrics_.Add("vitrina_live_packets_total", {{"result", "ok"}}, static_cast<double>(w.packets_ok));
+  if (w.packets_unknown > 0) {
+    metrics_.Add("vitrina_live_packets_total", {{"result", "unknown_stream"}}, static_cast<double>(w.packets_unknown));
+  }
+  if (w.lost_frames > 0) metrics_.Add("vitrina_live_lost_frames_total", {}, static_cast<double>(w.lost_frames));
+  w.packets_ok = w.packets_unknown = w.lost_frames = 0;
+  metrics_.Set("vitrina_live_sessions", {}, sessions_.load());
 }
 
 void LiveTap::GoLive(Stream& s, std::int64_t now_ms) {
@@ -236,6 +277,9 @@ void LiveTap::GoLive(Stream& s, std::int64_t now_ms) {
     return;
   }
   s.audio.emplace(std::move(*made));
+  // Stream time 0 is the first packet from now on: a stream that waited for a place starts
+  // that much later on the call's timeline.
+  s.info.timeline_offset_ms += now_ms - s.resolved_at_ms;
   s.refused = false;
   s.at_capacity = false;
   s.live = true;

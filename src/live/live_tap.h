@@ -109,6 +109,8 @@ class LiveTap {
   void Process(Stream& s, std::vector<LiveAudioEvent> events);
   // Takes a place under the cap and starts the stream's pipeline, or refuses it.
   void GoLive(Stream& s, std::int64_t now_ms);
+  // Adds the worker's counts since the last report to the metrics (once a second).
+  void Report(Worker& w);
   void EndStream(Stream& s);
 
   const LiveTapOptions options_;

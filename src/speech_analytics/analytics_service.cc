@@ -156,7 +156,8 @@ Result<std::shared_ptr<const analytics::RuleMatcher>> AnalyticsService::LiveMatc
 Result<store::Flag> AnalyticsService::WarnedFlag(store::Tx& tx, const store::User& user, Id call_id,
                                                  Id flag_id) {
   auto f = TRY(tx.analytics().FindFlag(flag_id));
-  if (!f || !f->live || f->call_id != call_id) {
+  // Only high-severity live hits warn anyone (docs/live.md).
+  if (!f || !f->live || f->severity != "high" || f->call_id != call_id) {
     return base::NotFound("warning_not_found", "No such live warning in this call");
   }
   auto call = TRY(tx.calls().FindById(call_id));

@@ -11,6 +11,7 @@
 
 #include "base/time_format.h"
 #include "server_fixture.h"
+#include "support/free_port.h"
 
 namespace vitrina {
 namespace {
@@ -311,18 +312,7 @@ TEST_F(CallsTest, RecordingErrorsGiveParticipantsACodeAndModeratorsTheDetail) {
   EXPECT_NE(detail.find("janus-pp-rec"), std::string::npos) << detail;
 }
 
-// A free TCP port on loopback (closed again; Janus binds it a moment later).
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using testing::FreePort;
 
 class JanusCallsTest : public CallsTest {
  protected:

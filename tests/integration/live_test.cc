@@ -18,23 +18,14 @@
 #include "live/live_service.h"
 #include "live/tests/rtp_test_stream.h"
 #include "server_fixture.h"
+#include "support/free_port.h"
 
 namespace vitrina {
 namespace {
 
 using testing::WsClient;
 
-unsigned short FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using testing::FreePort;
 
 // `text` spoken by flite, then 1.5 s of silence (the end of the utterance), as RTP datagrams.
 std::vector<live::testing::Datagram> SpokenStream(const std::string& text, std::uint32_t ssrc) {
@@ -139,6 +130,8 @@ TEST_F(LiveTest, TheBuyerIsWarnedWhileTheSellerAsksForAPrepaymentAndTheSellerIsN
   const auto ssrc = live::StreamSsrc(std::stoll(c.id), /*seller=*/true);
   ASSERT_TRUE(ssrc);
 
+  // Half a minute into the call (the server's clock): the stream starts there on the call's timeline.
+  clock_.Advance(30'000);
   SendPaced(server_->live_tap_port(),
             SpokenStream("hello the phone is in good condition and i need a prepayment to my card", *ssrc));
 
@@ -172,6 +165,12 @@ TEST_F(LiveTest, TheBuyerIsWarnedWhileTheSellerAsksForAPrepaymentAndTheSellerIsN
   EXPECT_EQ(std::to_string(flag.accused_id), c.seller.id);
   EXPECT_EQ(std::to_string(flag.id), S(warning.at("warning").at("id")));
   EXPECT_NE(flag.text.find("prepayment"), std::string::npos) << flag.text;
+  // On the call's timeline: the audio began 30 s into the call, and the phrase ends its
+  // sentence of a few seconds.
+  EXPECT_GE(flag.start_ms, 31'000) << flag.start_ms << "-" << flag.end_ms;
+  EXPECT_LE(flag.end_ms, 30'000 + 8'000) << flag.start_ms << "-" << flag.end_ms;
+  EXPECT_GT(flag.end_ms, flag.start_ms);
+  EXPECT_EQ(warning.at("at_ms").as_int64(), flag.end_ms);
 
   // The answer: only the warned party, who before what.
   const std::string feedback = "/api/v1/calls/" + c.id + "/live-warnings/" + std::to_string(flag.id) + "/feedback";
@@ -218,14 +217,17 @@ TEST_F(LiveCapTest, AStreamOverTheNodesCapGetsNoCaptionsAndTheMetricSaysSo) {
   auto c = Start();
   auto buyer_ws = Socket(c.buyer);
   const auto call_id = std::stoll(c.id);
-  // The buyer's stream takes the one place; the seller's, sent next, is refused.
+  // The buyer's stream takes the one place (its status says so); the seller's, sent next, is
+  // refused.
   std::thread buyer([&] {
     SendPaced(server_->live_tap_port(), SpokenStream("is the phone still for sale", *live::StreamSsrc(call_id, false)));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the buyer's stream is first
+  auto events = Events(*buyer_ws, 10'000, [](const json::object& e) {
+    return S(e.at("type")) == "live_status" && S(e.at("speaker")) == "buyer" && S(e.at("state")) == "on";
+  });
   SendPaced(server_->live_tap_port(), SpokenStream("yes it is", *live::StreamSsrc(call_id, true)));
   buyer.join();
-  const auto events = Events(*buyer_ws, 5'000);
+  for (auto& e : Events(*buyer_ws, 5'000)) events.push_back(std::move(e));
   bool unavailable = false;
   for (const auto& e : events) {
     if (S(e.at("type")) == "live_status" && S(e.at("state")) == "unavailable") {

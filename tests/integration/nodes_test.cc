@@ -31,6 +31,7 @@
 #include "store/store.h"
 #include "store/tests/test_backends.h"
 #include "support/http_client.h"
+#include "support/free_port.h"
 
 namespace vitrina {
 namespace {
@@ -41,17 +42,7 @@ using namespace std::chrono_literals;
 using testing::ClientResponse;
 using testing::HttpClient;
 
-unsigned short FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+using testing::FreePort;
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 

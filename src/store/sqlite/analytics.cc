@@ -104,7 +104,7 @@ Result<std::optional<AnalyticsRule>> SqliteAnalytics::FindRule(Id id) {
   }
   auto live = TRY(c_.Prepare(
       "SELECT count(*), count(*) FILTER (WHERE party_feedback = 'not_scam')"
-      " FROM flags WHERE rule_id = ?1 AND live = 1"));
+      " FROM flags WHERE rule_id = ?1 AND live = 1 AND severity = 'high'"));
   live.Bind(1, id);
   if (TRY(live.Step())) {
     rule.live_warnings = live.Int(0);
@@ -124,7 +124,7 @@ Result<std::vector<AnalyticsRule>> SqliteAnalytics::ListRules() {
       "   FROM flags WHERE review IS NOT NULL GROUP BY rule_id) v ON v.rule_id = r.id"
       " LEFT JOIN (SELECT rule_id, count(*) AS warnings,"
       "   count(*) FILTER (WHERE party_feedback = 'not_scam') AS not_scam"
-      "   FROM flags WHERE live = 1 GROUP BY rule_id) l ON l.rule_id = r.id"
+      "   FROM flags WHERE live = 1 AND severity = 'high' GROUP BY rule_id) l ON l.rule_id = r.id"
       " ORDER BY r.id"));
   std::vector<AnalyticsRule> out;
   while (TRY(stmt.Step())) {
