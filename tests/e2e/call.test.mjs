@@ -1,6 +1,9 @@
 // Browser end-to-end: a buyer and a seller agree in the chat on a video call, talk for
 // 25 s through Janus (real WebRTC, Chromium's fake camera, flite speech as the
-// microphone), hang up, and the server turns the call into a recording: per-participant
+// microphone) — and while they talk, the live path (docs/live.md): the seller's prepayment
+// request makes the buyer's page show the live warning (never the seller's), both pages show
+// captions with the other side's words, and the buyer answers "not a scam" — hang up, and the
+// server turns the call into a recording: per-participant
 // audio and muxed files plus a combined WebM that a moderator can stream with Range.
 // The buyer's recorded audio is run through speech recognition: it must hold the buyer's
 // words and not the seller's. Then the server's own transcription follows by itself: both

@@ -1,7 +1,8 @@
 // Browser end-to-end, fault tolerance: the media server dies in the middle of a call.
 // A buyer and a seller get into a recorded call through the UI and talk; then the server's
 // Janus child is killed with SIGKILL. Both pages must show `reconnecting`, and — once the
-// server's supervisor has restarted Janus and the pages have joined again — `connected`.
+// server's supervisor has restarted Janus and the pages have joined again — `connected`, with
+// new live captions of the seller on the buyer's same page (the forwarder re-created).
 // They talk some more, the buyer hangs up, and the recording must still become `ready`
 // with BOTH parts of the call in it: the segments Janus wrote before it was killed as well
 // as those after the restart (durations, track files, and the buyer's words in the
