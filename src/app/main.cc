@@ -125,7 +125,8 @@ int Serve(const app::Config& config, app::Server::Mode mode = app::Server::Mode:
               << " job threads" << std::endl;
   } else if (mode == app::Server::Mode::kLiveTap) {
     std::cout << "Vitrina " << app::kVersion << " live tap receiving RTP on " << config.live_bind << ":"
-              << server.live_tap_port() << std::endl;
+              << server.live_tap_port() << ", metrics on http://" << config.host << ":" << server.port()
+              << "/metrics" << std::endl;
   } else {
     std::cout << "Vitrina " << app::kVersion << " listening on http://" << config.host << ":"
               << server.port() << std::endl;
@@ -185,6 +186,9 @@ int main(int argc, char** argv) {
   auto* live_tap = cli.add_subcommand(
       "live-tap", "Run the live audio tap of an external media node (no HTTP; PostgreSQL; docs/live.md)");
   add_common(live_tap);
+  live_tap->add_option("--port", flags.port,
+                       "TCP port of its /metrics, /healthz and /readyz (or VITRINA_PORT); 0 picks a free port");
+  live_tap->add_option("--host", flags.host, "Listen address of those (or VITRINA_HOST)");
 
   auto* jobs_cmd = cli.add_subcommand("jobs", "Inspect and retry background jobs");
   jobs_cmd->require_subcommand(1);

@@ -283,7 +283,7 @@ base::Result<void> Server::Start() {
   if (mode_ != Mode::kWorker) TRY(StartLive());
   if (mode_ == Mode::kLiveTap) {
     if (!tap_) return base::Fail(base::ErrorKind::kUnavailable, "live_tap", "the live tap did not start");
-    return {};
+    return StartLiveTapOps();
   }
   if (mode_ == Mode::kWorker) {
     StartJobs();

@@ -82,6 +82,8 @@ class Server {
   // The live tap and service (server_live.cc): none when live.enabled is off or no language
   // has a streaming recogniser.
   base::Result<void> StartLive();
+  // kLiveTap: /metrics, /healthz and /readyz (and nothing else) on server.host:server.port.
+  base::Result<void> StartLiveTapOps();
 
   Config config_;
   Mode mode_;

@@ -102,4 +102,42 @@ base::Result<void> Server::StartLive() {
   return {};
 }
 
+base::Result<void> Server::StartLiveTapOps() {
+  workers_ = std::make_unique<boost::asio::thread_pool>(1);
+  net::ServerOptions options;
+  options.address = config_.host;
+  options.port = static_cast<unsigned short>(config_.port);
+  options.io_threads = 1;
+  auto handler = [this](net::Request& r) {
+    net::Response res;
+    if (r.method != net::Verb::get) {
+      res.status = 405;
+      res.body = R"({"error":{"code":"method_not_allowed","message":"Only GET here"}})";
+    } else if (r.path == "/metrics") {
+      res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      res.body = metrics_.RenderPrometheus();
+    } else if (r.path == "/healthz") {
+      res.body = R"({"status":"ok"})";
+    } else if (r.path == "/readyz") {
+      const bool ready = tap_ && store_->Ping().has_value();
+      res.status = ready ? 200 : 503;
+      res.body = ready ? R"({"status":"ready"})" : R"({"status":"not_ready"})";
+    } else {
+      res.status = 404;
+      res.body = R"({"error":{"code":"not_found","message":"A live tap serves /metrics, /healthz and /readyz"}})";
+    }
+    return res;
+  };
+  auto no_ws = [](net::Request&) -> std::variant<std::unique_ptr<net::WsHandler>, net::Response> {
+    net::Response res;
+    res.status = 404;
+    res.body = R"({"error":{"code":"not_found","message":"No WebSocket on a live tap"}})";
+    return res;
+  };
+  http_ = std::make_unique<net::HttpServer>(options, handler, no_ws, *workers_);
+  TRY(http_->Start());
+  base::log::Info("live_tap_ops_listening", {{"host", config_.host}, {"port", http_->port()}});
+  return {};
+}
+
 }  // namespace vitrina::app

@@ -84,6 +84,17 @@ test('buyer on server A and seller on server B: the call is recorded and transcr
     const buyerWords = new RegExp(SPEECH.buyer.keys.join('|'), 'i');
     await seller.getByTestId('captions').getByText(buyerWords).first().waitFor({ timeout: TALK_MS + 30_000 });
     assert.equal(await seller.getByTestId('live-warning').count(), 0, 'the seller is not told');
+    // The node's tap exports its work on its own /metrics (no API there).
+    let warned = 0;
+    let tapCpu = 0;
+    for (const tap of env.cluster.liveTaps) {
+      const m = await fetch(`${tap.baseURL}/metrics`).then((r) => r.text());
+      warned += Number(/^vitrina_live_warnings_total\{category="prepayment"\} (\d+)/m.exec(m)?.[1] ?? 0);
+      tapCpu += Number(/^vitrina_live_cpu_seconds_total ([\d.e+-]+)/m.exec(m)?.[1] ?? 0);
+      assert.equal((await fetch(`${tap.baseURL}/api/v1/me`)).status, 404, 'a live tap serves no API');
+    }
+    assert.equal(warned, 1, 'one warning, counted by the tap that heard it');
+    assert.ok(tapCpu > 0, `the taps report their CPU: ${tapCpu}`);
     await sleep(Math.max(0, talkEnds - Date.now()));
     await buyer.getByTestId('hang-up').click();
     await waitForCallState(buyer, 'ended');

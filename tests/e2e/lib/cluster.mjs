@@ -416,11 +416,13 @@ export async function startCluster(opts = {}) {
     const liveTapProcs = [];
     for (let i = 0; i < nJanus; i++) {
       const dataDir = path.join(root, `live-tap-${i}`);
+      const opsPort = await freePort();
       liveTapProcs.push(managedProcess({
-        name: `live-tap-${i}`, kind: 'live-tap', bin, extra: { dataDir, port: livePorts[i] },
-        args: ['live-tap', '--data-dir', dataDir],
+        name: `live-tap-${i}`, kind: 'live-tap', bin, baseURL: `http://127.0.0.1:${opsPort}`,
+        extra: { dataDir, port: livePorts[i] },
+        args: ['live-tap', '--data-dir', dataDir, '--port', String(opsPort)],
         env: { ...processEnv, VITRINA_LIVE_PORT: String(livePorts[i]) },
-        ready: async (p) => /live tap receiving RTP/.test(p.logs().split('[cluster] ---').pop()),
+        ready: () => httpReady(`http://127.0.0.1:${opsPort}/readyz`),
       }));
     }
     procs.push(...liveTapProcs);
